@@ -1,0 +1,9 @@
+#pragma once
+// Each command group registers its subcommands on the root CLI11 app.
+#include <CLI/CLI.hpp>
+
+namespace shiftsim::cli {
+
+void add_grids_commands(CLI::App& app);
+
+}  // namespace shiftsim::cli

@@ -1,0 +1,28 @@
+// shiftsim: carbon-aware scheduling simulator for ML training jobs.
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <exception>
+
+#include "experiments/cli/commands.hpp"
+#include "sim/core/errors.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"shiftsim: how much CO2 does a training job emit, here and now, later, paused, "
+               "or elsewhere"};
+  app.set_version_flag("--version", std::string("shiftsim ") + SHIFTSIM_VERSION);
+  app.require_subcommand(1);
+  shiftsim::cli::add_grids_commands(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const shiftsim::Error& e) {
+    fmt::print(stderr, "shiftsim: error: {}\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "shiftsim: internal error: {}\n", e.what());
+    return 3;
+  }
+  return 0;
+}

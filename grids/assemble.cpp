@@ -1,0 +1,305 @@
+#include "grids/assemble.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "sim/core/errors.hpp"
+
+namespace shiftsim::grids {
+
+namespace {
+
+struct Entry {
+  std::int64_t t;
+  double value;
+  bool estimated;
+  std::uint32_t file;  // index into the key's file list
+  std::uint32_t line;
+};
+
+struct Where {
+  const std::vector<const RawFile*>& files;
+  std::string file(const Entry& e) const { return files[e.file]->path; }
+};
+
+std::string when(std::int64_t t) { return format_time(TimePoint{Seconds{t}}); }
+
+void check_order(const RawFile& f) {
+  std::vector<std::int64_t> seen;  // strictly increasing
+  seen.reserve(f.points.size());
+  for (const auto& p : f.points) {
+    auto t = p.time.time_since_epoch().count();
+    if (seen.empty() || t > seen.back()) {
+      seen.push_back(t);
+      continue;
+    }
+    if (!std::binary_search(seen.begin(), seen.end(), t))
+      throw ParseError(f.path, p.line,
+                       fmt::format("timestamp {} is out of order (after {})", when(t),
+                                   when(seen.back())),
+                       "sort the file by time");
+  }
+}
+
+// Collapses repeats of one timestamp per the policy; returns the surviving entry.
+Entry resolve_duplicates(const Entry* first, const Entry* last, const Where& where,
+                         DuplicatePolicy policy, std::map<std::string, std::int64_t>& repairs) {
+  // An empty cell repeated next to a value is not a conflict: the value wins.
+  std::vector<const Entry*> valued;
+  for (const Entry* e = first; e != last; ++e)
+    if (!std::isnan(e->value)) valued.push_back(e);
+  const auto n = static_cast<std::int64_t>(last - first);
+  if (policy == DuplicatePolicy::error)
+    throw ParseError(where.file(first[1]), first[1].line,
+                     fmt::format("timestamp {} is duplicated (first at {}:{})", when(first->t),
+                                 where.file(*first), first->line),
+                     "use --duplicates drop-identical, keep-first or keep-last to repair");
+  if (valued.empty()) {
+    repairs["duplicates_dropped"] += n - 1;
+    return *first;
+  }
+  bool identical = std::all_of(valued.begin(), valued.end(),
+                               [&](const Entry* e) { return e->value == valued.front()->value; });
+  if (identical) {
+    repairs["duplicates_dropped"] += n - 1;
+    return *valued.front();
+  }
+  const Entry& a = *valued.front();
+  const Entry& b = **std::find_if(valued.begin(), valued.end(),
+                                  [&](const Entry* e) { return e->value != a.value; });
+  if (policy == DuplicatePolicy::drop_identical) {
+    std::string what = a.file == b.file
+                           ? fmt::format("timestamp {} appears again with a different value ({} "
+                                         "here, {} at line {})",
+                                         when(a.t), b.value, a.value, a.line)
+                           : fmt::format("files overlap with different values: {} is {} here "
+                                         "and {} in {}:{}",
+                                         when(a.t), b.value, a.value, where.file(a), a.line);
+    throw ParseError(where.file(b), b.line, what,
+                     "use --duplicates keep-first or keep-last to choose, or fix the file");
+  }
+  repairs[policy == DuplicatePolicy::keep_first ? "duplicates_kept_first" : "duplicates_kept_last"] +=
+      n - 1;
+  return policy == DuplicatePolicy::keep_first ? *valued.front() : *valued.back();
+}
+
+std::int64_t most_common_interval(const std::vector<Entry>& e) {
+  std::map<std::int64_t, std::size_t> counts;
+  for (std::size_t i = 1; i < e.size(); ++i) ++counts[e[i].t - e[i - 1].t];
+  std::int64_t best = 0;
+  std::size_t best_n = 0;
+  for (auto [d, n] : counts)
+    if (n > best_n) best = d, best_n = n;  // ties: the smaller interval (map order)
+  return best;
+}
+
+struct Grid {
+  std::int64_t start = 0;
+  std::int64_t step = 0;
+  std::vector<double> values;
+  std::vector<std::uint8_t> flags;
+  std::vector<const Entry*> next_entry;  // for messages: the entry at or after each slot
+};
+
+Grid regular(const std::vector<Entry>& e, std::int64_t step, const Where& where) {
+  Grid g;
+  g.start = e.front().t;
+  g.step = step;
+  for (std::size_t i = 1; i < e.size(); ++i) {
+    auto d = e[i].t - e[i - 1].t;
+    if (d % step != 0)
+      throw ParseError(where.file(e[i]), e[i].line,
+                       fmt::format("the step changes: {} follows {} after {}, but the series "
+                                   "steps by {}",
+                                   when(e[i].t), when(e[i - 1].t), format_duration(Seconds{d}),
+                                   format_duration(Seconds{step})),
+                       fmt::format("use --resample {} to put the data on a regular step (each "
+                                   "value holds until the next, at most that long)",
+                                   format_duration(Seconds{std::max(d, step)})));
+  }
+  auto n = static_cast<std::size_t>((e.back().t - g.start) / step + 1);
+  g.values.assign(n, std::nan(""));
+  g.flags.assign(n, 0);
+  g.next_entry.assign(n, nullptr);
+  std::size_t k = 0;
+  for (std::size_t s = 0; s < n; ++s) {
+    auto t = g.start + static_cast<std::int64_t>(s) * step;
+    while (e[k].t < t) ++k;
+    g.next_entry[s] = &e[k];
+    if (e[k].t == t) {
+      g.values[s] = e[k].value;
+      g.flags[s] = e[k].estimated ? kEstimated : 0;
+    }
+  }
+  return g;
+}
+
+// Each value holds from its timestamp until the next one, at most `step`; a slot's value is
+// the time-weighted mean of what covers it.
+Grid resampled(const std::vector<Entry>& e, std::int64_t step,
+               std::map<std::string, std::int64_t>& repairs) {
+  Grid g;
+  g.step = step;
+  g.start = floor_to(TimePoint{Seconds{e.front().t}}, Seconds{step}).time_since_epoch().count();
+  auto end = ceil_to(TimePoint{Seconds{e.back().t + step}}, Seconds{step}).time_since_epoch().count();
+  auto n = static_cast<std::size_t>((end - g.start) / step);
+  std::vector<double> weighted(n, 0.0), covered(n, 0.0);
+  std::vector<std::size_t> contributors(n, 0);
+  g.flags.assign(n, 0);
+  g.next_entry.assign(n, nullptr);
+  for (std::size_t i = 0; i < e.size(); ++i) {
+    if (std::isnan(e[i].value)) continue;
+    auto a = e[i].t;
+    auto b = std::min(i + 1 < e.size() ? e[i + 1].t : a + step, a + step);
+    for (auto s = static_cast<std::size_t>((a - g.start) / step); s < n; ++s) {
+      auto lo = std::max(a, g.start + static_cast<std::int64_t>(s) * step);
+      auto hi = std::min(b, g.start + static_cast<std::int64_t>(s + 1) * step);
+      if (hi <= lo) break;
+      weighted[s] += e[i].value * double(hi - lo);
+      covered[s] += double(hi - lo);
+      ++contributors[s];
+      if (e[i].estimated) g.flags[s] |= kEstimated;
+    }
+  }
+  g.values.assign(n, std::nan(""));
+  std::size_t k = 0;
+  std::int64_t count = 0;
+  for (std::size_t s = 0; s < n; ++s) {
+    auto t = g.start + static_cast<std::int64_t>(s) * step;
+    while (k + 1 < e.size() && e[k].t < t) ++k;
+    g.next_entry[s] = &e[k];
+    if (covered[s] <= 0) continue;
+    g.values[s] = weighted[s] / covered[s];
+    bool exact = contributors[s] == 1 && covered[s] == double(step) && e[k].t == t;
+    if (!exact) {
+      g.flags[s] |= kRepaired;
+      ++count;
+    }
+  }
+  if (count > 0) repairs["resampled"] += count;
+  return g;
+}
+
+void fill_gaps(Grid& g, const ImportOptions& o, const Where& where,
+               std::map<std::string, std::int64_t>& repairs) {
+  // Trim empty cells at both ends: nothing to interpolate from, and nothing is invented.
+  std::size_t lo = 0, hi = g.values.size();
+  while (lo < hi && std::isnan(g.values[lo])) ++lo;
+  while (hi > lo && std::isnan(g.values[hi - 1])) --hi;
+  if (lo == hi)
+    throw ParseError(where.file(*g.next_entry.front()), 0, "every value is empty",
+                     "give a file with data");
+  auto trimmed = static_cast<std::int64_t>(lo + (g.values.size() - hi));
+  if (trimmed > 0) repairs["trimmed_empty_ends"] += trimmed;
+  g.values = std::vector<double>(g.values.begin() + static_cast<std::ptrdiff_t>(lo),
+                                 g.values.begin() + static_cast<std::ptrdiff_t>(hi));
+  g.flags = std::vector<std::uint8_t>(g.flags.begin() + static_cast<std::ptrdiff_t>(lo),
+                                      g.flags.begin() + static_cast<std::ptrdiff_t>(hi));
+  g.next_entry = std::vector<const Entry*>(g.next_entry.begin() + static_cast<std::ptrdiff_t>(lo),
+                                           g.next_entry.begin() + static_cast<std::ptrdiff_t>(hi));
+  g.start += static_cast<std::int64_t>(lo) * g.step;
+
+  std::int64_t filled = 0;
+  for (std::size_t i = 0; i < g.values.size(); ++i) {
+    if (!std::isnan(g.values[i])) continue;
+    std::size_t j = i;
+    while (std::isnan(g.values[j])) ++j;  // the last value is not NaN after trimming
+    const auto missing = static_cast<std::int64_t>(j - i);
+    const Seconds length{missing * g.step};
+    const Entry& after = *g.next_entry[j];
+    auto from = g.start + static_cast<std::int64_t>(i) * g.step;
+    if (o.gaps == GapPolicy::error)
+      throw ParseError(where.file(after), after.line,
+                       fmt::format("gap of {} ({} missing value{} from {} to {})",
+                                   format_duration(length), missing, missing == 1 ? "" : "s",
+                                   when(from),
+                                   when(from + missing * g.step)),
+                       "repair with --gaps interpolate or --gaps hold (limit with --max-gap), "
+                       "or import data that covers it");
+    if (o.max_gap && length > *o.max_gap)
+      throw ParseError(where.file(after), after.line,
+                       fmt::format("gap of {} from {} is longer than --max-gap {}",
+                                   format_duration(length), when(from),
+                                   format_duration(*o.max_gap)),
+                       "raise --max-gap, or import data that covers it");
+    const double a = g.values[i - 1], b = g.values[j];
+    for (std::size_t k = i; k < j; ++k) {
+      double frac = double(k - i + 1) / double(missing + 1);
+      g.values[k] = o.gaps == GapPolicy::hold ? a : a + (b - a) * frac;
+      g.flags[k] |= kRepaired;
+    }
+    filled += missing;
+    i = j;
+  }
+  if (filled > 0)
+    repairs[o.gaps == GapPolicy::hold ? "gaps_held" : "gaps_interpolated"] += filled;
+}
+
+Series assemble_key(std::vector<const RawFile*> files, const ImportOptions& o) {
+  std::stable_sort(files.begin(), files.end(), [](const RawFile* a, const RawFile* b) {
+    return a->points.front().time < b->points.front().time;
+  });
+  Where where{files};
+  Series s;
+  s.key = files.front()->key;
+  std::set<std::string> sources;
+  std::size_t total = 0;
+  for (const auto* f : files) {
+    check_order(*f);
+    total += f->points.size();
+    sources.insert(f->source);
+    s.files.push_back(f->file);
+    for (const auto& [k, v] : f->repairs) s.repairs[k] += v;
+  }
+  for (const auto& src : sources) s.source += (s.source.empty() ? "" : "; ") + src;
+
+  std::vector<Entry> all;
+  all.reserve(total);
+  for (std::uint32_t fi = 0; fi < files.size(); ++fi)
+    for (const auto& p : files[fi]->points)
+      all.push_back({p.time.time_since_epoch().count(), p.value, p.estimated, fi, p.line});
+  std::stable_sort(all.begin(), all.end(), [](const Entry& a, const Entry& b) { return a.t < b.t; });
+
+  std::vector<Entry> unique;
+  unique.reserve(all.size());
+  for (std::size_t i = 0; i < all.size();) {
+    std::size_t j = i + 1;
+    while (j < all.size() && all[j].t == all[i].t) ++j;
+    unique.push_back(j == i + 1 ? all[i]
+                                : resolve_duplicates(&all[i], &all[0] + j, where, o.duplicates,
+                                                     s.repairs));
+    i = j;
+  }
+  Grid g;
+  if (o.resample) {
+    g = resampled(unique, o.resample->count(), s.repairs);
+  } else {
+    if (unique.size() < 2)
+      throw ParseError(where.file(unique.front()), unique.front().line,
+                       "a series needs at least two timestamps to know its step",
+                       "import more rows, or give --resample STEP");
+    g = regular(unique, most_common_interval(unique), where);
+  }
+  fill_gaps(g, o, where, s.repairs);
+  s.start = TimePoint{Seconds{g.start}};
+  s.step = Seconds{g.step};
+  s.values = std::move(g.values);
+  s.flags = std::move(g.flags);
+  return s;
+}
+
+}  // namespace
+
+std::vector<Series> assemble(std::vector<RawFile> files, const ImportOptions& options) {
+  std::map<SeriesKey, std::vector<const RawFile*>> by_key;
+  for (const auto& f : files) by_key[f.key].push_back(&f);
+  std::vector<Series> out;
+  for (auto& [key, group] : by_key) out.push_back(assemble_key(group, options));
+  return out;
+}
+
+}  // namespace shiftsim::grids

@@ -1,0 +1,26 @@
+#pragma once
+// Turns the raw points of one or more files into regular series, one per (zone, signal, basis).
+//
+// Files of one key are ordered by their first timestamp and concatenated. Then, in this order:
+//  1. out of order: a timestamp earlier than one already seen in the same file, that is not a
+//     repeat of it, is an error;
+//  2. duplicates (repeats within a file, or files that overlap) follow --duplicates; identical
+//     repeats are dropped and counted by default, differing ones are an error;
+//  3. the step is the most common interval; an interval that is not a whole multiple of it is a
+//     step change, an error unless --resample puts the data on a regular step;
+//  4. empty cells and missing timestamps are gaps: an error unless --gaps repairs them
+//     (interpolate or hold, each gap at most --max-gap long); empty cells at either end of the
+//     series are trimmed.
+// Every repair is counted in Series::repairs and flagged on the values it touched.
+#include <vector>
+
+#include "grids/import_options.hpp"
+#include "grids/raw_points.hpp"
+#include "grids/series.hpp"
+
+namespace shiftsim::grids {
+
+// Throws ParseError naming the file and line of the offending row.
+std::vector<Series> assemble(std::vector<RawFile> files, const ImportOptions& options);
+
+}  // namespace shiftsim::grids

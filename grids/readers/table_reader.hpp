@@ -1,0 +1,73 @@
+#pragma once
+// The loop every tabular reader shares: skip rows, read the header, then hand each data row
+// (with its line number) to a callback that returns the point or nothing.
+#include <fmt/format.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "grids/csv.hpp"
+#include "grids/readers/fields.hpp"
+#include "grids/readers/reader.hpp"
+#include "sim/core/errors.hpp"
+
+namespace shiftsim::grids {
+
+struct Table {
+  std::vector<std::string> header;      // normalised
+  std::vector<std::string> raw_header;  // as written, for messages
+  std::size_t header_line = 0;
+};
+
+template <class RowFn>
+Table for_each_row(const ReaderInput& in, bool has_header, RowFn&& on_row) {
+  CsvCursor csv(in.text, in.options.delimiter, in.path);
+  for (std::size_t i = 0; i < in.options.skip_rows; ++i)
+    if (!csv.next()) break;
+  Table t;
+  if (has_header) {
+    if (!csv.next()) throw ParseError(in.path, 0, "the file is empty", "give a file with data rows");
+    t.header_line = csv.line();
+    for (auto f : csv.fields()) {
+      t.header.push_back(normalize_header(f));
+      t.raw_header.emplace_back(trim(f));
+    }
+  }
+  bool first = true;
+  while (csv.next()) {
+    if (first && !has_header) t.header_line = 0;
+    first = false;
+    on_row(t, csv.fields(), csv.line());
+  }
+  return t;
+}
+
+// The cell at `col`, or a ParseError naming the missing column.
+inline std::string_view cell(const std::vector<std::string_view>& fields, int col,
+                             const ReaderInput& in, std::size_t line, std::string_view name) {
+  if (col < 0 || static_cast<std::size_t>(col) >= fields.size())
+    throw ParseError(in.path, line,
+                     fmt::format("row has {} fields, no column '{}'", fields.size(), name),
+                     "check the delimiter and that the row is complete");
+  return fields[static_cast<std::size_t>(col)];
+}
+
+// Converts a wall time to UTC for readers whose format forbids DST ambiguity.
+inline TimePoint strict_utc(const WallClock& clock, const WallTime& w, const ReaderInput& in,
+                            std::size_t line, std::string_view text) {
+  auto r = clock.to_utc(w);
+  if (r.resolution == WallClock::Resolution::nonexistent)
+    throw ParseError(in.path, line,
+                     fmt::format("local time '{}' does not exist in {} (clocks jump forward)",
+                                 text, clock.name()),
+                     "check --timezone; delete the row if the file invents it");
+  if (r.resolution == WallClock::Resolution::ambiguous)
+    throw ParseError(in.path, line,
+                     fmt::format("local time '{}' is ambiguous in {} (clocks go back)", text,
+                                 clock.name()),
+                     "convert the file to UTC or give timestamps with an offset (+01:00)");
+  return r.earliest;
+}
+
+}  // namespace shiftsim::grids

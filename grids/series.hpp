@@ -1,0 +1,66 @@
+#pragma once
+// A carbon-intensity history: one regular series per (zone, signal, basis).
+//
+// Invariants: step > 0; values.size() == flags.size(); values[i] is the mean intensity in
+// gCO2eq/kWh over [start + i*step, start + (i+1)*step), finite and within [0, kMaxIntensity].
+// The series is contiguous: gaps were either refused or repaired on import, and every repair
+// is counted in `repairs` and flagged per value.
+#include <compare>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/core/time.hpp"
+
+namespace shiftsim::grids {
+
+// Above any grid on Earth (lignite is ~1,100 g/kWh direct, ~1,300 with a life-cycle basis);
+// a larger value is a unit or column mistake.
+constexpr double kMaxIntensity = 3000.0;
+
+enum class Signal : std::uint8_t { average, marginal, surrogate };
+enum class Basis : std::uint8_t { direct, lifecycle };
+
+std::string_view to_string(Signal s);
+std::string_view to_string(Basis b);
+Signal parse_signal(std::string_view text);  // throws ConfigError
+Basis parse_basis(std::string_view text);    // throws ConfigError; accepts lca, life-cycle
+
+struct SeriesKey {
+  std::string zone;
+  Signal signal = Signal::average;
+  Basis basis = Basis::direct;
+  auto operator<=>(const SeriesKey&) const = default;
+  std::string label() const;  // "DE/average/lifecycle"
+};
+
+// Per-value flags.
+enum ValueFlag : std::uint8_t {
+  kEstimated = 1,  // the data provider marked the value as estimated or modelled
+  kRepaired = 2,   // shiftsim filled or resampled it on import (see Series::repairs)
+};
+
+struct SourceFile {
+  std::string name;    // file name as given, without directories
+  std::string sha256;  // of the file's bytes
+  auto operator<=>(const SourceFile&) const = default;
+};
+
+struct Series {
+  SeriesKey key;
+  std::string source;  // who produced the numbers, e.g. "Electricity Maps (export)"
+  TimePoint start{};
+  Seconds step{3600};
+  std::vector<double> values;
+  std::vector<std::uint8_t> flags;
+  std::vector<SourceFile> files;
+  std::map<std::string, std::int64_t> repairs;  // repair kind -> count; only non-zero kinds
+
+  std::size_t size() const { return values.size(); }
+  TimePoint end() const { return start + step * static_cast<std::int64_t>(values.size()); }
+  TimePoint time_at(std::size_t i) const { return start + step * static_cast<std::int64_t>(i); }
+};
+
+}  // namespace shiftsim::grids

@@ -1,0 +1,345 @@
+#include "grids/surrogate.hpp"
+
+#include <date/tz.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <complex>
+#include <map>
+#include <numbers>
+
+#include "grids/csv.hpp"
+#include "grids/resample.hpp"
+#include "sim/core/errors.hpp"
+#include "sim/core/sha256.hpp"
+
+namespace shiftsim::embedded {
+extern const std::string_view fig1_monthly_csv;
+extern const std::string_view surrogate_shape_csv;
+}  // namespace shiftsim::embedded
+
+namespace shiftsim::grids {
+
+namespace {
+
+constexpr double kFig1EnergyKwh = 37.3;  // BERT pretraining, Table 2 of the paper
+constexpr double kFloorShare = 0.02;     // no value below 2% of its month's mean
+
+double to_double(const std::string& s, const char* table) {
+  double v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{} || p != s.data() + s.size())
+    throw ParseError(table, 0, fmt::format("'{}' is not a number", s));
+  return v;
+}
+
+// splitmix64: seeds and stream splitting; xoshiro256** for the draws. Both are fully specified
+// integer algorithms, so the stream is the same everywhere.
+std::uint64_t splitmix(std::uint64_t& x) {
+  std::uint64_t z = (x += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+class Rng {
+ public:
+  explicit Rng(std::uint64_t seed) {
+    for (auto& w : s_) w = splitmix(seed);
+  }
+  std::uint64_t next() {
+    auto rotl = [](std::uint64_t v, int k) { return (v << k) | (v >> (64 - k)); };
+    const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
+    const std::uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = rotl(s_[3], 45);
+    return result;
+  }
+  double uniform() { return double(next() >> 11) * 0x1.0p-53; }  // [0, 1)
+  double normal() {  // Box-Muller, one draw per call
+    double u1 = 1.0 - uniform(), u2 = uniform();
+    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
+  }
+
+ private:
+  std::array<std::uint64_t, 4> s_{};
+};
+
+// Local-time offset lookups, cached per DST period.
+class LocalOffset {
+ public:
+  explicit LocalOffset(const std::string& tz) : zone_(date::locate_zone(tz)) {}
+  std::int64_t at(TimePoint t) {
+    if (t < begin_ || t >= end_) {
+      auto info = zone_->get_info(t);
+      begin_ = TimePoint{info.begin.time_since_epoch()};
+      end_ = TimePoint{info.end.time_since_epoch()};
+      offset_ = info.offset.count();
+    }
+    return offset_;
+  }
+
+ private:
+  const date::time_zone* zone_;
+  TimePoint begin_{Seconds{1}}, end_{Seconds{0}};
+  std::int64_t offset_ = 0;
+};
+
+double diurnal(const SurrogateShape& s, double hour) {
+  constexpr double w = 2.0 * std::numbers::pi / 24.0;
+  return 1.0 + s.a1 * std::cos(w * (hour - s.p1)) + s.a2 * std::cos(2.0 * w * (hour - s.p2));
+}
+
+std::vector<SurrogateShape> parse_shapes() {
+  std::vector<SurrogateShape> out;
+  const char* name = "grids/data/surrogate_shape.csv";
+  for (auto& f : read_data_table(embedded::surrogate_shape_csv, name, 12)) {
+    SurrogateShape s;
+    s.label = f[0];
+    s.zone = f[1];
+    s.source = f[2];
+    s.year = int(to_double(f[3], name));
+    s.a1 = to_double(f[4], name);
+    s.p1 = to_double(f[5], name);
+    s.a2 = to_double(f[6], name);
+    s.p2 = to_double(f[7], name);
+    s.sigma_day = to_double(f[8], name);
+    s.phi_day = to_double(f[9], name);
+    s.sigma_hour = to_double(f[10], name);
+    s.phi_hour = to_double(f[11], name);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+double mean_of(const std::vector<double>& v) {
+  double s = 0;
+  for (double x : v) s += x;
+  return v.empty() ? 0 : s / double(v.size());
+}
+
+// Standard deviation and lag-1 autocorrelation of consecutive pairs (pairs broken by NaN skipped).
+std::pair<double, double> sd_and_lag1(const std::vector<double>& v) {
+  std::vector<double> ok;
+  for (double x : v)
+    if (!std::isnan(x)) ok.push_back(x);
+  const double m = mean_of(ok);
+  double var = 0;
+  for (double x : ok) var += (x - m) * (x - m);
+  var /= std::max<double>(1.0, double(ok.size()));
+  double cov = 0;
+  std::size_t pairs = 0;
+  for (std::size_t i = 1; i < v.size(); ++i)
+    if (!std::isnan(v[i]) && !std::isnan(v[i - 1])) {
+      cov += (v[i] - m) * (v[i - 1] - m);
+      ++pairs;
+    }
+  const double phi = var > 0 && pairs > 0 ? (cov / double(pairs)) / var : 0.0;
+  return {std::sqrt(var), std::clamp(phi, 0.0, 0.995)};
+}
+
+}  // namespace
+
+std::span<const SurrogateShape> surrogate_shapes() {
+  static const std::vector<SurrogateShape> table = parse_shapes();
+  return table;
+}
+
+std::array<double, 12> fig1_monthly_intensity(std::string_view label) {
+  static const auto rows =
+      read_data_table(embedded::fig1_monthly_csv, "grids/data/fig1_monthly_grams.csv", 13);
+  for (const auto& r : rows)
+    if (r[0] == label) {
+      std::array<double, 12> out{};
+      for (std::size_t m = 0; m < 12; ++m)
+        out[m] = to_double(r[m + 1], "grids/data/fig1_monthly_grams.csv") / kFig1EnergyKwh;
+      return out;
+    }
+  throw ConfigError(fmt::format("no Fig. 1 row for region '{}'", label));
+}
+
+SurrogateShape derive_shape(const Series& real, const std::string& timezone) {
+  const RegularSeries h = read_at_step(real, Seconds{3600});
+  LocalOffset offset(timezone);
+  // Group hours by local day.
+  struct Day {
+    std::int64_t index;
+    std::vector<std::pair<int, double>> hours;  // local hour, value
+    std::size_t first;                          // position in h.values
+  };
+  std::vector<Day> days;
+  std::vector<std::int64_t> day_of(h.values.size());
+  std::vector<int> hour_of(h.values.size());
+  for (std::size_t i = 0; i < h.values.size(); ++i) {
+    const TimePoint t = h.start + h.step * static_cast<std::int64_t>(i);
+    const std::int64_t local = t.time_since_epoch().count() + offset.at(t);
+    const std::int64_t d = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+    day_of[i] = d;
+    hour_of[i] = int((local - d * 86400) / 3600);
+    if (days.empty() || days.back().index != d) days.push_back({d, {}, i});
+    days.back().hours.emplace_back(hour_of[i], h.values[i]);
+  }
+  // Complete days only (23 to 25 hours: DST days count).
+  std::map<std::int64_t, double> day_mean;
+  for (const auto& d : days)
+    if (d.hours.size() >= 23) {
+      double s = 0;
+      for (auto [hr, v] : d.hours) s += v;
+      day_mean[d.index] = s / double(d.hours.size());
+    }
+  if (day_mean.size() < 28)
+    throw ConfigError(fmt::format("deriving a surrogate shape needs at least 28 complete days of "
+                                  "data; {} has {}",
+                                  real.key.label(), day_mean.size()));
+  std::array<double, 24> ratio_sum{}, ratio_n{};
+  for (std::size_t i = 0; i < h.values.size(); ++i) {
+    auto it = day_mean.find(day_of[i]);
+    if (it == day_mean.end() || it->second <= 0) continue;
+    ratio_sum[static_cast<std::size_t>(hour_of[i])] += h.values[i] / it->second;
+    ratio_n[static_cast<std::size_t>(hour_of[i])] += 1;
+  }
+  std::array<double, 24> ratio{};
+  double ratio_mean = 0;
+  for (std::size_t k = 0; k < 24; ++k) {
+    ratio[k] = ratio_n[k] > 0 ? ratio_sum[k] / ratio_n[k] : 1.0;
+    ratio_mean += ratio[k] / 24.0;
+  }
+  SurrogateShape s;
+  s.zone = real.key.zone;
+  s.year = year_of(h.start + (h.end() - h.start) / 2);
+  for (int k = 1; k <= 2; ++k) {
+    std::complex<double> c{};
+    for (int hr = 0; hr < 24; ++hr)
+      c += (ratio[static_cast<std::size_t>(hr)] / ratio_mean) *
+           std::polar(1.0, -2.0 * std::numbers::pi * k * hr / 24.0);
+    c /= 24.0;
+    const double amplitude = 2.0 * std::abs(c);
+    const double period = 24.0 / k;
+    double peak = -std::arg(c) * period / (2.0 * std::numbers::pi);
+    peak = std::fmod(std::fmod(peak, period) + period, period);
+    (k == 1 ? s.a1 : s.a2) = amplitude;
+    (k == 1 ? s.p1 : s.p2) = peak;
+  }
+  // Day-to-day swing: each day's mean against its calendar month's mean of day means.
+  std::map<std::int64_t, std::pair<double, int>> month_acc;  // key: year*12+month
+  auto month_key = [](std::int64_t day) {
+    auto ymd = date::year_month_day{date::sys_days{date::days{day}}};
+    return std::int64_t(int(ymd.year())) * 12 + unsigned(ymd.month());
+  };
+  for (auto [d, m] : day_mean) {
+    auto& acc = month_acc[month_key(d)];
+    acc.first += m;
+    acc.second += 1;
+  }
+  std::vector<double> swing;
+  for (std::int64_t d = day_mean.begin()->first; d <= day_mean.rbegin()->first; ++d) {
+    auto it = day_mean.find(d);
+    if (it == day_mean.end()) {
+      swing.push_back(std::nan(""));
+      continue;
+    }
+    auto [sum, n] = month_acc[month_key(d)];
+    swing.push_back(it->second / (sum / n) - 1.0);
+  }
+  std::tie(s.sigma_day, s.phi_day) = sd_and_lag1(swing);
+  // Hour-to-hour noise: what the day level and the daily shape do not explain.
+  std::vector<double> noise(h.values.size(), std::nan(""));
+  for (std::size_t i = 0; i < h.values.size(); ++i) {
+    auto it = day_mean.find(day_of[i]);
+    if (it == day_mean.end() || it->second <= 0) continue;
+    noise[i] = h.values[i] / (it->second * diurnal(s, hour_of[i] + 0.5)) - 1.0;
+  }
+  std::tie(s.sigma_hour, s.phi_hour) = sd_and_lag1(noise);
+  return s;
+}
+
+std::vector<Series> synthesize(const SynthOptions& o) {
+  check_simulation_step(o.step);
+  if (o.years.empty()) throw ConfigError("give at least one year (--years 2020)");
+  std::vector<int> years = o.years;
+  std::sort(years.begin(), years.end());
+  years.erase(std::unique(years.begin(), years.end()), years.end());
+  for (std::size_t i = 1; i < years.size(); ++i)
+    if (years[i] != years[i - 1] + 1)
+      throw ConfigError(fmt::format(
+          "years must be consecutive so that the series has no gap; got {} after {}", years[i],
+          years[i - 1]));
+  const auto shapes_text_hash = sha256_hex(embedded::surrogate_shape_csv);
+  const auto fig1_hash = sha256_hex(embedded::fig1_monthly_csv);
+  const double step_h = double(o.step.count()) / 3600.0;
+  std::vector<Series> out;
+  std::uint64_t region_index = 0;
+  for (const Region& region : paper_regions()) {
+    const SurrogateShape* shape = nullptr;
+    for (const auto& s : surrogate_shapes())
+      if (s.label == region.label) shape = &s;
+    if (!shape) throw ConfigError(fmt::format("no surrogate shape for region '{}'", region.label));
+    const auto monthly = fig1_monthly_intensity(region.label);
+    std::uint64_t mix = o.seed * 0x100000001B3ull + region_index++;
+    Rng rng(splitmix(mix));
+    LocalOffset offset(region.timezone);
+
+    Series s;
+    s.key = {region.watttime_ba, Signal::surrogate, Basis::direct};
+    s.source = "shiftsim surrogate (SYNTHETIC: monthly means from Dodge et al. 2022 Fig. 1, "
+               "daily shape and variability derived from real data)";
+    s.start = make_time(years.front(), 1, 1);
+    s.step = o.step;
+    const TimePoint end = make_time(years.back() + 1, 1, 1);
+    const auto n = static_cast<std::size_t>((end - s.start) / o.step);
+    s.values.resize(n);
+    s.flags.assign(n, 0);
+    s.files = {{"grids/data/surrogate_shape.csv", shapes_text_hash},
+               {"grids/data/fig1_monthly_grams.csv", fig1_hash}};
+
+    // Day-to-day swing on local days, with one day of margin at each end for interpolation.
+    const std::int64_t first_day = (s.start.time_since_epoch().count() - 86400) / 86400 - 1;
+    const std::int64_t day_count = (end - s.start) / kDay + 4;
+    std::vector<double> swing(static_cast<std::size_t>(day_count));
+    double w = rng.normal() * shape->sigma_day;
+    const double day_innov = shape->sigma_day * std::sqrt(1 - shape->phi_day * shape->phi_day);
+    for (auto& v : swing) {
+      v = w;
+      w = shape->phi_day * w + day_innov * rng.normal();
+    }
+    const double phi = std::pow(shape->phi_hour, step_h);
+    const double innov = shape->sigma_hour * std::sqrt(1 - phi * phi);
+    double e = rng.normal() * shape->sigma_hour;
+    for (std::size_t i = 0; i < n; ++i) {
+      const TimePoint t = s.time_at(i);
+      const double local = double(t.time_since_epoch().count() + offset.at(t)) + 0.5 * double(o.step.count());
+      const double local_days = local / 86400.0;
+      const double hour = (local_days - std::floor(local_days)) * 24.0;
+      // Linear between local noons.
+      const double pos = local_days - 0.5 - double(first_day);
+      const auto k = static_cast<std::size_t>(std::clamp(std::floor(pos), 0.0, double(day_count - 2)));
+      const double frac = std::clamp(pos - double(k), 0.0, 1.0);
+      const double day_level = 1.0 + swing[k] * (1 - frac) + swing[k + 1] * frac;
+      const double level = monthly[month_of(t) - 1];
+      s.values[i] = std::max(level * diurnal(*shape, hour) * day_level * (1.0 + e),
+                             kFloorShare * level);
+      e = phi * e + innov * rng.normal();
+    }
+    // Rescale each UTC month to its Fig. 1 mean exactly.
+    for (std::size_t i = 0; i < n;) {
+      const unsigned m = month_of(s.time_at(i));
+      std::size_t j = i;
+      double sum = 0;
+      while (j < n && month_of(s.time_at(j)) == m) sum += s.values[j++];
+      const double factor = monthly[m - 1] / (sum / double(j - i));
+      for (std::size_t k = i; k < j; ++k)
+        s.values[k] = std::min(s.values[k] * factor, kMaxIntensity);
+      i = j;
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace shiftsim::grids

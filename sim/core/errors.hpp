@@ -1,0 +1,41 @@
+#pragma once
+// The one error policy of shiftsim (see CONTRIBUTING.md):
+// - exceptions only for errors that stop the operation, all derived from shiftsim::Error;
+// - expected outcomes (a window past the end of the data, a missed deadline) are return values;
+// - every message says what is wrong, where (file and line, key, or HDF5 path), and what to do.
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+
+namespace shiftsim {
+
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Bad content in an input file. line 0 means "the file as a whole".
+class ParseError : public Error {
+ public:
+  ParseError(std::string file, std::size_t line, const std::string& what, const std::string& hint = {});
+  const std::string& file() const noexcept { return file_; }
+  std::size_t line() const noexcept { return line_; }
+
+ private:
+  std::string file_;
+  std::size_t line_;
+};
+
+// A wrong option, configuration key or combination of arguments.
+class ConfigError : public Error {
+ public:
+  using Error::Error;
+};
+
+// A file that cannot be read or written, or an HDF5 call that failed (the message names the path).
+class IoError : public Error {
+ public:
+  using Error::Error;
+};
+
+}  // namespace shiftsim
