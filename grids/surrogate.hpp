@@ -9,7 +9,8 @@
 //   w(d)  day-to-day swing, AR(1) over local days (sigma_day, phi_day), linear between noons;
 //   e(t)  short-term variability, AR(1) at the step (sigma_hour, phi_hour per hour).
 // a1, p1, a2, p2 and the AR(1) figures come from real data (grids/data/surrogate_shape.csv,
-// derived by derive_shape(); see grids/data/README.md). Monthly means match Fig. 1 exactly.
+// derived by derive_shape(); see grids/data/README.md); relative sigmas are capped at 0.35.
+// Monthly means match Fig. 1 exactly.
 //
 // Deterministic: a given (years, step, seed) gives the same values on every machine; the random
 // numbers come from a generator and a normal transform implemented here, not from <random>.

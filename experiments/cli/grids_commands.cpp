@@ -321,6 +321,13 @@ void add_derive_shape(CLI::App& grids_app) {
     if (!pick)
       throw ConfigError(fmt::format("{}: no average series for zone {}", a->store, zone));
     auto shape = grids::derive_shape(*pick, region.timezone);
+    // Print peak hours in [0, period) after rounding, so 23.999 does not print as 24.00.
+    auto wrap = [](double h, double period) {
+      double r = std::round(h * 100) / 100;
+      return r >= period ? r - period : r;
+    };
+    shape.p1 = wrap(shape.p1, 24);
+    shape.p2 = wrap(shape.p2, 12);
     fmt::print("{},{},{},{},{:.4f},{:.2f},{:.4f},{:.2f},{:.4f},{:.3f},{:.4f},{:.3f}\n",
                region.label, zone, a->source.empty() ? pick->source : a->source, shape.year,
                shape.a1, shape.p1, shape.a2, shape.p2, shape.sigma_day, shape.phi_day,
