@@ -111,7 +111,11 @@ Grid regular(const std::vector<Entry>& e, std::int64_t step, const Where& where)
   g.step = step;
   for (std::size_t i = 1; i < e.size(); ++i) {
     auto d = e[i].t - e[i - 1].t;
-    if (d % step != 0)
+    // A longer interval is a gap, unless it repeats: three equal intervals in a row are a
+    // coarser section of the file, i.e. the step changed.
+    const bool regular_run = d != step && i + 2 < e.size() && e[i + 1].t - e[i].t == d &&
+                             e[i + 2].t - e[i + 1].t == d;
+    if (d % step != 0 || regular_run)
       throw ParseError(where.file(e[i]), e[i].line,
                        fmt::format("the step changes: {} follows {} after {}, but the series "
                                    "steps by {}",

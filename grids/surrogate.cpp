@@ -189,10 +189,11 @@ SurrogateShape derive_shape(const Series& real, const std::string& timezone) {
     if (days.empty() || days.back().index != d) days.push_back({d, {}, i});
     days.back().hours.emplace_back(hour_of[i], h.values[i]);
   }
-  // Complete days only (23 to 25 hours: DST days count).
+  // Complete days only (23 to 25 hours: DST days count); the first and last local day of the
+  // series are partial unless the data happen to start at local midnight, so they never count.
   std::map<std::int64_t, double> day_mean;
-  for (const auto& d : days)
-    if (d.hours.size() >= 23) {
+  for (std::size_t di = 1; di + 1 < days.size(); ++di)
+    if (const Day& d = days[di]; d.hours.size() >= 23) {
       double s = 0;
       for (auto [hr, v] : d.hours) s += v;
       day_mean[d.index] = s / double(d.hours.size());
@@ -225,7 +226,8 @@ SurrogateShape derive_shape(const Series& real, const std::string& timezone) {
     c /= 24.0;
     const double amplitude = 2.0 * std::abs(c);
     const double period = 24.0 / k;
-    double peak = -std::arg(c) * period / (2.0 * std::numbers::pi);
+    // Bin hr averages the hour [hr, hr+1), so its centre is hr + 0.5 in continuous hours.
+    double peak = -std::arg(c) * period / (2.0 * std::numbers::pi) + 0.5;
     peak = std::fmod(std::fmod(peak, period) + period, period);
     (k == 1 ? s.a1 : s.a2) = amplitude;
     (k == 1 ? s.p1 : s.p2) = peak;
