@@ -214,7 +214,8 @@ void fill_gaps(Grid& g, const ImportOptions& o, const Where& where,
     while (std::isnan(g.values[j])) ++j;  // the last value is not NaN after trimming
     const auto missing = static_cast<std::int64_t>(j - i);
     const Seconds length{missing * g.step};
-    const Entry& after = *g.next_entry[j];
+    // The row to point at: the empty cell itself, or for missing rows the row after the gap.
+    const Entry& after = *g.next_entry[i];
     auto from = g.start + static_cast<std::int64_t>(i) * g.step;
     if (o.gaps == GapPolicy::error)
       throw ParseError(where.file(after), after.line,

@@ -11,6 +11,7 @@
 
 #include "experiments/cli/commands.hpp"
 #include "grids/import.hpp"
+#include "grids/readers/fields.hpp"
 #include "grids/readers/reader.hpp"
 #include "grids/regions.hpp"
 #include "grids/stats.hpp"
@@ -107,7 +108,9 @@ void add_import(CLI::App& grids_app) {
     o.gaps = grids::parse_gap_policy(a->gaps);
     if (!a->max_gap.empty()) o.max_gap = parse_duration(a->max_gap, "--max-gap");
     if (!a->resample.empty()) o.resample = parse_duration(a->resample, "--resample");
-    if (!o.timezone.empty()) (void)grids::unit_factor(o.unit);
+    // Checked up front, whatever the format, so a typo never passes silently.
+    (void)grids::unit_factor(o.unit);
+    (void)grids::WallClock(o.timezone);
     GridStore store = GridStore::load_or_empty(a->into);
     auto report = grids::import_files(a->files, o, store);
     store.save(a->into);

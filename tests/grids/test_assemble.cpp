@@ -121,7 +121,8 @@ TEST_CASE("gaps are errors unless repaired, and repairs are counted and flagged"
   auto empty_cells = file_of("a.csv", {{0, 10}, {60, 20}, {120, kGap}, {180, kGap}, {240, 50}});
   ImportOptions o;
   CHECK_THROWS_WITH(one({missing_rows}, o), Catch::Contains("a.csv:4") && Catch::Contains("gap of 2h"));
-  CHECK_THROWS_WITH(one({empty_cells}, o), Catch::Contains("a.csv:6") && Catch::Contains("--gaps"));
+  // An empty cell is reported at its own row; missing rows at the row after the gap.
+  CHECK_THROWS_WITH(one({empty_cells}, o), Catch::Contains("a.csv:4") && Catch::Contains("--gaps"));
   o.gaps = GapPolicy::interpolate;
   for (const auto& f : {missing_rows, empty_cells}) {
     auto s = one({f}, o);
