@@ -306,7 +306,9 @@ def fill(exp, entries, gaps, max_gap):
         while exp.values[j] is None:
             j += 1
         missing = j - i
-        after = entries[j]  # the row the binary must name: the first value after the gap
+        # The row the binary must name: the gap's first empty cell, or, where the rows
+        # themselves are missing, the first row after the gap.
+        after = entries[i] if entries[i] is not None else entries[j]
         if gaps is None or (max_gap is not None and missing * exp.step > max_gap):
             where = after.where() if after is not None else "?"
             exp.error = {
