@@ -24,12 +24,8 @@ RawFile read_electricitymaps_api(const ReaderInput& in) {
       value_col = find_column(t.header, {"carbonintensity"});
       est_col = find_column(t.header, {"isestimated"});
     }
-    auto ts = cell(f, time_col, in, line, "datetime");
-    auto w = parse_iso_wall(ts);
-    if (!w)
-      throw ParseError(in.path, line, fmt::format("timestamp '{}' cannot be read", ts),
-                       "expected ISO 8601 such as 2024-06-14T13:00:00.000Z");
-    TimePoint t0{w->since_epoch - std::chrono::seconds{w->offset_seconds.value_or(0)}};
+    const TimePoint t0 = iso_utc(cell(f, time_col, in, line, "datetime"), in, line,
+                                 "expected ISO 8601 such as 2024-06-14T13:00:00.000Z");
     double v = parse_intensity(cell(f, value_col, in, line, "carbonIntensity"), 1.0, in.path,
                                line, "carbonIntensity");
     bool est = est_col >= 0 && static_cast<std::size_t>(est_col) < f.size() &&

@@ -103,12 +103,10 @@ std::optional<WallTime> parse_iso_wall(std::string_view s) {
   return w;
 }
 
-std::optional<WallTime> parse_dmy_wall(std::string_view s) {
-  s = trim(s);
-  if (s.size() < 10 || s[2] != '/' || s[5] != '/') return std::nullopt;
-  int d = digits(s, 0, 2), mo = digits(s, 3, 2), y = digits(s, 6, 4);
+namespace {
+// The part after a date: nothing, or " HH:MM[:SS]" to the end of the text.
+std::optional<WallTime> date_then_clock(std::string_view s, std::size_t pos, int y, int mo, int d) {
   int h = 0, mi = 0, sec = 0;
-  std::size_t pos = 10;
   if (pos < s.size()) {
     if (s[pos] != ' ') return std::nullopt;
     pos = clock_part(s, pos + 1, h, mi, sec);
@@ -118,13 +116,19 @@ std::optional<WallTime> parse_dmy_wall(std::string_view s) {
   if (!c) return std::nullopt;
   return WallTime{*c, std::nullopt};
 }
+}  // namespace
+
+std::optional<WallTime> parse_dmy_wall(std::string_view s) {
+  s = trim(s);
+  if (s.size() < 10 || s[2] != '/' || s[5] != '/') return std::nullopt;
+  return date_then_clock(s, 10, digits(s, 6, 4), digits(s, 3, 2), digits(s, 0, 2));
+}
 
 std::optional<WallTime> parse_dmon_wall(std::string_view s) {
   static constexpr std::array<std::string_view, 12> kMonths{
       "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
   s = trim(s);
   if (s.size() < 11 || s[2] != '-' || s[6] != '-') return std::nullopt;
-  int d = digits(s, 0, 2), y = digits(s, 7, 4);
   int mo = 0;
   for (std::size_t i = 0; i < kMonths.size(); ++i) {
     bool eq = true;
@@ -132,16 +136,7 @@ std::optional<WallTime> parse_dmon_wall(std::string_view s) {
       eq = eq && std::tolower(static_cast<unsigned char>(s[3 + k])) == kMonths[i][k];
     if (eq) mo = int(i) + 1;
   }
-  int h = 0, mi = 0, sec = 0;
-  std::size_t pos = 11;
-  if (pos < s.size()) {
-    if (s[pos] != ' ') return std::nullopt;
-    pos = clock_part(s, pos + 1, h, mi, sec);
-    if (pos != s.size()) return std::nullopt;
-  }
-  auto c = civil(y, mo, d, h, mi, sec);
-  if (!c) return std::nullopt;
-  return WallTime{*c, std::nullopt};
+  return date_then_clock(s, 11, digits(s, 7, 4), mo, digits(s, 0, 2));
 }
 
 std::optional<WallTime> parse_formatted_wall(std::string_view s, const std::string& format) {

@@ -53,6 +53,17 @@ inline std::string_view cell(const std::vector<std::string_view>& fields, int co
   return fields[static_cast<std::size_t>(col)];
 }
 
+// An ISO 8601 timestamp in UTC (an explicit offset honoured), as the Electricity Maps and
+// WattTime formats write them; a ParseError with `expected` as the hint otherwise.
+inline TimePoint iso_utc(std::string_view text, const ReaderInput& in, std::size_t line,
+                         std::string_view expected) {
+  auto w = parse_iso_wall(text);
+  if (!w)
+    throw ParseError(in.path, line, fmt::format("timestamp '{}' cannot be read", trim(text)),
+                     std::string(expected));
+  return TimePoint{w->since_epoch - std::chrono::seconds{w->offset_seconds.value_or(0)}};
+}
+
 // Converts a wall time to UTC for readers whose format forbids DST ambiguity.
 inline TimePoint strict_utc(const WallClock& clock, const WallTime& w, const ReaderInput& in,
                             std::size_t line, std::string_view text) {

@@ -53,12 +53,8 @@ RawFile read_watttime(const ReaderInput& in) {
     if (ba_col >= 0 && raw.key.zone.empty()) {
       raw.key.zone = upper(trim(cell(f, ba_col, in, line, "ba")));
     }
-    auto ts = cell(f, time_col, in, line, "point_time");
-    auto w = parse_iso_wall(ts);
-    if (!w)
-      throw ParseError(in.path, line, fmt::format("timestamp '{}' cannot be read", ts),
-                       "expected ISO 8601 such as 2020-01-01T00:05:00+00:00");
-    TimePoint t0{w->since_epoch - std::chrono::seconds{w->offset_seconds.value_or(0)}};
+    const TimePoint t0 = iso_utc(cell(f, time_col, in, line, "point_time"), in, line,
+                                 "expected ISO 8601 such as 2020-01-01T00:05:00+00:00");
     double v = parse_intensity(cell(f, value_col, in, line, value_name), factor, in.path, line,
                                value_name);
     raw.points.push_back({t0, v, false, static_cast<std::uint32_t>(line)});
