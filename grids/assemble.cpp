@@ -28,6 +28,25 @@ struct Where {
 
 std::string when(std::int64_t t) { return format_time(TimePoint{Seconds{t}}); }
 
+// The grid is sized by the time span, not by the rows, so a mistyped year in a three-row file
+// would ask for billions of slots. Five million values is 47 years at 5 minutes.
+constexpr std::int64_t kMaxSeriesValues = 5'000'000;
+
+void check_span(const std::vector<Entry>& e, std::int64_t step, const Where& where) {
+  const std::int64_t n = (e.back().t - e.front().t) / step + 1;
+  if (n <= kMaxSeriesValues) return;
+  std::size_t jump = 1;
+  for (std::size_t i = 1; i < e.size(); ++i)
+    if (e[i].t - e[i - 1].t > e[jump].t - e[jump - 1].t) jump = i;
+  throw ParseError(
+      where.file(e[jump]), e[jump].line,
+      fmt::format("the timestamps jump from {} to {}, which would make a series of {} values at "
+                  "step {} (at most {})",
+                  when(e[jump - 1].t), when(e[jump].t), n, format_duration(Seconds{step}),
+                  kMaxSeriesValues),
+      "check the row for a mistyped year; import data this long in pieces of a coarser step");
+}
+
 void check_order(const RawFile& f) {
   std::vector<std::int64_t> seen;  // strictly increasing
   seen.reserve(f.points.size());
@@ -125,6 +144,7 @@ Grid regular(const std::vector<Entry>& e, std::int64_t step, const Where& where)
                                    "value holds until the next, at most that long)",
                                    format_duration(Seconds{std::max(d, step)})));
   }
+  check_span(e, step, where);
   auto n = static_cast<std::size_t>((e.back().t - g.start) / step + 1);
   g.values.assign(n, std::nan(""));
   g.flags.assign(n, 0);
@@ -144,8 +164,9 @@ Grid regular(const std::vector<Entry>& e, std::int64_t step, const Where& where)
 
 // Each value holds from its timestamp until the next one, at most `step`; a slot's value is
 // the time-weighted mean of what covers it.
-Grid resampled(const std::vector<Entry>& e, std::int64_t step,
+Grid resampled(const std::vector<Entry>& e, std::int64_t step, const Where& where,
                std::map<std::string, std::int64_t>& repairs) {
+  check_span(e, step, where);
   Grid g;
   g.step = step;
   g.start = floor_to(TimePoint{Seconds{e.front().t}}, Seconds{step}).time_since_epoch().count();
@@ -281,7 +302,7 @@ Series assemble_key(std::vector<const RawFile*> files, const ImportOptions& o) {
   }
   Grid g;
   if (o.resample) {
-    g = resampled(unique, o.resample->count(), s.repairs);
+    g = resampled(unique, o.resample->count(), where, s.repairs);
   } else {
     if (unique.size() < 2)
       throw ParseError(where.file(unique.front()), unique.front().line,

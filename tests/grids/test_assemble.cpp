@@ -156,3 +156,18 @@ TEST_CASE("different zones in one import become different series", "[grids][asse
   CHECK(out[0].key.zone == "XX");
   CHECK(out[1].key.zone == "YY");
 }
+
+TEST_CASE("a mistyped year is refused before any memory is set aside for it", "[grids][assemble]") {
+  RawFile f;
+  f.path = "typo.csv";
+  f.key = {"XX", Signal::average, Basis::direct};
+  f.points = {{make_time(2022, 1, 1), 1, false, 2},
+              {make_time(2022, 1, 1, 0, 1), 1, false, 3},
+              {make_time(9999, 1, 1), 1, false, 4}};
+  ImportOptions o;
+  CHECK_THROWS_WITH(one({f}, o), Catch::Contains("typo.csv:4") && Catch::Contains("mistyped year"));
+  o.gaps = GapPolicy::interpolate;
+  CHECK_THROWS_WITH(one({f}, o), Catch::Contains("typo.csv:4"));
+  o.resample = Seconds{3600};
+  CHECK_THROWS_WITH(one({f}, o), Catch::Contains("typo.csv:4"));
+}
