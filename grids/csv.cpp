@@ -16,6 +16,7 @@ bool CsvCursor::next() {
   while (pos_ < text_.size()) {
     fields_.clear();
     unescaped_.clear();
+    unescaped_field_.clear();
     line_ = next_line_;
     const std::size_t n = text_.size();
     bool row_has_content = false;
@@ -48,8 +49,8 @@ bool CsvCursor::next() {
             if (raw[i] == '"') ++i;
           }
           unescaped_.push_back(std::move(s));
-          fields_.emplace_back();  // patched below, once unescaped_ stops reallocating
-          fields_.back() = std::string_view{};
+          unescaped_field_.push_back(fields_.size());
+          fields_.emplace_back();  // set below, once unescaped_ stops reallocating
         } else {
           fields_.push_back(raw);
         }
@@ -75,12 +76,7 @@ bool CsvCursor::next() {
     if (pos_ < n && text_[pos_] == '\r') ++pos_;
     if (pos_ < n && text_[pos_] == '\n') ++pos_;
     ++next_line_;
-    if (!unescaped_.empty()) {
-      // Point the placeholder views at the unescaped strings, in order.
-      std::size_t k = 0;
-      for (auto& f : fields_)
-        if (f.data() == nullptr && k < unescaped_.size()) f = unescaped_[k++];
-    }
+    for (std::size_t k = 0; k < unescaped_.size(); ++k) fields_[unescaped_field_[k]] = unescaped_[k];
     if (row_has_content) return true;
   }
   return false;

@@ -30,7 +30,9 @@ class CsvCursor {
   std::size_t next_line_ = 1;
   std::size_t line_ = 0;
   std::vector<std::string_view> fields_;
+  // Quoted fields with "" inside: their unescaped text, and the field each belongs to.
   std::vector<std::string> unescaped_;
+  std::vector<std::size_t> unescaped_field_;
 };
 
 // Field helpers shared by the readers.

@@ -175,7 +175,6 @@ SurrogateShape derive_shape(const Series& real, const std::string& timezone) {
   struct Day {
     std::int64_t index;
     std::vector<std::pair<int, double>> hours;  // local hour, value
-    std::size_t first;                          // position in h.values
   };
   std::vector<Day> days;
   std::vector<std::int64_t> day_of(h.values.size());
@@ -186,7 +185,7 @@ SurrogateShape derive_shape(const Series& real, const std::string& timezone) {
     const std::int64_t d = local >= 0 ? local / 86400 : (local - 86399) / 86400;
     day_of[i] = d;
     hour_of[i] = int((local - d * 86400) / 3600);
-    if (days.empty() || days.back().index != d) days.push_back({d, {}, i});
+    if (days.empty() || days.back().index != d) days.push_back({d, {}});
     days.back().hours.emplace_back(hour_of[i], h.values[i]);
   }
   // Complete days only (23 to 25 hours: DST days count); the first and last local day of the
@@ -316,10 +315,19 @@ std::vector<Series> synthesize(const SynthOptions& o) {
       v = w;
       w = shape->phi_day * w + day_innov * rng.normal();
     }
+    // Index of the first value of each UTC month, and n at the end (the step divides a day, so
+    // every month starts on a step).
+    std::vector<std::size_t> month_start;
+    for (int y : years)
+      for (unsigned m = 1; m <= 12; ++m)
+        month_start.push_back(static_cast<std::size_t>((make_time(y, m, 1) - s.start) / o.step));
+    month_start.push_back(n);
     const double phi = std::pow(shape->phi_hour, step_h);
     const double innov = sigma_hour * std::sqrt(1 - phi * phi);
     double e = rng.normal() * sigma_hour;
+    std::size_t month = 0;  // index into month_start
     for (std::size_t i = 0; i < n; ++i) {
+      while (i >= month_start[month + 1]) ++month;
       const TimePoint t = s.time_at(i);
       const double local = double(t.time_since_epoch().count() + offset.at(t)) + 0.5 * double(o.step.count());
       const double local_days = local / 86400.0;
@@ -329,21 +337,19 @@ std::vector<Series> synthesize(const SynthOptions& o) {
       const auto k = static_cast<std::size_t>(std::clamp(std::floor(pos), 0.0, double(day_count - 2)));
       const double frac = std::clamp(pos - double(k), 0.0, 1.0);
       const double day_level = 1.0 + swing[k] * (1 - frac) + swing[k + 1] * frac;
-      const double level = monthly[month_of(t) - 1];
+      const double level = monthly[month % 12];
       s.values[i] = std::max(level * diurnal(*shape, hour) * day_level * (1.0 + e),
                              kFloorShare * level);
       e = phi * e + innov * rng.normal();
     }
     // Rescale each UTC month to its Fig. 1 mean exactly.
-    for (std::size_t i = 0; i < n;) {
-      const unsigned m = month_of(s.time_at(i));
-      std::size_t j = i;
+    for (std::size_t m = 0; m + 1 < month_start.size(); ++m) {
+      const std::size_t i = month_start[m], j = month_start[m + 1];
       double sum = 0;
-      while (j < n && month_of(s.time_at(j)) == m) sum += s.values[j++];
-      const double factor = monthly[m - 1] / (sum / double(j - i));
+      for (std::size_t k = i; k < j; ++k) sum += s.values[k];
+      const double factor = monthly[m % 12] / (sum / double(j - i));
       for (std::size_t k = i; k < j; ++k)
         s.values[k] = std::min(s.values[k] * factor, kMaxIntensity);
-      i = j;
     }
     out.push_back(std::move(s));
   }

@@ -304,7 +304,7 @@ void add_derive_shape(CLI::App& grids_app) {
       "Derive a region's surrogate shape figures from real data (a row of "
       "grids/data/surrogate_shape.csv)");
   struct Args {
-    std::string store, region, zone, signal = "average", basis, source;
+    std::string store, region, zone, basis, source;
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("store", a->store, "grid store with the real series")->required();

@@ -34,12 +34,7 @@ Table for_each_row(const ReaderInput& in, bool has_header, RowFn&& on_row) {
       t.raw_header.emplace_back(trim(f));
     }
   }
-  bool first = true;
-  while (csv.next()) {
-    if (first && !has_header) t.header_line = 0;
-    first = false;
-    on_row(t, csv.fields(), csv.line());
-  }
+  while (csv.next()) on_row(t, csv.fields(), csv.line());
   return t;
 }
 

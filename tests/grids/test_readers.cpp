@@ -16,6 +16,14 @@ constexpr const char* kEmHeader =
     "Carbon Intensity gCO₂eq/kWh (LCA),Low Carbon Percentage,Renewable Percentage,Data Source,"
     "Data Estimated,Data Estimation Method\n";
 
+ImportOptions generic(const std::string& zone, const std::string& value_column) {
+  ImportOptions o;
+  o.format = "generic";
+  o.zone = zone;
+  o.value_column = value_column;
+  return o;
+}
+
 RawFile read(const test::TempDir& dir, const std::string& name, const std::string& text,
              const ImportOptions& o = {}) {
   return read_grid_file(dir.write(name, text), o);
@@ -121,11 +129,8 @@ TEST_CASE("EirGrid: Irish local time, DST rows handled as the dashboard writes t
 
 TEST_CASE("generic CSV: columns, layout, time zone, unit", "[grids][readers]") {
   test::TempDir dir;
-  ImportOptions o;
-  o.format = "generic";
-  o.zone = "DE";
+  ImportOptions o = generic("DE", "kg");
   o.time_column = "when";
-  o.value_column = "kg";
   o.time_format = "%d.%m.%Y %H:%M";
   o.timezone = "Europe/Berlin";
   o.unit = "kg/kWh";
@@ -141,10 +146,7 @@ TEST_CASE("generic CSV: columns, layout, time zone, unit", "[grids][readers]") {
 
 TEST_CASE("generic CSV: local times that do not exist or are ambiguous are errors", "[grids][readers]") {
   test::TempDir dir;
-  ImportOptions o;
-  o.format = "generic";
-  o.zone = "DE";
-  o.value_column = "ci";
+  ImportOptions o = generic("DE", "ci");
   o.timezone = "Europe/Berlin";
   CHECK_THROWS_WITH(read(dir, "a.csv", "t,ci\n2021-03-28 01:00,1\n2021-03-28 02:30,1\n", o),
                     Catch::Contains("a.csv:3") && Catch::Contains("does not exist"));
@@ -167,10 +169,7 @@ TEST_CASE("the format is detected from the header", "[grids][readers]") {
 
 TEST_CASE("cell values: empty is a gap, bad numbers are errors", "[grids][readers]") {
   test::TempDir dir;
-  ImportOptions o;
-  o.format = "generic";
-  o.zone = "XX";
-  o.value_column = "ci";
+  const ImportOptions o = generic("XX", "ci");
   auto r = read(dir, "g.csv", "t,ci\n2020-01-01 00:00,\n2020-01-01 01:00,5\n", o);
   CHECK(std::isnan(r.points[0].value));
   CHECK_THROWS_WITH(read(dir, "n.csv", "t,ci\n2020-01-01 00:00,-1\n", o), Catch::Contains("n.csv:2") && Catch::Contains("negative"));
