@@ -6,7 +6,7 @@
 #include <cctype>
 #include <string>
 
-#include "grids/csv.hpp"
+#include "sim/core/csv.hpp"
 #include "sim/core/errors.hpp"
 
 namespace shiftsim::embedded {

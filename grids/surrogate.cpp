@@ -10,7 +10,7 @@
 #include <map>
 #include <numbers>
 
-#include "grids/csv.hpp"
+#include "sim/core/csv.hpp"
 #include "grids/resample.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/core/sha256.hpp"

@@ -110,7 +110,7 @@ void add_import(CLI::App& grids_app) {
     if (!a->resample.empty()) o.resample = parse_duration(a->resample, "--resample");
     // Checked up front, whatever the format, so a typo never passes silently.
     (void)grids::unit_factor(o.unit);
-    (void)grids::WallClock(o.timezone);
+    (void)WallClock(o.timezone);
     GridStore store = GridStore::load_or_empty(a->into);
     auto report = grids::import_files(a->files, o, store);
     store.save(a->into);

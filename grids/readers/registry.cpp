@@ -3,7 +3,7 @@
 #include <array>
 #include <filesystem>
 
-#include "grids/csv.hpp"
+#include "sim/core/csv.hpp"
 #include "grids/readers/reader.hpp"
 #include "sim/core/atomic_file.hpp"
 #include "sim/core/errors.hpp"

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "grids/csv.hpp"
+#include "sim/core/csv.hpp"
 #include "grids/readers/fields.hpp"
 #include "grids/readers/reader.hpp"
 #include "sim/core/errors.hpp"

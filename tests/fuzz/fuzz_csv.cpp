@@ -1,11 +1,11 @@
-// libFuzzer target: the CSV tokenizer (grids::CsvCursor) with ',' and ';' delimiters, the header
-// helpers (trim, normalize_header) and read_data_table (grids/csv.hpp).
+// libFuzzer target: the CSV tokenizer (CsvCursor) with ',' and ';' delimiters, the header
+// helpers (trim, normalize_header) and read_data_table (sim/core/csv.hpp).
 #include <string>
 
 #include "fuzz_common.hpp"
-#include "grids/csv.hpp"
+#include "sim/core/csv.hpp"
 
-namespace g = shiftsim::grids;
+namespace g = shiftsim;
 using shiftsim::fuzz::require;
 
 namespace {

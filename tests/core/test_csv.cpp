@@ -1,10 +1,10 @@
 #include <catch2/catch.hpp>
 
-#include "grids/csv.hpp"
+#include "sim/core/csv.hpp"
 #include "sim/core/errors.hpp"
 
 using namespace shiftsim;
-using namespace shiftsim::grids;
+
 
 namespace {
 std::vector<std::vector<std::string>> rows_of(std::string_view text, char d = ',') {

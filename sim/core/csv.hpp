@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-namespace shiftsim::grids {
+namespace shiftsim {
 
 class CsvCursor {
  public:
@@ -40,13 +40,13 @@ std::string_view trim(std::string_view s);
 // Lower case, "₂" folded to "2", runs of spaces collapsed: header names compare loosely.
 std::string normalize_header(std::string_view s);
 
-}  // namespace shiftsim::grids
+}  // namespace shiftsim
 
-namespace shiftsim::grids {
+namespace shiftsim {
 
 // A project data table (grids/data/*.csv): '#' comment lines, one header row, then rows of
 // exactly `columns` fields. Returns the data rows as strings. Throws ParseError naming the table.
 std::vector<std::vector<std::string>> read_data_table(std::string_view text, const std::string& name,
                                                       std::size_t columns);
 
-}  // namespace shiftsim::grids
+}  // namespace shiftsim

@@ -1,11 +1,11 @@
-#include "grids/csv.hpp"
+#include "sim/core/csv.hpp"
 
 #include <algorithm>
 #include <cctype>
 
 #include "sim/core/errors.hpp"
 
-namespace shiftsim::grids {
+namespace shiftsim {
 
 CsvCursor::CsvCursor(std::string_view text, char delimiter, std::string file_name)
     : text_(text), delim_(delimiter), file_(std::move(file_name)) {
@@ -107,10 +107,10 @@ std::string normalize_header(std::string_view s) {
   return out;
 }
 
-}  // namespace shiftsim::grids
+}  // namespace shiftsim
 
 
-namespace shiftsim::grids {
+namespace shiftsim {
 
 std::vector<std::vector<std::string>> read_data_table(std::string_view text, const std::string& name,
                                                       std::size_t columns) {
@@ -143,4 +143,4 @@ std::vector<std::vector<std::string>> read_data_table(std::string_view text, con
   return rows;
 }
 
-}  // namespace shiftsim::grids
+}  // namespace shiftsim
