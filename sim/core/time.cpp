@@ -71,6 +71,7 @@ Seconds parse_duration(std::string_view text, std::string_view what) {
 
 std::string format_duration(Seconds d) {
   auto s = d.count();
+  if (s == 0) return "0s";
   if (s % 86400 == 0) return fmt::format("{}d", s / 86400);
   if (s % 3600 == 0) return fmt::format("{}h", s / 3600);
   if (s % 60 == 0) return fmt::format("{}min", s / 60);

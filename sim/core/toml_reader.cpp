@@ -115,6 +115,26 @@ std::optional<std::vector<std::string>> TomlSection::strings(std::string_view ke
   return out;
 }
 
+std::optional<std::vector<std::int64_t>> TomlSection::integers(std::string_view key) {
+  const auto* n = use(key);
+  if (!n) return std::nullopt;
+  const auto* arr = n->as_array();
+  if (!arr) fail(key, fmt::format("expected an array of integers, found {}", type_name(*n)),
+                 "write [0, 1]");
+  std::vector<std::int64_t> out;
+  for (const auto& e : *arr) {
+    if (!e.is_integer())
+      fail(key, fmt::format("expected integers in the array, found {}", type_name(e)));
+    out.push_back(e.as_integer()->get());
+  }
+  return out;
+}
+
+bool TomlSection::is_number(std::string_view key) const {
+  const auto* n = table_->get(key);
+  return n && (n->is_integer() || n->is_floating_point());
+}
+
 std::optional<TomlSection> TomlSection::table(std::string_view key) {
   const auto* n = use(key);
   if (!n) return std::nullopt;

@@ -28,12 +28,14 @@ class TomlSection {
   TomlSection(const toml::table& table, std::string file, std::string where);
 
   bool has(std::string_view key) const { return table_->contains(key); }
+  bool is_number(std::string_view key) const;  // integer or float
   std::optional<std::string> string(std::string_view key);
   std::optional<double> number(std::string_view key);  // integer or float, finite
   std::optional<std::int64_t> integer(std::string_view key);
   std::optional<bool> boolean(std::string_view key);
   std::optional<Seconds> duration(std::string_view key);  // "6h", "90min"; a positive length
   std::optional<std::vector<std::string>> strings(std::string_view key);  // array of strings
+  std::optional<std::vector<std::int64_t>> integers(std::string_view key);
   std::optional<TomlSection> table(std::string_view key);
   std::vector<TomlSection> tables(std::string_view key);  // an array of tables ([[key]])
 
