@@ -9,6 +9,11 @@
 
 namespace shiftsim::workloads {
 
+namespace {
+// ceil(d / s) without the overflow of (d + s - 1) / s for a huge step.
+long intervals(Seconds d, Seconds s) { return d.count() / s.count() + (d.count() % s.count() != 0); }
+}  // namespace
+
 Energy StepEnergy::total() const {
   double sum = 0;
   for (double e : kwh) sum += e;
@@ -19,7 +24,7 @@ PowerProfile::PowerProfile(Seconds step, Seconds duration, std::vector<double> w
     : step_(step), duration_(duration), watts_(std::move(watts)) {
   if (step_ <= Seconds{0}) throw ConfigError("a power profile needs a step of at least 1 s");
   if (duration_ <= Seconds{0}) throw ConfigError("a power profile needs a duration of at least 1 s");
-  const auto expected = static_cast<std::size_t>((duration_.count() + step_.count() - 1) / step_.count());
+  const auto expected = static_cast<std::size_t>(intervals(duration_, step_));
   if (watts_.size() != expected)
     throw ConfigError(fmt::format(
         "a power profile of {} at a {} step needs {} values, not {}", format_duration(duration_),
@@ -56,7 +61,7 @@ Power PowerProfile::peak_power() const {
 StepEnergy PowerProfile::at_step(Seconds step) const {
   if (step <= Seconds{0}) throw ConfigError("the simulation step must be at least 1 s");
   const long d = duration_.count(), s = step.count(), p = step_.count();
-  StepEnergy out{step, duration_, std::vector<double>(static_cast<std::size_t>((d + s - 1) / s), 0.0)};
+  StepEnergy out{step, duration_, std::vector<double>(static_cast<std::size_t>(intervals(duration_, step)), 0.0)};
   // Merge the two grids: each piece is the overlap of one profile interval with one step, so
   // every joule of the profile lands in exactly one step.
   long t = 0;

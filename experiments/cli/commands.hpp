@@ -5,5 +5,6 @@
 namespace shiftsim::cli {
 
 void add_grids_commands(CLI::App& app);
+void add_workloads_commands(CLI::App& app);
 
 }  // namespace shiftsim::cli

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("shiftsim ") + SHIFTSIM_VERSION);
   app.require_subcommand(1);
   shiftsim::cli::add_grids_commands(app);
+  shiftsim::cli::add_workloads_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

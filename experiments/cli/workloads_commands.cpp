@@ -1,0 +1,318 @@
+// `shiftsim workloads ...`: list, show, profile (import a measured log), graph.
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "experiments/cli/commands.hpp"
+#include "sim/core/atomic_file.hpp"
+#include "sim/core/errors.hpp"
+#include "workloads/catalog.hpp"
+#include "workloads/graph.hpp"
+#include "workloads/measured/measured.hpp"
+#include "workloads/workload_file.hpp"
+
+namespace shiftsim::cli {
+
+namespace {
+
+using nlohmann::ordered_json;
+using namespace shiftsim::workloads;
+
+constexpr double kSecondsPerYear = 365.25 * 86400;
+
+double hours(Seconds s) { return static_cast<double>(s.count()) / 3600.0; }
+
+ordered_json workload_json(const Workload& w, std::optional<Seconds> step) {
+  ordered_json j;
+  j["name"] = w.name;
+  j["label"] = w.label;
+  j["task"] = w.task;
+  j["dataset"] = w.dataset;
+  j["accelerator"] = w.accelerator;
+  j["accelerators"] = w.accelerators;
+  j["source"] = w.source;
+  j["duration"] = format_duration(w.duration());
+  j["duration_h"] = hours(w.duration());
+  j["energy_kwh"] = w.accelerator_energy().value;
+  j["facility_energy_kwh"] = w.energy().value;
+  j["profile"] = {{"kind", to_string(w.kind)},
+                  {"step", format_duration(w.profile.step())},
+                  {"values", w.profile.size()},
+                  {"mean_power_w", w.profile.mean_power().value},
+                  {"peak_power_w", w.profile.peak_power().value}};
+  j["overheads"] = {{"pue", w.overheads.pue},
+                    {"cpu_share", w.overheads.cpu_share},
+                    {"dram_share", w.overheads.dram_share},
+                    {"cpu_w", w.overheads.cpu_power.value},
+                    {"dram_w", w.overheads.dram_power.value}};
+  if (w.embodied.is_none()) {
+    j["embodied"] = nullptr;
+  } else {
+    j["embodied"] = {{"total_g", w.embodied.total.value},
+                     {"lifespan_years", static_cast<double>(w.embodied.lifespan.count()) / kSecondsPerYear},
+                     {"share", w.embodied.share},
+                     {"per_run_g", w.embodied_for(w.duration()).value}};
+  }
+  j["alternatives"] = ordered_json::array();
+  for (const auto& a : w.alternatives)
+    j["alternatives"].push_back({{"field", a.field}, {"value", a.value}, {"source", a.source}});
+  j["notes"] = w.notes;
+  if (step) {
+    const auto s = w.facility_profile().at_step(*step);
+    j["steps"] = {{"step", format_duration(*step)}, {"kwh", s.kwh}};
+  }
+  return j;
+}
+
+void print_workload(const Workload& w, std::optional<Seconds> step) {
+  fmt::print("{} ({})\n", w.label, w.name);
+  if (!w.task.empty()) fmt::print("  task         {}{}\n", w.task, w.dataset.empty() ? "" : fmt::format(" [{}]", w.dataset));
+  fmt::print("  hardware     {} x {}\n", w.accelerators, w.accelerator);
+  fmt::print("  duration     {} ({:.4g} h)\n", format_duration(w.duration()), hours(w.duration()));
+  fmt::print("  energy       {:.6g} kWh accelerators, {:.6g} kWh at the meter\n",
+             w.accelerator_energy().value, w.energy().value);
+  fmt::print("  profile      {}, {} values at {}, mean {:.6g} W, peak {:.6g} W\n", to_string(w.kind),
+             w.profile.size(), format_duration(w.profile.step()), w.profile.mean_power().value,
+             w.profile.peak_power().value);
+  fmt::print("  overheads    {}\n", w.overheads.describe());
+  fmt::print("  embodied     {}", w.embodied.describe());
+  if (!w.embodied.is_none()) fmt::print(", {:.6g} g for one run", w.embodied_for(w.duration()).value);
+  fmt::print("\n  source       {}\n", w.source);
+  for (const auto& a : w.alternatives)
+    fmt::print("  alternative  {} = {} ({})\n", a.field, a.value, a.source);
+  for (const auto& n : w.notes) fmt::print("  note         {}\n", n);
+  if (step) {
+    const auto s = w.facility_profile().at_step(*step);
+    fmt::print("  energy per {} step (kWh):\n", format_duration(*step));
+    for (std::size_t k = 0; k < s.kwh.size(); ++k)
+      fmt::print("    {:>10} {:.9g}\n", format_duration(*step * static_cast<long>(k)), s.kwh[k]);
+  }
+}
+
+void add_list(CLI::App& parent) {
+  auto* cmd = parent.add_subcommand("list", "The built-in catalog: the 11 jobs of Dodge et al. 2022, Table 2");
+  auto json = std::make_shared<bool>(false);
+  cmd->add_flag("--json", *json, "print JSON");
+  cmd->callback([json] {
+    const auto& c = builtin_catalog();
+    if (*json) {
+      ordered_json out = ordered_json::array();
+      for (const auto& e : c.entries()) out.push_back(workload_json(e.workload(c.source()), std::nullopt));
+      fmt::print("{}\n", out.dump(2));
+      return;
+    }
+    fmt::print("{:<15} {:<14} {:>11} {:>7} {:>10} {:>9}  {}\n", "name", "label", "GPUs", "hours",
+               "kWh", "mean kW", "task [dataset]");
+    for (const auto& e : c.entries())
+      fmt::print("{:<15} {:<14} {:>11} {:>7} {:>10} {:>9.4g}  {} [{}]\n", e.name, e.label,
+                 fmt::format("{} x {}", e.gpus, e.gpu), e.hours, e.energy_kwh,
+                 e.energy_kwh / e.hours, e.task, e.dataset);
+    fmt::print("source: {}\n", c.source());
+  });
+}
+
+void add_show(CLI::App& parent) {
+  auto* cmd = parent.add_subcommand("show", "One workload: a catalog name or a workload file");
+  struct Args {
+    std::string spec;
+    bool json = false;
+    std::string step;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("workload", a->spec, "catalog name (see `workloads list`) or workload file (TOML)")->required();
+  cmd->add_flag("--json", a->json, "print JSON");
+  cmd->add_option("--step", a->step, "also print the energy per simulation step, e.g. 5min");
+  cmd->callback([a] {
+    const Workload w = load_workload(a->spec, std::filesystem::current_path());
+    std::optional<Seconds> step;
+    if (!a->step.empty()) step = parse_duration(a->step, "--step");
+    if (a->json) fmt::print("{}\n", workload_json(w, step).dump(2));
+    else print_workload(w, step);
+  });
+}
+
+// Writes the profile as cumulative energy at every interval edge: read back as a generic CSV
+// with an energy column, it gives the same profile exactly (piecewise-constant power).
+void write_profile_csv(const PowerProfile& p, TimePoint start, const std::filesystem::path& out) {
+  AtomicOutput file(out);
+  {
+    std::ofstream f(file.temp_path());
+    f << "# shiftsim power profile: cumulative energy at each interval edge from " << format_time(start)
+      << "\ntime_s,energy_kwh\n0,0\n";
+    double joules = 0;
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      joules += p.watts()[i] * static_cast<double>(p.length(i).count());
+      const long edge = std::min(p.duration().count(), static_cast<long>(i + 1) * p.step().count());
+      f << fmt::format("{},{:.17g}\n", edge, joules / kJoulesPerKwh);
+    }
+    f.flush();
+    if (!f) throw IoError(fmt::format("cannot write {}", file.temp_path().string()));
+  }
+  file.commit();
+}
+
+void add_profile(CLI::App& parent) {
+  auto* cmd = parent.add_subcommand(
+      "profile", "Read a measured power log (nvidia-smi, CodeCarbon, generic CSV) as a profile");
+  struct Args {
+    std::string file;
+    std::string format;
+    std::string step;
+    std::string timezone = "UTC";
+    std::string time_column, power_column, energy_column, unit, run_id, component = "total";
+    std::vector<int> gpus;
+    std::string out;
+    bool force = false;
+    bool json = false;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("file", a->file, "the measured log")->required();
+  cmd->add_option("--format", a->format, "nvidia-smi | codecarbon | generic (default: detected)");
+  cmd->add_option("--step", a->step, "profile step (default: the median sampling interval)");
+  cmd->add_option("--timezone", a->timezone, "IANA zone of timestamps without an offset (nvidia-smi writes local time)");
+  cmd->add_option("--time-column", a->time_column, "generic: the time column");
+  cmd->add_option("--power-column", a->power_column, "generic: a power column");
+  cmd->add_option("--energy-column", a->energy_column, "generic: a cumulative energy column");
+  cmd->add_option("--unit", a->unit, "unit of the power or energy column (W, kW, Wh, kWh, J, ...)");
+  cmd->add_option("--run-id", a->run_id, "codecarbon: the run to read when the file has several");
+  cmd->add_option("--component", a->component, "codecarbon: total | gpu | cpu | ram");
+  cmd->add_option("--gpus", a->gpus, "nvidia-smi: the GPU indices to sum (default: all)");
+  cmd->add_option("--out", a->out, "write the profile as CSV (cumulative kWh per interval edge)");
+  cmd->add_flag("--force", a->force, "overwrite --out if it exists");
+  cmd->add_flag("--json", a->json, "print JSON");
+  cmd->callback([a] {
+    const std::string text = read_file(a->file);
+    MeasuredOptions o;
+    if (!a->format.empty()) {
+      auto f = parse_measured_format(a->format);
+      if (!f) throw ConfigError(fmt::format("--format '{}' is not nvidia-smi, codecarbon or generic", a->format));
+      o.format = *f;
+    } else {
+      o.format = detect_measured_format(text).value_or(MeasuredFormat::generic);
+    }
+    if (!a->step.empty()) o.step = parse_duration(a->step, "--step");
+    o.timezone = a->timezone;
+    o.time_column = a->time_column;
+    o.power_column = a->power_column;
+    o.energy_column = a->energy_column;
+    o.unit = a->unit;
+    o.run_id = a->run_id;
+    o.component = a->component;
+    o.gpus = a->gpus;
+    if (!a->out.empty() && !a->force && std::filesystem::exists(a->out))
+      throw ConfigError(fmt::format("{} exists; pass --force to replace it", a->out));
+    const auto m = read_measured_profile(text, a->file, o);
+    if (!a->out.empty()) write_profile_csv(m.profile, m.start, a->out);
+    if (a->json) {
+      ordered_json j{{"file", a->file},
+                     {"format", to_string(o.format)},
+                     {"start", format_time(m.start)},
+                     {"duration", format_duration(m.profile.duration())},
+                     {"duration_s", m.profile.duration().count()},
+                     {"step", format_duration(m.profile.step())},
+                     {"values", m.profile.size()},
+                     {"energy_kwh", m.profile.energy().value},
+                     {"mean_power_w", m.profile.mean_power().value},
+                     {"peak_power_w", m.profile.peak_power().value},
+                     {"rows", m.rows},
+                     {"devices", m.devices},
+                     {"missing", m.missing},
+                     {"sampling", format_duration(m.sampling)},
+                     {"notes", m.notes}};
+      fmt::print("{}\n", j.dump(2));
+      return;
+    }
+    fmt::print("{} ({}): {} from {}, {:.6g} kWh, mean {:.6g} W, peak {:.6g} W\n", a->file,
+               to_string(o.format), format_duration(m.profile.duration()), format_time(m.start),
+               m.profile.energy().value, m.profile.mean_power().value, m.profile.peak_power().value);
+    for (const auto& n : m.notes) fmt::print("  {}\n", n);
+    if (!a->out.empty()) fmt::print("  written to {}\n", a->out);
+  });
+}
+
+void add_graph(CLI::App& parent) {
+  auto* cmd = parent.add_subcommand(
+      "graph", "A job graph (TOML): order, critical path, and each job's slack for a deadline");
+  struct Args {
+    std::string file;
+    std::string deadline;
+    bool json = false;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("file", a->file, "the graph file")->required();
+  cmd->add_option("--deadline", a->deadline, "time from the graph's start by which every job must end, e.g. 3d");
+  cmd->add_flag("--json", a->json, "print JSON");
+  cmd->callback([a] {
+    const std::filesystem::path path(a->file);
+    const auto dir = path.parent_path();
+    const auto g = JobGraph::parse(read_file(path), a->file,
+                                   [&](const std::string& spec, const std::string& file, std::size_t line) {
+                                     try {
+                                       return load_workload(spec, dir);
+                                     } catch (const ConfigError& e) {
+                                       throw ParseError(file, line, e.what(), "use a catalog name or a workload file path");
+                                     }
+                                   });
+    std::optional<Seconds> deadline;
+    if (!a->deadline.empty()) deadline = parse_duration(a->deadline, "--deadline");
+    const auto s = g.schedule(deadline);
+    const auto order = g.topological_order();
+    if (a->json) {
+      ordered_json j{{"name", g.name()},
+                     {"jobs", g.jobs().size()},
+                     {"critical_path", format_duration(s.makespan)},
+                     {"critical_path_h", hours(s.makespan)},
+                     {"deadline", format_duration(s.deadline)},
+                     {"feasible", s.feasible},
+                     {"energy_kwh", g.accelerator_energy().value}};
+      j["order"] = ordered_json::array();
+      for (auto i : order) {
+        const auto& job = g.jobs()[i];
+        const auto& t = s.jobs[i];
+        ordered_json parents = ordered_json::array();
+        for (auto p : job.parents) parents.push_back(g.jobs()[p].id);
+        j["order"].push_back({{"id", job.id},
+                              {"workload", job.workload.name},
+                              {"duration_h", hours(job.workload.duration())},
+                              {"after", parents},
+                              {"earliest_start_h", hours(t.earliest_start)},
+                              {"latest_start_h", hours(t.latest_start)},
+                              {"slack_h", hours(t.slack)},
+                              {"critical", t.critical}});
+      }
+      fmt::print("{}\n", j.dump(2));
+      return;
+    }
+    fmt::print("{}: {} jobs, critical path {} ({:.4g} h), deadline {}{}\n", g.name(), g.jobs().size(),
+               format_duration(s.makespan), hours(s.makespan), format_duration(s.deadline),
+               s.feasible ? "" : " -- INFEASIBLE: shorter than the critical path");
+    fmt::print("{:<20} {:<16} {:>10} {:>10} {:>10} {:>10}  {}\n", "job", "workload", "hours",
+               "earliest", "latest", "slack", "critical");
+    for (auto i : order) {
+      const auto& job = g.jobs()[i];
+      const auto& t = s.jobs[i];
+      fmt::print("{:<20} {:<16} {:>10.4g} {:>10.4g} {:>10.4g} {:>10.4g}  {}\n", job.id,
+                 job.workload.name, hours(job.workload.duration()), hours(t.earliest_start),
+                 hours(t.latest_start), hours(t.slack), t.critical ? "*" : "");
+    }
+  });
+}
+
+}  // namespace
+
+void add_workloads_commands(CLI::App& app) {
+  auto* w = app.add_subcommand("workloads", "Training jobs: the paper's catalog, workload files, measured profiles, job graphs");
+  w->require_subcommand(1);
+  add_list(*w);
+  add_show(*w);
+  add_profile(*w);
+  add_graph(*w);
+}
+
+}  // namespace shiftsim::cli
