@@ -17,13 +17,6 @@ namespace shiftsim::grids {
 
 namespace {
 
-bool iequal(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 std::vector<Region> parse_table() {
   std::vector<Region> out;
   for (auto& f : read_data_table(embedded::regions_csv, "grids/data/regions.csv", 7)) {
@@ -49,9 +42,9 @@ std::span<const Region> paper_regions() {
 const Region* find_region(std::string_view name) {
   name = trim(name);
   for (const auto& r : paper_regions())
-    if (iequal(r.label, name) || iequal(r.cloud_region, name)) return &r;
+    if (iequals(r.label, name) || iequals(r.cloud_region, name)) return &r;
   for (const auto& r : paper_regions())
-    if (iequal(r.zone, name) || iequal(r.watttime_ba, name)) return &r;
+    if (iequals(r.zone, name) || iequals(r.watttime_ba, name)) return &r;
   return nullptr;
 }
 
@@ -73,7 +66,7 @@ std::string zone_for(std::string_view region_or_zone) {
 
 const Region* find_region_by_ba(std::string_view ba) {
   for (const auto& r : paper_regions())
-    if (iequal(r.watttime_ba, ba)) return &r;
+    if (iequals(r.watttime_ba, ba)) return &r;
   return nullptr;
 }
 

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cmath>
 
+#include "sim/core/csv.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/core/toml_reader.hpp"
 
@@ -14,17 +15,6 @@ extern const std::string_view catalog_toml;
 }
 
 namespace shiftsim::workloads {
-
-namespace {
-
-bool iequal(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-}  // namespace
 
 Seconds CatalogEntry::duration() const {
   return Seconds{std::llround(hours * kSecondsPerHour)};
@@ -90,7 +80,7 @@ Catalog Catalog::parse(std::string_view text, const std::string& file) {
 
 const CatalogEntry* Catalog::find(std::string_view name) const {
   for (const auto& e : entries_)
-    if (iequal(e.name, name) || iequal(e.label, name)) return &e;
+    if (iequals(e.name, name) || iequals(e.label, name)) return &e;
   return nullptr;
 }
 

@@ -37,6 +37,8 @@ class CsvCursor {
 
 // Field helpers shared by the readers.
 std::string_view trim(std::string_view s);
+// ASCII case-insensitive equality: names users type ("ViT Huge", "vit-huge", "FR").
+bool iequals(std::string_view a, std::string_view b);
 // Lower case, "₂" folded to "2", runs of spaces collapsed: header names compare loosely.
 std::string normalize_header(std::string_view s);
 

@@ -46,12 +46,9 @@ Measurement read_codecarbon(std::string_view text, const std::string& file,
   if (!csv.next())
     throw ParseError(file, 0, "the file is empty", "give a CodeCarbon emissions.csv");
   const std::size_t header_line = csv.line();
-  std::vector<ColumnName> header;
+  const std::vector<ColumnName> header = split_header(csv.fields());
   std::vector<std::string> raw;
-  for (auto f : csv.fields()) {
-    header.push_back(split_column(f));
-    raw.push_back(header.back().raw);
-  }
+  for (const auto& c : header) raw.push_back(c.raw);
   const std::string energy_name = energy_column_of(o.component);
   const int time_col = find_column(header, "timestamp");
   const int duration_col = find_column(header, "duration");
@@ -194,12 +191,7 @@ Measurement read_codecarbon(std::string_view text, const std::string& file,
   m.notes.push_back("devices: 1 series (CodeCarbon sums the machine's devices itself)");
   m.notes.push_back(fmt::format("missing: {} row(s) of the run without energy{}", m.missing,
                                 m.missing ? "; the next row's energy covers their time" : ""));
-  if (!clock.is_utc() || clock.ambiguous() > 0)
-    m.notes.push_back(fmt::format("timestamps: local time in {}{}", clock.zone(),
-                                  clock.ambiguous() ? fmt::format(", {} in a repeated hour put in "
-                                                                  "order",
-                                                                  clock.ambiguous())
-                                                    : ""));
+  if (auto note = clock.note()) m.notes.push_back(std::move(*note));
   return m;
 }
 

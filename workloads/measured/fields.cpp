@@ -233,4 +233,17 @@ double median(std::vector<double>& v) {
   return lower + (upper - lower) / 2;
 }
 
+std::optional<std::string> LogClock::note() const {
+  if (is_utc() && ambiguous_ == 0) return std::nullopt;
+  return fmt::format("timestamps: local time in {}{}", zone(),
+                     ambiguous_ ? fmt::format(", {} in a repeated hour put in order", ambiguous_)
+                                : "");
+}
+
+std::vector<ColumnName> split_header(const std::vector<std::string_view>& fields) {
+  std::vector<ColumnName> header;
+  for (auto f : fields) header.push_back(split_column(f));
+  return header;
+}
+
 }  // namespace shiftsim::workloads::measured

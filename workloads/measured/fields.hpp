@@ -72,6 +72,8 @@ struct ColumnName {
 ColumnName split_column(std::string_view raw);
 // Index of the first column whose normalized full name or base equals normalize_header(name).
 int find_column(const std::vector<ColumnName>& header, std::string_view name);
+// The cursor's current row as column names.
+std::vector<ColumnName> split_header(const std::vector<std::string_view>& fields);
 
 // An instant with sub-second precision: UTC seconds since the Unix epoch plus a fraction.
 struct Instant {
@@ -104,6 +106,8 @@ class LogClock {
   std::size_t ambiguous() const { return ambiguous_; }
   const std::string& zone() const { return clock_.name(); }
   bool is_utc() const { return clock_.is_utc(); }
+  // "timestamps: local time in ZONE[, N in a repeated hour put in order]", or nothing for UTC.
+  std::optional<std::string> note() const;
 
  private:
   WallClock clock_;

@@ -55,12 +55,9 @@ Measurement read_generic(std::string_view text, const std::string& file, const M
   if (!next_row())
     throw ParseError(file, 0, "the file is empty", "give a CSV with a header row and samples");
   const std::size_t header_line = csv.line();
-  std::vector<ColumnName> header;
+  const std::vector<ColumnName> header = split_header(csv.fields());
   std::vector<std::string> raw;
-  for (auto f : csv.fields()) {
-    header.push_back(split_column(f));
-    raw.push_back(header.back().raw);
-  }
+  for (const auto& c : header) raw.push_back(c.raw);
   auto missing_column = [&](std::string_view name, const std::string& hint) {
     return ParseError(file, header_line, fmt::format("missing column '{}'", name),
                       fmt::format("the header has: {}; {}", list_columns(raw), hint));

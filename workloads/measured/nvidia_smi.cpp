@@ -336,12 +336,7 @@ Measurement read_nvidia_smi(std::string_view text, const std::string& file,
       "absent at the ends); gaps bridged by linear interpolation",
       m.missing, slots + absent, not_available, absent, m.held));
   for (auto& n : held_notes) m.notes.push_back(std::move(n));
-  if (!clock.is_utc() || clock.ambiguous() > 0)
-    m.notes.push_back(fmt::format("timestamps: local time in {}{}", clock.zone(),
-                                  clock.ambiguous() ? fmt::format(", {} in a repeated hour put in "
-                                                                  "order",
-                                                                  clock.ambiguous())
-                                                    : ""));
+  if (auto note = clock.note()) m.notes.push_back(std::move(*note));
   return m;
 }
 
