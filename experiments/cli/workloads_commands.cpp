@@ -129,7 +129,7 @@ void add_show(CLI::App& parent) {
   cmd->add_flag("--json", a->json, "print JSON");
   cmd->add_option("--step", a->step, "also print the energy per simulation step, e.g. 5min");
   cmd->callback([a] {
-    const Workload w = load_workload(a->spec, std::filesystem::current_path());
+    const Workload w = load_workload(a->spec);
     std::optional<Seconds> step;
     if (!a->step.empty()) step = parse_duration(a->step, "--step");
     if (a->json) fmt::print("{}\n", workload_json(w, step).dump(2));

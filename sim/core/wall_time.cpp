@@ -52,6 +52,7 @@ std::size_t clock_part(std::string_view s, std::size_t pos, int& h, int& mi, int
     if (pos < s.size() && s[pos] == '.') {
       // Fractions of a second: accept only zeros; data steps are whole seconds.
       ++pos;
+      if (pos >= s.size() || s[pos] < '0' || s[pos] > '9') return std::string_view::npos;
       while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
         if (s[pos] != '0') return std::string_view::npos;
         ++pos;

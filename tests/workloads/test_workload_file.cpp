@@ -190,3 +190,40 @@ TEST_CASE("load_workload: a catalog name, else a file relative to the base folde
   CHECK_THROWS_WITH(load_workload("nothing-here", dir.path()),
                     Catch::Contains("neither a catalog workload nor a workload file"));
 }
+
+TEST_CASE("workload file: a measured profile next to the file fixes duration and energy",
+          "[workloads][file][measured]") {
+  shiftsim::test::TempDir dir;
+  // A cumulative counter: 0.1 kWh in the first 30 min, 0.3 kWh in the next 30 min.
+  dir.write("log.csv", "time_s,energy_kwh\n0,0\n1800,0.1\n3600,0.4\n");
+  dir.write("job.toml",
+            "base = \"bert-finetune\"\n[profile]\nfile = \"log.csv\"\nformat = \"generic\"\n"
+            "step = \"15min\"\n[overheads]\npue = 1.25\n");
+  const Workload w = read_workload_file(dir.path() / "job.toml");
+  CHECK(w.kind == ProfileKind::measured);
+  CHECK(w.label == "BERT finetune");
+  CHECK(w.duration().count() == 3600);
+  REQUIRE(w.profile.size() == 4);
+  CHECK(w.profile.watts()[0] == Approx(200));  // 0.1 kWh over 1800 s
+  CHECK(w.profile.watts()[3] == Approx(600));
+  CHECK(w.accelerator_energy().value == Approx(0.4));
+  CHECK(w.energy().value == Approx(0.5));
+  bool replaced_note = false;
+  for (const auto& n : w.notes) replaced_note = replaced_note || n.find("replaces the catalog") != std::string::npos;
+  CHECK(replaced_note);
+  dir.write("typo.toml", "[profile]\nfile = \"log.csv\"\nformat = \"nvidia-smy\"\n");
+  CHECK_THROWS_WITH(read_workload_file(dir.path() / "typo.toml"),
+                    Catch::Contains("typo.toml:3") && Catch::Contains("nvidia-smy"));
+  dir.write("opt.toml", "[profile]\nfile = \"log.csv\"\ncolour = \"red\"\n");
+  CHECK_THROWS_WITH(read_workload_file(dir.path() / "opt.toml"), Catch::Contains("unknown key 'colour'"));
+  dir.write("gone.toml", "[profile]\nfile = \"nowhere.csv\"\n");
+  CHECK_THROWS_WITH(read_workload_file(dir.path() / "gone.toml"),
+                    Catch::Contains("gone.toml:2") && Catch::Contains("nowhere.csv"));
+}
+
+TEST_CASE("workload file: the examples load", "[workloads][file]") {
+  const Workload w = read_workload_file(std::string(SHIFTSIM_SOURCE_DIR) + "/workloads/examples/vit_base_phased.toml");
+  CHECK(w.kind == ProfileKind::phases);
+  CHECK(w.accelerator_energy().value == Approx(4.7).epsilon(1e-12));
+  CHECK(w.duration().count() == 21 * 3600);
+}
