@@ -67,7 +67,9 @@ TEST_CASE("profile: resampling conserves energy and matches the brute-force twin
     for (auto& x : w) x = std::uniform_real_distribution<double>(0, 5000)(rng);
     w[0] += 1;  // never all zero
     const PowerProfile p(Seconds{pstep}, Seconds{duration}, w);
-    const long step = std::uniform_int_distribution<long>(1, 7200)(rng);
+    // Half the trials use a multiple of the profile step (the fast path of at_step), half any step.
+    const long step = trial % 2 == 0 ? pstep * std::uniform_int_distribution<long>(1, 30)(rng)
+                                     : std::uniform_int_distribution<long>(1, 7200)(rng);
     INFO("profile step " << pstep << " duration " << duration << " sim step " << step);
     const auto s = p.at_step(Seconds{step});
     CHECK(s.total().value == Approx(p.energy().value).epsilon(1e-12));
