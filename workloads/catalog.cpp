@@ -49,10 +49,11 @@ Catalog Catalog::parse(std::string_view text, const std::string& file) {
     e.line = job.line();
     e.name = job.require_string("name");
     e.label = job.require_string("label");
+    e.aliases = job.strings("aliases").value_or(std::vector<std::string>{});
     e.model = job.require_string("model");
     e.gpu = job.require_string("gpu");
     auto gpus = job.integer("gpus");
-    if (!gpus || *gpus < 1) job.fail("gpus", "needs a whole number of at least 1");
+    if (!gpus || *gpus < 1 || *gpus > 1'000'000) job.fail("gpus", "needs a whole number from 1 to 1,000,000");
     e.gpus = static_cast<int>(*gpus);
     e.hours = job.require_number("hours");
     if (e.hours <= 0 || e.duration() <= Seconds{0}) job.fail("hours", "must be positive");
@@ -79,8 +80,11 @@ Catalog Catalog::parse(std::string_view text, const std::string& file) {
 }
 
 const CatalogEntry* Catalog::find(std::string_view name) const {
-  for (const auto& e : entries_)
+  for (const auto& e : entries_) {
     if (iequals(e.name, name) || iequals(e.label, name)) return &e;
+    for (const auto& a : e.aliases)
+      if (iequals(a, name)) return &e;
+  }
   return nullptr;
 }
 

@@ -14,6 +14,7 @@ namespace shiftsim::workloads {
 struct CatalogEntry {
   std::string name;     // "bert-finetune"
   std::string label;    // "BERT finetune"
+  std::vector<std::string> aliases;  // other names the paper uses ("BERT LM")
   std::string model;
   std::string gpu;      // "V100"
   int gpus = 0;
@@ -36,7 +37,7 @@ class Catalog {
 
   const std::vector<CatalogEntry>& entries() const { return entries_; }
   const std::string& source() const { return source_; }
-  // By name ("vit-huge") or paper label ("ViT Huge"), case-insensitive.
+  // By name ("vit-huge"), paper label ("ViT Huge") or alias ("BERT LM"), case-insensitive.
   const CatalogEntry* find(std::string_view name) const;
   Workload workload(std::string_view name) const;  // throws ConfigError listing the names
 

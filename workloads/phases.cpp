@@ -73,6 +73,18 @@ PhasedProfile build_phased_profile(const PhasePlan& plan, std::optional<Seconds>
          "give the phase a duration, or the job a duration");
   }
 
+  // Count before allocating: a typo ("every = 2s" over a year) must be an error, not a hang.
+  std::size_t event_count = 0;
+  for (const auto& p : plan.phases) {
+    const long len = p.duration ? p.duration->count() : total - fixed;
+    for (const auto& e : p.periodic)
+      if (e.first.count() < len)
+        event_count += static_cast<std::size_t>((len - e.first.count() - 1) / e.every.count() + 1);
+    if (event_count > kMaxProfileValues)
+      fail(plan, p.line, fmt::format("phase '{}' repeats its events more than {} times", p.name, kMaxProfileValues),
+           "make the events less frequent");
+  }
+
   // Lay the phases and their periodic events out as segments.
   std::vector<Segment> segs;
   long t = 0;
@@ -146,6 +158,11 @@ PhasedProfile build_phased_profile(const PhasePlan& plan, std::optional<Seconds>
   long step = 0;
   for (const auto& s : segs) step = std::gcd(step, std::gcd(s.begin, s.end));
   if (plan.step) step = plan.step->count();
+  if (static_cast<std::size_t>(total / step) >= kMaxProfileValues)
+    fail(plan, plan.line,
+         fmt::format("the phases need {} values at a {} step, more than {}", total / step + 1,
+                     format_duration(Seconds{step}), kMaxProfileValues),
+         fmt::format("give a coarser step = \"...\" in [profile] (boundaries at whole minutes allow \"1min\")"));
   std::vector<double> w(static_cast<std::size_t>((total + step - 1) / step), 0.0);
   for (const auto& s : segs) {
     const double watts_here = s.power.relative ? s.power.value * steady : s.power.value;

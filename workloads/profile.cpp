@@ -60,6 +60,9 @@ Power PowerProfile::peak_power() const {
 
 StepEnergy PowerProfile::at_step(Seconds step) const {
   if (step <= Seconds{0}) throw ConfigError("the simulation step must be at least 1 s");
+  if (static_cast<std::size_t>(intervals(duration_, step)) > kMaxSimulationSteps)
+    throw ConfigError(fmt::format("{} at a {} step is more than {} steps", format_duration(duration_),
+                                  format_duration(step), kMaxSimulationSteps));
   const long d = duration_.count(), s = step.count(), p = step_.count();
   StepEnergy out{step, duration_, std::vector<double>(static_cast<std::size_t>(intervals(duration_, step)), 0.0)};
   if (s % p == 0) {

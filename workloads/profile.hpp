@@ -29,6 +29,12 @@ struct StepEnergy {
   std::size_t steps() const { return kwh.size(); }
 };
 
+// Sizes beyond which a profile or its resampling is refused before allocating (a typo in a
+// duration or a step must give an error, not exhaust memory): 5 million values is 58 days at a
+// 1-second step; 20 million simulation steps is 230 days at 1 second.
+constexpr std::size_t kMaxProfileValues = 5'000'000;
+constexpr std::size_t kMaxSimulationSteps = 20'000'000;
+
 class PowerProfile {
  public:
   PowerProfile(Seconds step, Seconds duration, std::vector<double> watts);
@@ -49,6 +55,7 @@ class PowerProfile {
 
   // Energy per simulation step of `step` (any whole number of seconds > 0). Conserves energy:
   // total() equals energy() up to floating-point rounding of the sum. O(size() + steps).
+  // Throws ConfigError for more than kMaxSimulationSteps steps.
   StepEnergy at_step(Seconds step) const;
 
   // The same profile with every value mapped through an affine function a*P + b (overheads).

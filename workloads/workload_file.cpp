@@ -17,6 +17,13 @@ namespace {
 
 constexpr double kSecondsPerYear = 365.25 * 86400;
 constexpr double kGramsPerKg = 1000;
+// Plausibility bounds: far beyond any real job, and they keep every product finite.
+constexpr double kMaxPue = 10;
+constexpr double kMaxPowerW = 1e9;       // a gigawatt
+constexpr double kMaxEnergyKwh = 1e10;   // ten terawatt-hours
+constexpr double kMaxLifespanYears = 100;
+constexpr double kMaxEmbodiedG = 1e12;   // a million tonnes
+constexpr std::int64_t kMaxAccelerators = 1'000'000;
 
 PowerLevel read_level(TomlSection& t, std::string_view key, bool allow_relative) {
   const auto* hint = allow_relative ? "write \"250 W\", \"1.2 kW\" or \"40%\" (of the steady level)"
@@ -38,8 +45,14 @@ void read_overhead_part(TomlSection& t, std::string_view key, double& share, Pow
   auto level = parse_power_level(*s);
   if (!level) t.fail(key, fmt::format("'{}' is neither a share nor a power", *s),
                      "write \"13%\" (share of the server's IT power) or \"30 W\"");
-  if (level->relative) share = level->value;
-  else power = watts(level->value);
+  if (level->relative) {
+    if (level->value >= 1) t.fail(key, fmt::format("a share of {} % leaves nothing for the accelerators", level->value * 100),
+                                  "write a share below 100 %, or watts");
+    share = level->value;
+  } else {
+    if (level->value > kMaxPowerW) t.fail(key, fmt::format("{} W is implausible", level->value));
+    power = watts(level->value);
+  }
 }
 
 double read_share(TomlSection& t, std::string_view key) {
@@ -60,16 +73,20 @@ Overheads read_overheads(TomlSection t) {
   Overheads o;
   if (auto pue = t.number("pue")) {
     if (*pue < 1) t.fail("pue", fmt::format("PUE {} is below 1", *pue), "a PUE is at least 1.0");
+    if (*pue > kMaxPue)
+      t.fail("pue", fmt::format("PUE {} is implausible", *pue),
+             "data centres report 1.1 to 2; the global average is about 1.6");
     o.pue = *pue;
   }
   read_overhead_part(t, "cpu", o.cpu_share, o.cpu_power);
   read_overhead_part(t, "dram", o.dram_share, o.dram_power);
+  if (o.cpu_share + o.dram_share >= 1)
+    t.fail(t.has("dram") ? "dram" : "cpu",
+           fmt::format("CPU and DRAM shares add up to {} % of the IT power, leaving none for the "
+                       "accelerators", (o.cpu_share + o.dram_share) * 100),
+           "shares are of the whole server's power (Table 1 of the paper: CPU 13 %, DRAM 13 %)");
   t.finish();
-  try {
-    o.check(t.where());
-  } catch (const ConfigError& e) {
-    t.fail("cpu", e.what(), "CPU and DRAM shares must leave a share for the accelerators");
-  }
+  o.check(t.where());  // an invariant now: every field was checked above
   return o;
 }
 
@@ -81,12 +98,17 @@ Embodied read_embodied(TomlSection t) {
   if (!kg && !g) t.fail("total_kg", "missing", "add total_kg = <the hardware's embodied emissions>");
   m.total = grams(kg ? *kg * kGramsPerKg : *g);
   if (m.total.value < 0) t.fail(kg ? "total_kg" : "total_g", "embodied emissions cannot be negative");
+  if (m.total.value > kMaxEmbodiedG) t.fail(kg ? "total_kg" : "total_g", "implausibly large");
   auto years = t.number("lifespan_years");
   if (!years) t.fail("lifespan_years", "missing", "add lifespan_years = 4 (the hardware's expected lifespan)");
-  if (!(*years > 0)) t.fail("lifespan_years", "the lifespan must be positive");
+  if (!(*years > 0) || *years > kMaxLifespanYears)
+    t.fail("lifespan_years", fmt::format("{} years is not a lifespan", *years),
+           fmt::format("give a positive number of years, at most {}", kMaxLifespanYears));
   m.lifespan = Seconds{std::llround(*years * kSecondsPerYear)};
+  if (m.lifespan < Seconds{1}) t.fail("lifespan_years", "the lifespan rounds to less than a second");
   m.share = read_share(t, "share");
   t.finish();
+  m.check(t.where());
   return m;
 }
 
@@ -120,8 +142,11 @@ PhasePlan read_phases(TomlSection& profile, std::vector<TomlSection> phases) {
                "make duration shorter than every");
       ev.first = ev.every;
       if (auto first = e.string("first")) {
+        // Zero is a valid offset here (an event right at the phase's start), not elsewhere.
+        const bool zero = first->find_first_of("123456789") == std::string::npos &&
+                          first->find_first_of("0") != std::string::npos;
         try {
-          ev.first = parse_duration(*first, "first");
+          ev.first = zero ? Seconds{0} : parse_duration(*first, "first");
         } catch (const Error& err) {
           e.fail("first", err.what(), "write \"0s\", \"30min\", ...");
         }
@@ -155,6 +180,9 @@ MeasuredOptions read_measured_options(TomlSection& t, std::string_view text) {
   if (auto s = t.string("energy_column")) o.energy_column = *s;
   if (auto s = t.string("unit")) o.unit = *s;
   if (auto s = t.string("run_id")) o.run_id = *s;
+  // A workload's profile is the accelerators' power, so CodeCarbon's GPU column is the default
+  // here; "total" (CPU and RAM included) is allowed but then excludes CPU/DRAM overheads.
+  if (o.format == MeasuredFormat::codecarbon) o.component = "gpu";
   if (auto s = t.string("component")) o.component = *s;
   if (auto s = t.string("delimiter")) {
     if (s->size() != 1) t.fail("delimiter", "must be one character");
@@ -162,7 +190,7 @@ MeasuredOptions read_measured_options(TomlSection& t, std::string_view text) {
   }
   if (auto ids = t.integers("gpus"))
     for (auto id : *ids) {
-      if (id < 0) t.fail("gpus", "GPU indices start at 0");
+      if (id < 0 || id > kMaxAccelerators) t.fail("gpus", fmt::format("GPU index {} is out of range", id), "GPU indices start at 0");
       o.gpus.push_back(static_cast<int>(id));
     }
   return o;
@@ -194,7 +222,8 @@ Workload parse_workload_file(std::string_view text, const std::string& file,
   std::string gpu = root.string("gpu").value_or(base ? base->gpu : "GPU");
   int gpus = base ? base->gpus : 1;
   if (auto n = root.integer("gpus")) {
-    if (*n < 1) root.fail("gpus", "needs at least 1");
+    if (*n < 1 || *n > kMaxAccelerators)
+      root.fail("gpus", fmt::format("{} accelerators: give a whole number from 1 to {}", *n, kMaxAccelerators));
     gpus = static_cast<int>(*n);
   }
 
@@ -203,6 +232,7 @@ Workload parse_workload_file(std::string_view text, const std::string& file,
   std::optional<Energy> own_energy;
   if (auto e = root.number("energy_kwh")) {
     if (!(*e > 0)) root.fail("energy_kwh", fmt::format("{} kWh: a job needs a positive energy", *e));
+    if (*e > kMaxEnergyKwh) root.fail("energy_kwh", fmt::format("{} kWh is implausible", *e));
     own_energy = kwh(*e);
   }
   std::optional<PowerLevel> own_power;
@@ -210,6 +240,7 @@ Workload parse_workload_file(std::string_view text, const std::string& file,
   if (own_energy && own_power)
     root.fail("power", "energy_kwh and power both fix the energy", "give one of them");
   if (own_power && !(own_power->value > 0)) root.fail("power", "a job needs a positive power");
+  if (own_power && own_power->value > kMaxPowerW) root.fail("power", fmt::format("{} W is implausible", own_power->value));
   std::optional<Seconds> duration = own_duration;
   if (!duration && base) duration = base->duration();
   std::optional<Energy> energy = own_energy;
@@ -218,6 +249,7 @@ Workload parse_workload_file(std::string_view text, const std::string& file,
 
   std::vector<std::string> notes;
   std::optional<PowerProfile> profile;
+  bool includes_cpu_ram = false;  // a CodeCarbon total: CPU and RAM are in the profile already
   ProfileKind kind = ProfileKind::uniform;
   if (auto p = root.table("profile")) {
     auto phases = p->tables("phase");
@@ -245,13 +277,23 @@ Workload parse_workload_file(std::string_view text, const std::string& file,
       }
       auto opts = read_measured_options(*p, data);
       p->finish();
-      auto m = read_measured_profile(data, path.string(), opts);
+      MeasuredProfile m = [&] {
+        try {
+          return read_measured_profile(data, path.string(), opts);
+        } catch (const ConfigError& e) {
+          p->fail("file", e.what(), "check the importer's options in [profile]");
+        }
+      }();
       notes = m.notes;
+      includes_cpu_ram = opts.format == MeasuredFormat::codecarbon && opts.component == "total";
       if (base) notes.push_back(fmt::format("measured profile replaces the catalog's {} h, {} kWh",
                                             base->hours, base->energy_kwh));
       profile = std::move(m.profile);
       kind = ProfileKind::measured;
     } else if (!phases.empty()) {
+      if (own_power && !duration)
+        root.fail("power", "with phases, a job power needs the job's duration too",
+                  "add duration = \"...\", or give the phases' powers in W");
       auto plan = read_phases(*p, std::move(phases));
       p->finish();
       auto built = build_phased_profile(plan, duration, energy);
@@ -272,7 +314,20 @@ Workload parse_workload_file(std::string_view text, const std::string& file,
   }
 
   Overheads overheads;
-  if (auto t = root.table("overheads")) overheads = read_overheads(std::move(*t));
+  if (auto t = root.table("overheads")) {
+    const std::size_t line = t->line();
+    overheads = read_overheads(std::move(*t));
+    if (includes_cpu_ram && (overheads.cpu_share > 0 || overheads.dram_share > 0 ||
+                             overheads.cpu_power.value > 0 || overheads.dram_power.value > 0))
+      throw ParseError(file, line,
+                       "[overheads]: CPU and DRAM are already in CodeCarbon's total energy",
+                       "use component = \"gpu\" in [profile], or keep only pue here");
+    try {
+      (void)profile->affine(overheads.factor(), overheads.constant());
+    } catch (const ConfigError& e) {
+      throw ParseError(file, line, fmt::format("[overheads]: {}", e.what()), "check pue, cpu and dram");
+    }
+  }
   Embodied embodied;
   if (auto t = root.table("embodied")) embodied = read_embodied(std::move(*t));
   root.finish();

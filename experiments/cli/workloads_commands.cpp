@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -70,29 +71,33 @@ ordered_json workload_json(const Workload& w, std::optional<Seconds> step) {
   return j;
 }
 
-void print_workload(const Workload& w, std::optional<Seconds> step) {
-  fmt::print("{} ({})\n", w.label, w.name);
-  if (!w.task.empty()) fmt::print("  task         {}{}\n", w.task, w.dataset.empty() ? "" : fmt::format(" [{}]", w.dataset));
-  fmt::print("  hardware     {} x {}\n", w.accelerators, w.accelerator);
-  fmt::print("  duration     {} ({:.4g} h)\n", format_duration(w.duration()), hours(w.duration()));
-  fmt::print("  energy       {:.6g} kWh accelerators, {:.6g} kWh at the meter\n",
+// The whole text first, printed only once complete: an error half-way prints nothing.
+std::string workload_text(const Workload& w, std::optional<Seconds> step) {
+  std::string out;
+  auto put = std::back_inserter(out);
+  fmt::format_to(put, "{} ({})\n", w.label, w.name);
+  if (!w.task.empty()) fmt::format_to(put, "  task         {}{}\n", w.task, w.dataset.empty() ? "" : fmt::format(" [{}]", w.dataset));
+  fmt::format_to(put, "  hardware     {} x {}\n", w.accelerators, w.accelerator);
+  fmt::format_to(put, "  duration     {} ({:.4g} h)\n", format_duration(w.duration()), hours(w.duration()));
+  fmt::format_to(put, "  energy       {:.6g} kWh accelerators, {:.6g} kWh at the meter\n",
              w.accelerator_energy().value, w.energy().value);
-  fmt::print("  profile      {}, {} values at {}, mean {:.6g} W, peak {:.6g} W\n", to_string(w.kind),
+  fmt::format_to(put, "  profile      {}, {} values at {}, mean {:.6g} W, peak {:.6g} W\n", to_string(w.kind),
              w.profile.size(), format_duration(w.profile.step()), w.profile.mean_power().value,
              w.profile.peak_power().value);
-  fmt::print("  overheads    {}\n", w.overheads.describe());
-  fmt::print("  embodied     {}", w.embodied.describe());
-  if (!w.embodied.is_none()) fmt::print(", {:.6g} g for one run", w.embodied_for(w.duration()).value);
-  fmt::print("\n  source       {}\n", w.source);
+  fmt::format_to(put, "  overheads    {}\n", w.overheads.describe());
+  fmt::format_to(put, "  embodied     {}", w.embodied.describe());
+  if (!w.embodied.is_none()) fmt::format_to(put, ", {:.6g} g for one run", w.embodied_for(w.duration()).value);
+  fmt::format_to(put, "\n  source       {}\n", w.source);
   for (const auto& a : w.alternatives)
-    fmt::print("  alternative  {} = {} ({})\n", a.field, a.value, a.source);
-  for (const auto& n : w.notes) fmt::print("  note         {}\n", n);
+    fmt::format_to(put, "  alternative  {} = {} ({})\n", a.field, a.value, a.source);
+  for (const auto& n : w.notes) fmt::format_to(put, "  note         {}\n", n);
   if (step) {
     const auto s = w.facility_profile().at_step(*step);
-    fmt::print("  energy per {} step (kWh):\n", format_duration(*step));
+    fmt::format_to(put, "  energy per {} step (kWh):\n", format_duration(*step));
     for (std::size_t k = 0; k < s.kwh.size(); ++k)
-      fmt::print("    {:>10} {:.9g}\n", format_duration(*step * static_cast<long>(k)), s.kwh[k]);
+      fmt::format_to(put, "    {:>10} {:.9g}\n", format_duration(*step * static_cast<long>(k)), s.kwh[k]);
   }
+  return out;
 }
 
 void add_list(CLI::App& parent) {
@@ -133,7 +138,7 @@ void add_show(CLI::App& parent) {
     std::optional<Seconds> step;
     if (!a->step.empty()) step = parse_duration(a->step, "--step");
     if (a->json) fmt::print("{}\n", workload_json(w, step).dump(2));
-    else print_workload(w, step);
+    else fmt::print("{}", workload_text(w, step));
   });
 }
 
@@ -167,6 +172,7 @@ void add_profile(CLI::App& parent) {
     std::string timezone = "UTC";
     std::string time_column, power_column, energy_column, unit, run_id, component = "total";
     std::vector<int> gpus;
+    std::string delimiter = ",";
     std::string out;
     bool force = false;
     bool json = false;
@@ -183,6 +189,7 @@ void add_profile(CLI::App& parent) {
   cmd->add_option("--run-id", a->run_id, "codecarbon: the run to read when the file has several");
   cmd->add_option("--component", a->component, "codecarbon: total | gpu | cpu | ram");
   cmd->add_option("--gpus", a->gpus, "nvidia-smi: the GPU indices to sum (default: all)");
+  cmd->add_option("--delimiter", a->delimiter, "field separator, one character (default ,)");
   cmd->add_option("--out", a->out, "write the profile as CSV (cumulative kWh per interval edge)");
   cmd->add_flag("--force", a->force, "overwrite --out if it exists");
   cmd->add_flag("--json", a->json, "print JSON");
@@ -205,6 +212,9 @@ void add_profile(CLI::App& parent) {
     o.run_id = a->run_id;
     o.component = a->component;
     o.gpus = a->gpus;
+    if (a->delimiter.size() != 1)
+      throw ConfigError(fmt::format("--delimiter '{}' must be one character", a->delimiter));
+    o.delimiter = a->delimiter[0];
     if (!a->out.empty() && !a->force && std::filesystem::exists(a->out))
       throw ConfigError(fmt::format("{} exists; pass --force to replace it", a->out));
     const auto m = read_measured_profile(text, a->file, o);

@@ -39,6 +39,10 @@ Seconds parse_duration(std::string_view text, std::string_view what) {
     return ConfigError(fmt::format(
         "{} '{}' is not a duration; write it like 30s, 5min, 1h, 1h30min or 2d", what, text));
   };
+  auto too_long = [&] {
+    return ConfigError(fmt::format("{} '{}' is longer than {} years, the most shiftsim accepts",
+                                   what, text, kMaxDuration.count() / (366 * 86400)));
+  };
   if (text.empty()) throw fail();
   std::int64_t total = 0;
   std::size_t i = 0;
@@ -47,8 +51,10 @@ Seconds parse_duration(std::string_view text, std::string_view what) {
     auto [ptr, ec] = std::from_chars(text.data() + i, text.data() + text.size(), number);
     if (ec != std::errc{} || number < 0) throw fail();
     i = static_cast<std::size_t>(ptr - text.data());
+    if (number > kMaxDuration.count()) throw too_long();
     if (i == text.size()) {
       total += number;  // a bare number is seconds
+      if (total > kMaxDuration.count()) throw too_long();
       break;
     }
     bool matched = false;
@@ -57,7 +63,9 @@ Seconds parse_duration(std::string_view text, std::string_view what) {
         std::size_t next = i + u.name.size();
         // "m" must not swallow the "m" of "min"; the table order already prefers "min".
         if (next < text.size() && std::isalpha(static_cast<unsigned char>(text[next]))) continue;
+        // Both factors are bounded (number by kMaxDuration, u.seconds by a week): no overflow.
         total += number * u.seconds;
+        if (total > kMaxDuration.count()) throw too_long();
         i = next;
         matched = true;
         break;

@@ -15,7 +15,12 @@ using TimePoint = std::chrono::sys_seconds;
 
 constexpr Seconds kDay{86400};
 
-// "5min", "15m", "1h", "30s", "2d", "90" (seconds), "1h30min". Throws ConfigError naming `what`.
+// The longest duration any input may give (a job, a phase, a window, a lifespan): 200 years.
+// Far beyond any simulation, and small enough that sums of many durations stay exact in int64.
+constexpr Seconds kMaxDuration{200LL * 366 * 86400};
+
+// "5min", "15m", "1h", "30s", "2d", "90" (seconds), "1h30min"; at most kMaxDuration.
+// Throws ConfigError naming `what`.
 Seconds parse_duration(std::string_view text, std::string_view what = "duration");
 // The shortest exact spelling: 300 s -> "5min", 3600 s -> "1h", 5400 s -> "90min".
 std::string format_duration(Seconds d);

@@ -140,7 +140,7 @@ std::optional<TomlSection> TomlSection::table(std::string_view key) {
   if (!n) return std::nullopt;
   if (!n->is_table()) fail(key, fmt::format("expected a table, found {}", type_name(*n)),
                            fmt::format("write it as [{}]", key));
-  return TomlSection(*n->as_table(), file_, fmt::format("[{}]", key));
+  return TomlSection(*n->as_table(), file_, fmt::format("[{}{}]", prefix(), key));
 }
 
 std::vector<TomlSection> TomlSection::tables(std::string_view key) {
@@ -153,8 +153,16 @@ std::vector<TomlSection> TomlSection::tables(std::string_view key) {
          fmt::format("write each entry as [[{}]]", key));
   std::size_t i = 0;
   for (const auto& e : *arr)
-    out.emplace_back(*e.as_table(), file_, fmt::format("[[{}]] #{}", key, ++i));
+    out.emplace_back(*e.as_table(), file_, fmt::format("[[{}{}]] #{}", prefix(), key, ++i));
   return out;
+}
+
+std::string TomlSection::prefix() const {
+  // "[profile]" -> "profile.", "[[profile.phase]] #2" -> "profile.phase."; the root has none.
+  if (where_.size() < 2 || where_[0] != '[') return {};
+  const auto b = where_.find_first_not_of('[');
+  const auto e = where_.find(']');
+  return where_.substr(b, e - b) + ".";
 }
 
 std::string TomlSection::require_string(std::string_view key) {

@@ -55,6 +55,7 @@ class TomlSection {
 
  private:
   const toml::node* use(std::string_view key);
+  std::string prefix() const;  // the dotted path of this table, for nested names
 
   const toml::table* table_;
   std::string file_;

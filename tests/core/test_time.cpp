@@ -48,3 +48,13 @@ TEST_CASE("floor and ceil onto a step grid anchored at the epoch", "[core][time]
   const TimePoint before_epoch{Seconds{-7}};
   CHECK(floor_to(before_epoch, Seconds{5}) == TimePoint{Seconds{-10}});
 }
+
+TEST_CASE("parse_duration: refuses more than kMaxDuration instead of overflowing", "[core][time]") {
+  using namespace shiftsim;
+  CHECK(parse_duration("73200d") == kMaxDuration);
+  CHECK_THROWS_WITH(parse_duration("73201d"), Catch::Contains("longer than 200 years"));
+  CHECK_THROWS_WITH(parse_duration("106751991167300d"), Catch::Contains("longer than 200 years"));
+  CHECK_THROWS_WITH(parse_duration("213503982334602d"), Catch::Contains("longer than 200 years"));
+  CHECK_THROWS_WITH(parse_duration("9223372036854775807"), Catch::Contains("longer than 200 years"));
+  CHECK_THROWS_WITH(parse_duration("73200d1s"), Catch::Contains("longer than 200 years"));
+}

@@ -674,3 +674,27 @@ TEST_CASE("measured: bad options are ConfigErrors", "[workloads][measured][error
   o.power_column = "power_w";
   CHECK_THAT(config_error("time,power_w\n0,1\n1,1\n", o), Catch::Contains("energy unit"));
 }
+
+TEST_CASE("measured: time units in a numeric time column are honoured or refused (review)",
+          "[workloads][measured]") {
+  MeasuredOptions o;
+  o.format = MeasuredFormat::generic;
+  // 100 W for 2 hours written as hours: 720,000 J, not 200 J.
+  const auto m = read_measured_profile("time [hours],power\n0,100\n1,100\n2,100\n", "h.csv", o);
+  CHECK(m.joules == Approx(720000));
+  CHECK(read_measured_profile("time_hr,power\n0,100\n1,100\n", "h.csv", o).joules == Approx(360000));
+  CHECK_THROWS_WITH(read_measured_profile("time [fortnights],power\n0,100\n1,100\n", "f.csv", o),
+                    Catch::Contains("f.csv:1") && Catch::Contains("not a duration unit"));
+}
+
+TEST_CASE("measured: several GPUs without an index column are refused, not merged (review)",
+          "[workloads][measured]") {
+  MeasuredOptions o;
+  o.format = MeasuredFormat::nvidia_smi;
+  std::string log = "timestamp, power.draw [W]\n";
+  for (int s = 0; s < 5; ++s)
+    log += "2022/03/01 12:00:0" + std::to_string(s) + ".000, 250 W\n2022/03/01 12:00:0" +
+           std::to_string(s) + ".002, 250 W\n";
+  CHECK_THROWS_WITH(read_measured_profile(log, "noidx.csv", o),
+                    Catch::Contains("noidx.csv:1") && Catch::Contains("no index column"));
+}

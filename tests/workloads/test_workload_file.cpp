@@ -227,3 +227,56 @@ TEST_CASE("workload file: the examples load", "[workloads][file]") {
   CHECK(w.accelerator_energy().value == Approx(4.7).epsilon(1e-12));
   CHECK(w.duration().count() == 21 * 3600);
 }
+
+TEST_CASE("workload file: limits refuse typos before they exhaust memory or overflow (review)",
+          "[workloads][file][errors]") {
+  // A duration past 200 years would overflow sums of seconds.
+  CHECK_THAT(parse_error("duration = \"106751991167300d\"\nenergy_kwh = 1\n"),
+             Catch::Contains("longer than 200 years"));
+  // A 1-second boundary over a century would need billions of values.
+  CHECK_THAT(parse_error("energy_kwh = 1\n[profile]\n[[profile.phase]]\nduration = \"1s\"\npower = \"50%\"\n"
+                         "[[profile.phase]]\nduration = \"36500d\"\npower = \"100%\"\n"),
+             Catch::Contains("more than 5000000") && Catch::Contains("coarser step"));
+  CHECK_THAT(parse_error("duration = \"3650d\"\nenergy_kwh = 1\n[profile]\nstep = \"1d\"\n[[profile.phase]]\npower = \"100%\"\n"
+                         "  [[profile.phase.periodic]]\n  every = \"2s\"\n  duration = \"1s\"\n  power = \"10%\"\n"),
+             Catch::Contains("repeats its events"));
+  CHECK_THAT(parse_error("gpus = 4294967297\nduration = \"1h\"\nenergy_kwh = 1\n"), Catch::Contains("from 1 to"));
+  CHECK_THAT(parse_error("duration = \"1h\"\nenergy_kwh = 1e308\n"), Catch::Contains("implausible"));
+  CHECK_THAT(parse_error("duration = \"1h\"\nenergy_kwh = 1\n[overheads]\npue = 1e308\n"), Catch::Contains("implausible"));
+  CHECK_THAT(parse_error("duration = \"1h\"\nenergy_kwh = 1\n[embodied]\ntotal_kg = 1\nlifespan_years = 1e20\n"),
+             Catch::Contains("not a lifespan"));
+  CHECK_THAT(parse_error("duration = \"1h\"\nenergy_kwh = 1\n[embodied]\ntotal_kg = 1\nlifespan_years = 1e-10\n"),
+             Catch::Contains("less than a second"));
+  std::size_t line = 0;
+  CHECK_THAT(parse_error("duration = \"1h\"\nenergy_kwh = 1\n[overheads]\ncpu = \"10%\"\ndram = \"95%\"\n", &line),
+             Catch::Contains("'dram'"));
+  CHECK(line == 5);
+  CHECK_THAT(parse_error("power = \"100 W\"\n[profile]\n[[profile.phase]]\nduration = \"1h\"\npower = \"50%\"\n"),
+             Catch::Contains("needs the job's duration"));
+  CHECK_THROWS_WITH(PowerProfile::uniform(kwh(1), Seconds{200LL * 366 * 86400}).at_step(Seconds{1}),
+                    Catch::Contains("more than 20000000 steps"));
+}
+
+TEST_CASE("workload file: a periodic event may start with its phase (first = \"0s\")",
+          "[workloads][file][phases]") {
+  auto w = parse("duration = \"1h\"\nenergy_kwh = 1\n[profile]\n[[profile.phase]]\npower = \"100%\"\n"
+                 "  [[profile.phase.periodic]]\n  every = \"30min\"\n  first = \"0s\"\n  duration = \"10min\"\n  power = \"50%\"\n");
+  REQUIRE(w.profile.step().count() == 600);
+  CHECK(w.profile.watts()[0] == Approx(w.profile.watts()[1] / 2));  // an event at 0 and at 30 min
+  CHECK(w.profile.watts()[3] == Approx(w.profile.watts()[1] / 2));
+  CHECK(w.accelerator_energy().value == Approx(1));
+}
+
+TEST_CASE("workload file: a CodeCarbon log gives GPU energy unless told otherwise",
+          "[workloads][file][measured]") {
+  shiftsim::test::TempDir dir;
+  dir.write("emissions.csv",
+            "timestamp,project_name,run_id,duration,emissions,emissions_rate,cpu_power,gpu_power,"
+            "ram_power,cpu_energy,gpu_energy,ram_energy,energy_consumed,country_name\n"
+            "2024-05-27T12:00:00,p,r1,3600,0.1,0.0,40,250,10,0.04,0.25,0.01,0.30,France\n");
+  dir.write("gpu.toml", "[profile]\nfile = \"emissions.csv\"\n");
+  CHECK(read_workload_file(dir.path() / "gpu.toml").accelerator_energy().value == Approx(0.25));
+  dir.write("total.toml", "[profile]\nfile = \"emissions.csv\"\ncomponent = \"total\"\n[overheads]\ncpu = \"10%\"\n");
+  CHECK_THROWS_WITH(read_workload_file(dir.path() / "total.toml"),
+                    Catch::Contains("total.toml:4") && Catch::Contains("already in CodeCarbon's total"));
+}

@@ -23,16 +23,22 @@ struct TimeUnit {
   std::string_view name;
   double seconds;
 };
-constexpr std::array<TimeUnit, 6> kTimeUnits{
-    {{"s", 1}, {"sec", 1}, {"seconds", 1}, {"ms", 1e-3}, {"min", 60}, {"h", 3600}}};
+constexpr std::array<TimeUnit, 19> kTimeUnits{{{"s", 1},       {"sec", 1},      {"secs", 1},
+                                                {"seconds", 1}, {"second", 1},   {"ms", 1e-3},
+                                                {"min", 60},    {"mins", 60},    {"minute", 60},
+                                                {"minutes", 60}, {"h", 3600},    {"hr", 3600},
+                                                {"hrs", 3600},  {"hour", 3600},  {"hours", 3600},
+                                                {"d", 86400},   {"day", 86400},  {"days", 86400},
+                                                {"millis", 1e-3}}};
 
-// Seconds per unit of a time column that holds numbers; anything else in the header (such as
-// "(UTC)") is not a duration unit and leaves seconds.
-double time_scale(const ColumnName& c) {
+// Seconds per unit of a time column that holds numbers, or nullopt for a unit that is not a
+// duration. A header without a unit means seconds.
+std::optional<double> time_scale(const ColumnName& c) {
+  if (c.unit.empty()) return 1.0;
   const std::string u = normalize_header(c.unit);
   for (const auto& t : kTimeUnits)
     if (u == t.name) return t.seconds;
-  return 1;
+  return std::nullopt;
 }
 
 bool starts_with(std::string_view s, std::string_view prefix) {
@@ -142,7 +148,10 @@ Measurement read_generic(std::string_view text, const std::string& file, const M
   m.column = vc.raw;
   m.header_line = header_line;
   enum class TimeMode : std::uint8_t { unknown, wall, number } mode = TimeMode::unknown;
-  const double scale = time_scale(tc);
+  // Numbers in the time column are seconds unless the header names another duration unit; a
+  // bracketed unit that is not one ("time [fortnights]") is refused rather than read as seconds.
+  const std::optional<double> time_unit = time_scale(tc);
+  const double scale = time_unit.value_or(1.0);
   struct Reading {
     Instant t;
     double value = 0;  // W, or J of the counter
@@ -170,6 +179,10 @@ Measurement read_generic(std::string_view text, const std::string& file, const M
              "expected ISO 8601 (YYYY-MM-DD HH:MM:SS[.fff]) like the rows above");
       t = clock.to_utc(*w, wt, ts);
     } else {
+      if (!time_unit && tc.delimited)
+        fail(Where{file, header_line, tc.raw},
+             fmt::format("time unit '{}' is not a duration unit", tc.unit),
+             "write the time column in s, ms, min, h or d (e.g. \"time [s]\"), or as ISO 8601 timestamps");
       std::string_view rest;
       const double v = parse_number_prefix(ts, wt, rest) * scale;
       if (!rest.empty() || !(std::fabs(v) <= kMaxSeconds))

@@ -18,7 +18,7 @@ namespace shiftsim::workloads::measured {
 
 // Refused beyond these, before allocating: the bins of one profile (as many as grid series may
 // hold), and segment-bin overlaps summed over the curves (time spent binning).
-constexpr double kMaxValues = 5e6;
+constexpr double kMaxValues = static_cast<double>(kMaxProfileValues);
 constexpr double kMaxWork = 1e8;
 
 struct Segment {

@@ -224,6 +224,23 @@ Measurement read_nvidia_smi(std::string_view text, const std::string& file,
   for (const auto& [id, gpu] : gpus)
     for (std::size_t k = 1; k < gpu.rows.size(); ++k)
       m.intervals.push_back(seconds_between(rows[gpu.rows[k]].t, rows[gpu.rows[k - 1]].t));
+  if (cols->key < 0 && m.intervals.size() >= 4) {
+    // Without an index (or uuid) column every row counts as one GPU. Several GPUs logged that
+    // way come in bursts of nearly equal timestamps; reading them as one GPU would drop most of
+    // their energy, so refuse.
+    double mean = 0;
+    for (double dt : m.intervals) mean += dt;
+    mean /= static_cast<double>(m.intervals.size());
+    std::size_t bursts = 0;
+    for (double dt : m.intervals) bursts += dt < mean / 10 ? 1 : 0;
+    if (4 * bursts > m.intervals.size())
+      throw ParseError(file, header_line,
+                       fmt::format("{} of {} rows follow the previous one within a tenth of the "
+                                   "mean interval: the log seems to hold several GPUs but has no "
+                                   "index column",
+                                   bursts, m.intervals.size()),
+                       "log with nvidia-smi --query-gpu=timestamp,index,power.draw --format=csv");
+  }
   std::vector<double> scratch = m.intervals;
   const double interval = median(scratch);
   const double tolerance = scratch.empty() ? 0.5 : interval / 2;
