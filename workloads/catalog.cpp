@@ -90,9 +90,13 @@ const CatalogEntry* Catalog::find(std::string_view name) const {
 
 Workload Catalog::workload(std::string_view name) const {
   if (const auto* e = find(name)) return e->workload(source_);
-  std::string names;
-  for (const auto& e : entries_) names += (names.empty() ? "" : ", ") + e.name;
-  throw ConfigError(fmt::format("no workload '{}' in the catalog. Known: {}", name, names));
+  throw ConfigError(fmt::format("no workload '{}' in the catalog. Known: {}", name, names()));
+}
+
+std::string Catalog::names() const {
+  std::string out;
+  for (const auto& e : entries_) out += (out.empty() ? "" : ", ") + e.name;
+  return out;
 }
 
 const Catalog& builtin_catalog() {

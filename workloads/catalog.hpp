@@ -40,6 +40,8 @@ class Catalog {
   // By name ("vit-huge"), paper label ("ViT Huge") or alias ("BERT LM"), case-insensitive.
   const CatalogEntry* find(std::string_view name) const;
   Workload workload(std::string_view name) const;  // throws ConfigError listing the names
+  // "bert-finetune, bert-pretrain, ...": the names users type, for messages.
+  std::string names() const;
 
  private:
   std::vector<CatalogEntry> entries_;

@@ -11,15 +11,18 @@
 
 namespace shiftsim::workloads {
 
+// Lifespans are counted in Julian years (365.25 days).
+constexpr double kSecondsPerYear = 365.25 * 86400;
+
 struct Embodied {
   Emissions total{};     // TE, for the hardware the job reserves a share of
   Seconds lifespan{};    // EL; zero means "no embodied emissions given"
   double share = 1.0;    // RR / ToR, in (0, 1]
 
   bool is_none() const { return lifespan.count() == 0 || total.value == 0; }
+  double lifespan_years() const { return static_cast<double>(lifespan.count()) / kSecondsPerYear; }
   // M for `reserved` seconds of use.
   Emissions for_time(Seconds reserved) const;
-  void check(const std::string& where) const;  // throws ConfigError
   std::string describe() const;
 };
 

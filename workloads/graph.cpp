@@ -14,6 +14,7 @@
 #include "sim/core/atomic_file.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/core/toml_reader.hpp"
+#include "workloads/workload_file.hpp"
 
 namespace shiftsim::workloads {
 
@@ -116,13 +117,21 @@ struct Declared {
 
 WorkloadResolver catalog_resolver(const Catalog& catalog) {
   return [&catalog](const std::string& spec, const std::string& file, std::size_t line) {
-    if (catalog.find(spec) == nullptr) {
-      std::vector<std::string> names;
-      for (const auto& e : catalog.entries()) names.push_back(e.name);
+    const auto* entry = catalog.find(spec);
+    if (entry == nullptr)
       throw ParseError(file, line, fmt::format("no workload '{}' in the catalog", spec),
-                       fmt::format("use one of: {}", join(names)));
+                       fmt::format("use one of: {}", catalog.names()));
+    return entry->workload(catalog.source());
+  };
+}
+
+WorkloadResolver workload_resolver() {
+  return [](const std::string& spec, const std::string& file, std::size_t line) {
+    try {
+      return load_workload(spec, std::filesystem::path(file).parent_path());
+    } catch (const ConfigError& e) {
+      throw ParseError(file, line, e.what(), "use a catalog name or a workload file path");
     }
-    return catalog.workload(spec);
   };
 }
 

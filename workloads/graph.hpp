@@ -65,6 +65,9 @@ using WorkloadResolver =
 // anything else is a ParseError(file, line) listing the catalog's names. A caller that also
 // accepts workload files wraps it.
 WorkloadResolver catalog_resolver(const Catalog& catalog = builtin_catalog());
+// What users write in a graph file: a catalog name, else a workload file relative to the graph
+// file (load_workload). Anything else is a ParseError at the job's line.
+WorkloadResolver workload_resolver();
 
 struct GraphJob {
   std::string id;    // "final", or "trial.3" for the third copy of "trial"

@@ -5,6 +5,7 @@
 //   them: GPU 74 %, CPU 13 %, DRAM 13 %) or as constant watts;
 // - the data centre's PUE, which multiplies the IT power.
 // facility = pue * (accelerator + cpu_watts + dram_watts) / (1 - cpu_share - dram_share).
+// The ranges below are checked where the values are read (workload_file.cpp), key by key.
 #include <string>
 
 #include "sim/core/units.hpp"
@@ -22,9 +23,6 @@ struct Overheads {
   // The multiplier and the constant of the affine map from accelerator to facility power.
   double factor() const { return pue / (1.0 - cpu_share - dram_share); }
   Power constant() const { return (cpu_power + dram_power) * factor(); }
-  // Throws ConfigError naming `where` for a PUE below 1, a negative share or watts, or shares
-  // that leave nothing for the accelerators.
-  void check(const std::string& where) const;
   // "PUE 1.1, CPU 13 %, DRAM 13 %" or "none".
   std::string describe() const;
 };

@@ -2,7 +2,6 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <fstream>
 #include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -16,6 +15,7 @@
 #include "workloads/catalog.hpp"
 #include "workloads/graph.hpp"
 #include "workloads/measured/measured.hpp"
+#include "workloads/profile_csv.hpp"
 #include "workloads/workload_file.hpp"
 
 namespace shiftsim::cli {
@@ -24,8 +24,6 @@ namespace {
 
 using nlohmann::ordered_json;
 using namespace shiftsim::workloads;
-
-constexpr double kSecondsPerYear = 365.25 * 86400;
 
 double hours(Seconds s) { return static_cast<double>(s.count()) / 3600.0; }
 
@@ -56,7 +54,7 @@ ordered_json workload_json(const Workload& w, std::optional<Seconds> step) {
     j["embodied"] = nullptr;
   } else {
     j["embodied"] = {{"total_g", w.embodied.total.value},
-                     {"lifespan_years", static_cast<double>(w.embodied.lifespan.count()) / kSecondsPerYear},
+                     {"lifespan_years", w.embodied.lifespan_years()},
                      {"share", w.embodied.share},
                      {"per_run_g", w.embodied_for(w.duration()).value}};
   }
@@ -140,26 +138,6 @@ void add_show(CLI::App& parent) {
     if (a->json) fmt::print("{}\n", workload_json(w, step).dump(2));
     else fmt::print("{}", workload_text(w, step));
   });
-}
-
-// Writes the profile as cumulative energy at every interval edge: read back as a generic CSV
-// with an energy column, it gives the same profile exactly (piecewise-constant power).
-void write_profile_csv(const PowerProfile& p, TimePoint start, const std::filesystem::path& out) {
-  AtomicOutput file(out);
-  {
-    std::ofstream f(file.temp_path());
-    f << "# shiftsim power profile: cumulative energy at each interval edge from " << format_time(start)
-      << "\ntime_s,energy_kwh\n0,0\n";
-    double joules = 0;
-    for (std::size_t i = 0; i < p.size(); ++i) {
-      joules += p.watts()[i] * static_cast<double>(p.length(i).count());
-      const long edge = std::min(p.duration().count(), static_cast<long>(i + 1) * p.step().count());
-      f << fmt::format("{},{:.17g}\n", edge, joules / kJoulesPerKwh);
-    }
-    f.flush();
-    if (!f) throw IoError(fmt::format("cannot write {}", file.temp_path().string()));
-  }
-  file.commit();
 }
 
 void add_profile(CLI::App& parent) {
@@ -259,16 +237,7 @@ void add_graph(CLI::App& parent) {
   cmd->add_option("--deadline", a->deadline, "time from the graph's start by which every job must end, e.g. 3d");
   cmd->add_flag("--json", a->json, "print JSON");
   cmd->callback([a] {
-    const std::filesystem::path path(a->file);
-    const auto dir = path.parent_path();
-    const auto g = JobGraph::parse(read_file(path), a->file,
-                                   [&](const std::string& spec, const std::string& file, std::size_t line) {
-                                     try {
-                                       return load_workload(spec, dir);
-                                     } catch (const ConfigError& e) {
-                                       throw ParseError(file, line, e.what(), "use a catalog name or a workload file path");
-                                     }
-                                   });
+    const auto g = JobGraph::load(a->file, workload_resolver());
     std::optional<Seconds> deadline;
     if (!a->deadline.empty()) deadline = parse_duration(a->deadline, "--deadline");
     const auto s = g.schedule(deadline);

@@ -34,7 +34,7 @@ constexpr std::array<Unit, 11> kUnits{{{"days", 86400},
 
 }  // namespace
 
-Seconds parse_duration(std::string_view text, std::string_view what) {
+Seconds parse_duration(std::string_view text, std::string_view what, Zero zero) {
   auto fail = [&] {
     return ConfigError(fmt::format(
         "{} '{}' is not a duration; write it like 30s, 5min, 1h, 1h30min or 2d", what, text));
@@ -73,7 +73,7 @@ Seconds parse_duration(std::string_view text, std::string_view what) {
     }
     if (!matched) throw fail();
   }
-  if (total <= 0) throw fail();
+  if (total < 0 || (total == 0 && zero == Zero::refused)) throw fail();
   return Seconds{total};
 }
 

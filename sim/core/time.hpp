@@ -19,9 +19,13 @@ constexpr Seconds kDay{86400};
 // Far beyond any simulation, and small enough that sums of many durations stay exact in int64.
 constexpr Seconds kMaxDuration{200LL * 366 * 86400};
 
+// Whether a duration of zero is meaningful: a job's length is not, an offset ("first = 0s") is.
+enum class Zero : std::uint8_t { refused, allowed };
+
 // "5min", "15m", "1h", "30s", "2d", "90" (seconds), "1h30min"; at most kMaxDuration.
 // Throws ConfigError naming `what`.
-Seconds parse_duration(std::string_view text, std::string_view what = "duration");
+Seconds parse_duration(std::string_view text, std::string_view what = "duration",
+                       Zero zero = Zero::refused);
 // The shortest exact spelling: 300 s -> "5min", 3600 s -> "1h", 5400 s -> "90min".
 std::string format_duration(Seconds d);
 

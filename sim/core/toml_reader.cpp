@@ -87,17 +87,14 @@ std::optional<bool> TomlSection::boolean(std::string_view key) {
   return n->as_boolean()->get();
 }
 
-std::optional<Seconds> TomlSection::duration(std::string_view key) {
+std::optional<Seconds> TomlSection::duration(std::string_view key, Zero zero) {
   auto s = string(key);
   if (!s) return std::nullopt;
-  Seconds d{};
   try {
-    d = parse_duration(*s, key);
+    return parse_duration(*s, key, zero);
   } catch (const Error& e) {
     fail(key, e.what(), "write a duration such as \"90s\", \"5min\", \"6h\" or \"2d\"");
   }
-  if (d <= Seconds{0}) fail(key, "the duration must be positive");
-  return d;
 }
 
 std::optional<std::vector<std::string>> TomlSection::strings(std::string_view key) {

@@ -33,7 +33,8 @@ class TomlSection {
   std::optional<double> number(std::string_view key);  // integer or float, finite
   std::optional<std::int64_t> integer(std::string_view key);
   std::optional<bool> boolean(std::string_view key);
-  std::optional<Seconds> duration(std::string_view key);  // "6h", "90min"; a positive length
+  // "6h", "90min": a positive length, or also zero when `zero` allows it.
+  std::optional<Seconds> duration(std::string_view key, Zero zero = Zero::refused);
   std::optional<std::vector<std::string>> strings(std::string_view key);  // array of strings
   std::optional<std::vector<std::int64_t>> integers(std::string_view key);
   std::optional<TomlSection> table(std::string_view key);
