@@ -269,4 +269,9 @@ std::vector<const Series*> series_for_region(const GridStore& store, const Regio
   return out;
 }
 
+std::vector<const Series*> series_for(const GridStore& store, const std::string& name) {
+  if (const Region* r = find_region(name)) return series_for_region(store, *r);
+  return store.find_zone(name);
+}
+
 }  // namespace shiftsim::grids

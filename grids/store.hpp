@@ -53,5 +53,8 @@ struct Region;
 // Series that can stand for a region, best first: its zone, its WattTime BA, then its proxy
 // zones; within each, key order.
 std::vector<const Series*> series_for_region(const GridStore& store, const Region& region);
+// What a command's region-or-zone argument names: a paper region's series (as above), else the
+// series of the zone with that id.
+std::vector<const Series*> series_for(const GridStore& store, const std::string& name);
 
 }  // namespace shiftsim::grids

@@ -51,11 +51,6 @@ ordered_json series_json(const Series& s) {
 }
 
 // Series a user means by ZONE: a region (its zone, BA and proxies) or a zone id.
-std::vector<const Series*> lookup(const GridStore& store, const std::string& name) {
-  if (const grids::Region* r = grids::find_region(name)) return grids::series_for_region(store, *r);
-  return store.find_zone(name);
-}
-
 void add_import(CLI::App& grids_app) {
   auto* cmd = grids_app.add_subcommand(
       "import", "Add or replace series in a grid store from downloaded CSV files");
@@ -179,7 +174,7 @@ void add_show(CLI::App& grids_app) {
   cmd->add_flag("--json", a->json, "print JSON");
   cmd->callback([a] {
     GridStore store = GridStore::load(a->store);
-    auto found = lookup(store, a->zone);
+    auto found = grids::series_for(store, a->zone);
     std::erase_if(found, [&](const Series* s) {
       return (!a->signal.empty() && s->key.signal != grids::parse_signal(a->signal)) ||
              (!a->basis.empty() && s->key.basis != grids::parse_basis(a->basis));

@@ -14,8 +14,11 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   shiftsim::cli::add_grids_commands(app);
   shiftsim::cli::add_workloads_commands(app);
+  shiftsim::cli::add_simulate_command(app);
   try {
     app.parse(argc, argv);
+  } catch (const CLI::RuntimeError& e) {
+    return e.get_exit_code();  // a command that ran but has no result; it said why
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   } catch (const shiftsim::Error& e) {
