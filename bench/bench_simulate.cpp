@@ -41,6 +41,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/xorshift.hpp"
 #include "sim/kernels.hpp"
 
 namespace kn = shiftsim::sim::kernels;
@@ -57,21 +58,7 @@ void fail(benchmark::State& state, const std::string& why) {
   state.SkipWithError(why.c_str());
 }
 
-// xorshift64*: the same sequence on every platform and standard library.
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed) : s_(seed) {}
-  std::uint64_t next() {
-    s_ ^= s_ >> 12;
-    s_ ^= s_ << 25;
-    s_ ^= s_ >> 27;
-    return s_ * 0x2545F4914F6CDD1DULL;
-  }
-  double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }  // [0, 1)
-
- private:
-  std::uint64_t s_;
-};
+using Rng = shiftsim::Xorshift64Star;
 
 constexpr std::int64_t kT = 105120;       // 365 days of 5-minute steps
 constexpr std::int64_t kSteps = 2304;     // 8 days: the 6B transformer's 192 hours

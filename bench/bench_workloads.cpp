@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/xorshift.hpp"
 #include "workloads/graph.hpp"
 #include "workloads/profile.hpp"
 #include "workloads/workload.hpp"
@@ -47,22 +48,7 @@ void fail(benchmark::State& state, const std::string& why) {
   state.SkipWithError(why.c_str());
 }
 
-// xorshift64*: the same sequence on every platform and standard library.
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed) : s_(seed) {}
-  std::uint64_t next() {
-    s_ ^= s_ >> 12;
-    s_ ^= s_ << 25;
-    s_ ^= s_ >> 27;
-    return s_ * 0x2545F4914F6CDD1DULL;
-  }
-  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
-  double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }  // [0, 1)
-
- private:
-  std::uint64_t s_;
-};
+using Rng = shiftsim::Xorshift64Star;
 
 // ---- Resampling -------------------------------------------------------------------------------
 

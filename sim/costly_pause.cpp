@@ -39,6 +39,16 @@ class MoveTable {
   std::vector<std::uint8_t> bits_;
 };
 
+// beyond_data past the plan's end, no_forecast with a NaN in the window, else ok.
+kernels::Status window_status(std::span<const double> plan, std::int64_t start,
+                              std::int64_t window) {
+  if (start + window > static_cast<std::int64_t>(plan.size())) return kernels::Status::beyond_data;
+  for (std::int64_t i = start; i < start + window; ++i) {
+    if (std::isnan(plan[static_cast<std::size_t>(i)])) return kernels::Status::no_forecast;
+  }
+  return kernels::Status::ok;
+}
+
 struct Relax {
   std::vector<double>& next;
   MoveTable& moves;
@@ -62,13 +72,8 @@ CostlyPlan plan_costly_pause_resume(std::span<const double> plan, std::span<cons
     throw std::invalid_argument("plan_costly_pause_resume: bad arguments");
   }
   CostlyPlan out;
-  if (start + window > static_cast<std::int64_t>(plan.size())) return out;
-  for (std::int64_t i = start; i < start + window; ++i) {
-    if (std::isnan(plan[static_cast<std::size_t>(i)])) {
-      out.status = kernels::Status::no_forecast;
-      return out;
-    }
-  }
+  out.status = window_status(plan, start, window);
+  if (out.status != kernels::Status::ok) return out;
   const std::int64_t m = std::max<std::int64_t>(min_run_steps, 1);
   const std::int64_t r = checkpoint_steps;
   // Phases: 0 paused; 1..m running (l capped at m); m+1..m+r-1 checkpointing c = 1..r-1.
@@ -128,7 +133,8 @@ CostlyPlan plan_costly_pause_resume(std::span<const double> plan, std::span<cons
     }
     std::swap(cur, next);
   }
-  if (best_step < 0) return out;  // cannot happen: W >= K always allows running straight through
+  // W >= K always allows running straight through, so a plan exists.
+  if (best_step < 0) throw std::logic_error("plan_costly_pause_resume: no plan");
 
   // Walk back from the last work step. State (j, ph) is "after step i".
   out.status = kernels::Status::ok;
@@ -174,13 +180,8 @@ CostlyPlan plan_costly_pause_resume_brute_force(std::span<const double> plan,
     throw std::invalid_argument("plan_costly_pause_resume_brute_force: bad arguments");
   }
   CostlyPlan out;
-  if (start + window > static_cast<std::int64_t>(plan.size())) return out;
-  for (std::int64_t i = start; i < start + window; ++i) {
-    if (std::isnan(plan[static_cast<std::size_t>(i)])) {
-      out.status = kernels::Status::no_forecast;
-      return out;
-    }
-  }
+  out.status = window_status(plan, start, window);
+  if (out.status != kernels::Status::ok) return out;
   double best = kInf;
   std::int64_t best_last = window;
   for (std::uint32_t mask = 0; mask < (1u << window); ++mask) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/xorshift.hpp"
 #include "sim/kernels.hpp"
 
 namespace kn = shiftsim::sim::kernels;
@@ -24,25 +25,7 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// xorshift64*: the same sequence on every platform and standard library.
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed) : s_(seed) {}
-  std::uint64_t next() {
-    s_ ^= s_ >> 12;
-    s_ ^= s_ << 25;
-    s_ ^= s_ >> 27;
-    return s_ * 0x2545F4914F6CDD1DULL;
-  }
-  std::int64_t below(std::int64_t n) {
-    return static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(n));
-  }
-  double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }  // [0, 1)
-  bool chance(int percent) { return below(100) < percent; }
-
- private:
-  std::uint64_t s_;
-};
+using Rng = shiftsim::Xorshift64Star;
 
 const char* name(Status s) {
   switch (s) {

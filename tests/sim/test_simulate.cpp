@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 
+#include "sim/core/xorshift.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/costly_pause.hpp"
 #include "sim/kernels.hpp"
@@ -18,24 +19,7 @@ using namespace shiftsim::sim;
 
 namespace {
 
-// xorshift64*: the same numbers on every platform.
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed) : s_(seed * 0x9E3779B97F4A7C15ULL + 1) {}
-  std::uint64_t next() {
-    s_ ^= s_ >> 12;
-    s_ ^= s_ << 25;
-    s_ ^= s_ >> 27;
-    return s_ * 0x2545F4914F6CDD1DULL;
-  }
-  std::int64_t in(std::int64_t lo, std::int64_t hi) {  // [lo, hi]
-    return lo + static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(hi - lo + 1));
-  }
-  double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-
- private:
-  std::uint64_t s_;
-};
+using Rng = shiftsim::Xorshift64Star;
 
 const TimePoint kOrigin = make_time(2021, 6, 1);
 
