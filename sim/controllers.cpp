@@ -37,8 +37,11 @@ void ThresholdController::on_event(const Event& e, Simulation& sim) {
                         e.kind == EventKind::pause)) {
     requested_ = false;
   }
-  const bool decision_point = e.kind == EventKind::intensity_step ||
-                              (e.kind == EventKind::arrival && e.job == job_);
+  // Step boundaries, the arrival, and the end of a pause: a checkpoint that ends on a boundary
+  // ends after that boundary's intensity event, which then found a request still in flight.
+  const bool decision_point =
+      e.kind == EventKind::intensity_step ||
+      (e.job == job_ && (e.kind == EventKind::arrival || e.kind == EventKind::pause));
   if (!arrived_ || requested_ || !decision_point) return;
 
   const auto& state = sim.state(job_);

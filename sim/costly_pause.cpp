@@ -74,19 +74,28 @@ CostlyPlan plan_costly_pause_resume(std::span<const double> plan, std::span<cons
   CostlyPlan out;
   out.status = window_status(plan, start, window);
   if (out.status != kernels::Status::ok) return out;
-  const std::int64_t m = std::max<std::int64_t>(min_run_steps, 1);
-  const std::int64_t r = checkpoint_steps;
+  // A run that ends in a pause has at most K - 1 work steps, and a pause needs its R checkpoint
+  // steps inside the window beside the K work steps: longer values mean "never pause" and are
+  // capped there, so the state space stays within the window's size.
+  const std::int64_t m = std::clamp<std::int64_t>(min_run_steps, 1, k_steps);
+  const std::int64_t r = std::min<std::int64_t>(checkpoint_steps, window - k_steps + 1);
   // Phases: 0 paused; 1..m running (l capped at m); m+1..m+r-1 checkpointing c = 1..r-1.
   const std::int64_t phases = 1 + m + std::max<std::int64_t>(r - 1, 0);
+  const long double per_layer_ld = static_cast<long double>(k_steps) * phases;
+  const long double states_ld = per_layer_ld * window;
+  // Two bits per state for the backtrack, two layers of doubles for the costs.
+  const long double bytes = states_ld / 4 + 2 * per_layer_ld * sizeof(double);
+  if (states_ld > static_cast<long double>(kMaxCostlyPlanStates) ||
+      bytes > static_cast<long double>(kMaxCostlyPlanBytes)) {
+    throw ConfigError(fmt::format(
+        "pause-resume with pause costs plans exactly over window steps x work steps x phases "
+        "(run length up to --min-run, checkpoint steps): {} x {} x {} states, more than it "
+        "allows ({} states, {} MB); use a coarser --step, a shorter --min-run or "
+        "--checkpoint-time, or a smaller window",
+        window, k_steps, phases, kMaxCostlyPlanStates, kMaxCostlyPlanBytes >> 20));
+  }
   const auto per_layer = static_cast<std::uint64_t>(k_steps) * static_cast<std::uint64_t>(phases);
   const auto states = per_layer * static_cast<std::uint64_t>(window);
-  if (states > kMaxCostlyPlanStates) {
-    throw ConfigError(fmt::format(
-        "pause-resume with pause costs plans exactly over window steps x work steps x run-length "
-        "states: {} x {} x {} = {} states, more than the {} it allows; use a coarser --step, a "
-        "shorter --min-run or a smaller window",
-        window, k_steps, phases, states, kMaxCostlyPlanStates));
-  }
   auto idx = [phases](std::int64_t j, std::int64_t ph) {
     return static_cast<std::size_t>(j * phases + ph);
   };

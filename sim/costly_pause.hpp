@@ -13,9 +13,15 @@
 // Ties go to the plan that finishes first; between plans finishing together, to the one found
 // first (no claim of earliest work on ties, unlike the free rule).
 //
+// This is the optimum, not the paper's rule: with a partial last step or a non-uniform profile
+// it can beat the free rule even when the costs are nil, so compare runs with pause costs
+// against nil costs planned the same way (--min-run 1s), not against the free rule.
+//
 // States: (step, work done j, phase), phase = paused, running for l = 1..max(m,1) steps (capped),
 // or checkpointing for c = 1..R-1 steps. Time O(W * K * (max(m,1) + R)), memory 2 bits per state
-// for the backtrack; refused beyond kMaxCostlyPlanStates states (ConfigError saying so).
+// for the backtrack plus two layers of costs; m is capped at K and R at W - K + 1 (longer
+// values forbid pausing anyway); refused beyond kMaxCostlyPlanStates states or
+// kMaxCostlyPlanBytes (ConfigError saying so).
 //
 // Thread-safety: a pure function.
 #include <cstdint>
@@ -27,6 +33,7 @@
 namespace shiftsim::sim {
 
 constexpr std::uint64_t kMaxCostlyPlanStates = 1'000'000'000;  // 250 MB of backtrack bits
+constexpr std::uint64_t kMaxCostlyPlanBytes = 400ULL << 20;       // backtrack and cost layers
 
 struct CostlyPlan {
   kernels::Status status = kernels::Status::beyond_data;

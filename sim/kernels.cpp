@@ -142,6 +142,45 @@ class MinQueue {
   std::size_t head_ = 0, tail_ = 0;
 };
 
+// Near ties: planned costs within kTieTolerance (relative) of the lowest are ties, and the
+// earliest of them wins. Sums over thousands of steps round differently from one candidate to
+// the next, so an exact comparison would let a rounding hair delay a job by hours for nothing.
+double tie_limit(double lowest) { return lowest + kTieTolerance * std::abs(lowest); }
+
+// The first index in [l, r) whose value is at most a limit, over values added in index order:
+// minima of blocks of 64 and of 4096 let the search skip what cannot hold it. A query costs at
+// most 64 + 64 steps plus one per 4096 values skipped.
+class FirstAtMost {
+ public:
+  explicit FirstAtMost(std::size_t n)
+      : v_(n, kInf), block_((n >> 6) + 1, kInf), super_((n >> 12) + 1, kInf) {}
+  void set(std::size_t i, double x) {
+    v_[i] = x;
+    block_[i >> 6] = std::min(block_[i >> 6], x);
+    super_[i >> 12] = std::min(super_[i >> 12], x);
+  }
+  double at(std::size_t i) const { return v_[i]; }
+  std::size_t find(std::size_t l, std::size_t r, double limit) const {
+    std::size_t i = l;
+    while (i < r) {
+      if ((i & 4095) == 0 && i + 4096 <= r && super_[i >> 12] > limit) {
+        i += 4096;
+      } else if ((i & 63) == 0 && i + 64 <= r && block_[i >> 6] > limit) {
+        i += 64;
+      } else if (v_[i] <= limit) {
+        return i;
+      } else {
+        ++i;
+      }
+    }
+    return r;
+  }
+
+ private:
+  static constexpr double kInf = std::numeric_limits<double>::infinity();
+  std::vector<double> v_, block_, super_;
+};
+
 double dot(const double* a, const double* b, std::size_t n) {
   double acc = 0;
   for (std::size_t k = 0; k < n; ++k) acc += a[k] * b[k];
@@ -503,6 +542,7 @@ std::vector<StartResult> flexible_start(const Grid& grid, std::span<const double
     };
     MinQueue<Entry> queue(n + 2);
     const auto cheaper = [](const Entry& a, const Entry& b) { return a.cost < b.cost; };
+    FirstAtMost costs(static_cast<std::size_t>(end - from + n));
     Prefix plan_lo(grid.plan, from), plan_hi(grid.plan, from);
     Prefix charge_lo(grid.charge, from), charge_hi(grid.charge, from);
     i64 next = from;  // the next candidate to enter
@@ -515,6 +555,7 @@ std::vector<StartResult> flexible_start(const Grid& grid, std::span<const double
         const long double em = e * (charge_hi.at(l) - charge_lo.at(next)) +
                                static_cast<long double>(e_last) * grid.charge[lu];
         queue.push({next, cost, em}, cheaper);
+        costs.set(static_cast<std::size_t>(next - from), static_cast<double>(cost));
       }
       const Entry& best = queue.front(s);
       StartResult& r = out[static_cast<std::size_t>(s - from)];
@@ -523,10 +564,21 @@ std::vector<StartResult> flexible_start(const Grid& grid, std::span<const double
         continue;
       }
       r.status = Status::ok;
-      r.planned_g = static_cast<double>(best.cost);
-      r.emissions_g = static_cast<double>(best.emissions);
-      r.first = best.c;
-      r.last = best.c + K - 1;
+      // An earlier candidate within the tie tolerance of the cheapest wins.
+      const auto tie = static_cast<i64>(costs.find(static_cast<std::size_t>(s - from),
+                                                   static_cast<std::size_t>(best.c - from),
+                                                   tie_limit(static_cast<double>(best.cost)))) +
+                       from;
+      if (tie != best.c) {
+        const auto t = static_cast<std::size_t>(tie);
+        r.planned_g = costs.at(static_cast<std::size_t>(tie - from));
+        r.emissions_g = dot(kwh.data(), grid.charge.data() + t, kwh.size());
+      } else {
+        r.planned_g = static_cast<double>(best.cost);
+        r.emissions_g = static_cast<double>(best.emissions);
+      }
+      r.first = tie;
+      r.last = tie + K - 1;
     }
     return out;
   }
@@ -555,6 +607,8 @@ std::vector<StartResult> flexible_start(const Grid& grid, std::span<const double
   };
   MinQueue<Entry> queue(n + 2);
   const auto cheaper = [](const Entry& a, const Entry& b) { return a.cost < b.cost; };
+  FirstAtMost ties(candidates);
+  for (std::size_t j = 0; j < candidates; ++j) ties.set(j, cost[j]);
   i64 next = from;
   i64 memo_c = -1;
   double memo_emissions = 0;
@@ -567,15 +621,20 @@ std::vector<StartResult> flexible_start(const Grid& grid, std::span<const double
       r.status = Status::no_forecast;
       continue;
     }
-    if (best.c != memo_c) {  // the chosen candidate usually stays for many consecutive starts
-      memo_c = best.c;
-      memo_emissions = dot(kwh.data(), grid.charge.data() + best.c, kwh.size());
+    // An earlier candidate within the tie tolerance of the cheapest wins.
+    const i64 chosen = static_cast<i64>(ties.find(static_cast<std::size_t>(s - from),
+                                                  static_cast<std::size_t>(best.c - from),
+                                                  tie_limit(best.cost))) +
+                       from;
+    if (chosen != memo_c) {  // the chosen candidate usually stays for many consecutive starts
+      memo_c = chosen;
+      memo_emissions = dot(kwh.data(), grid.charge.data() + chosen, kwh.size());
     }
     r.status = Status::ok;
-    r.planned_g = best.cost;
+    r.planned_g = cost[static_cast<std::size_t>(chosen - from)];
     r.emissions_g = memo_emissions;
-    r.first = best.c;
-    r.last = best.c + K - 1;
+    r.first = chosen;
+    r.last = chosen + K - 1;
   }
   return out;
 }
@@ -697,17 +756,18 @@ std::vector<StartResult> flexible_start(const Grid& grid, std::span<const double
     StartResult r;
     r.status = direct_status(grid.plan, s, sat_add(window_steps, K));
     if (r.status == Status::ok) {
-      i64 best = -1;
-      double best_cost = 0;
+      std::vector<double> costs;
       for (i64 c = s; c <= s + window_steps; ++c) {
         double cost = 0;
         for (i64 k = 0; k < K; ++k)
           cost += kwh[static_cast<std::size_t>(k)] * grid.plan[static_cast<std::size_t>(c + k)];
-        if (best < 0 || cost < best_cost) {
-          best = c;
-          best_cost = cost;
-        }
+        costs.push_back(cost);
       }
+      // The earliest candidate within the tie tolerance of the lowest cost.
+      const double limit = tie_limit(*std::min_element(costs.begin(), costs.end()));
+      const auto at = std::find_if(costs.begin(), costs.end(), [&](double c) { return c <= limit; });
+      const i64 best = s + (at - costs.begin());
+      const double best_cost = *at;
       for (i64 k = 0; k < K; ++k)
         r.emissions_g +=
             kwh[static_cast<std::size_t>(k)] * grid.charge[static_cast<std::size_t>(best + k)];

@@ -12,7 +12,10 @@
 //   baseline        work step k runs in step s + k.
 //   flexible start  candidates c = s, s+1, ..., s + n (n = window_steps); the job runs
 //                   contiguously from the candidate with the lowest planned emissions
-//                   sum(kwh[k] * plan[c + k]); the earliest candidate on ties.
+//                   sum(kwh[k] * plan[c + k]); the earliest candidate on ties, where costs
+//                   within kTieTolerance (relative) of the lowest are ties (sums over thousands
+//                   of steps round differently per candidate: an exact comparison would let a
+//                   rounding hair delay a job by hours for nothing).
 //   pause-resume    among the W = window_steps steps s .. s+W-1 (W >= K), choose the K steps
 //                   with the lowest plan value, ordered by (plan value, step index), i.e. the
 //                   earliest on ties; the k-th work step runs in the k-th chosen step in time
@@ -32,9 +35,9 @@
 // pause-resume O(T * K) (exact, slower). The brute_force namespace holds the direct definitions
 // the tests and benchmarks compare against.
 //
-// Planned costs of flexible-start candidates are compared exactly as computed; the fast uniform
-// path computes them from prefix sums, so between candidates whose costs differ only by rounding
-// it may choose a different (equally good within 1e-12) start than the brute force.
+// The fast uniform path computes candidate costs from prefix sums, the brute force by direct
+// sums; they differ by rounding (about 1e-15 relative), so only a candidate lying right at the
+// tie tolerance's edge can be chosen differently.
 //
 // Thread-safety: pure functions of their arguments.
 #include <cstdint>
@@ -44,6 +47,9 @@
 namespace shiftsim::sim::kernels {
 
 enum class Status : std::uint8_t { ok, beyond_data, no_forecast };
+
+// Flexible-start candidates whose planned costs are within this share of the lowest are ties.
+constexpr double kTieTolerance = 1e-9;
 
 struct Grid {
   std::span<const double> plan;    // decided on; NaN = no forecast for that step

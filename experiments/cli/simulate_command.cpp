@@ -1,7 +1,9 @@
 // shiftsim simulate: one job, one requested start, one policy; prints the result and schedule.
 #include <fmt/format.h>
 
+#include <charconv>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -29,13 +31,27 @@ using sim::PolicyKind;
 // error in the input, but not a number either, so a script can tell.
 constexpr int kNoResultExit = 2;
 
+// Far beyond what writing one checkpoint of any training job draws (a large node checkpointing
+// for an hour draws about 10 kWh); a larger value is a unit slip.
+constexpr double kMaxCheckpointKwh = 1e4;
+
+std::uint64_t parse_seed(const std::string& text) {
+  std::uint64_t v = 0;
+  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc{} || p != text.data() + text.size()) {
+    throw ConfigError(fmt::format("--seed \"{}\" is not a whole number from 0 to {}", text,
+                                  std::numeric_limits<std::uint64_t>::max()));
+  }
+  return v;
+}
+
 struct Args {
   std::string store, region, workload, start, policy = "baseline", window = "0", forecast = "perfect";
   std::vector<std::string> regions;
   std::string step = "5min", signal, basis, checkpoint_time = "0", min_run = "0";
   double checkpoint_energy = 0;
   std::optional<double> threshold;
-  std::uint64_t seed = 1;
+  std::string seed = "1";
   bool json = false;
 };
 
@@ -69,11 +85,19 @@ sim::Policy make_policy(const Args& a) {
   sim::Policy p;
   p.kind = sim::parse_policy_kind(a.policy);
   p.window = sim::Window::parse(a.window);
-  p.forecast = sim::ForecastSpec::parse(a.forecast, a.seed);
+  p.forecast = sim::ForecastSpec::parse(a.forecast, parse_seed(a.seed));
+  if (p.forecast.kind == sim::ForecastKind::series && a.regions.size() + (a.region.empty() ? 0 : 1) > 1) {
+    throw ConfigError("--forecast series:KEY names one zone's forecast; the spatial choice "
+                      "(--regions) would plan every region on it. Use a generated forecast "
+                      "(gaussian:E, uniform:E, persistence) or one region at a time");
+  }
   p.costs.checkpoint_time = parse_duration(a.checkpoint_time, "--checkpoint-time", Zero::allowed);
   p.costs.min_run = parse_duration(a.min_run, "--min-run", Zero::allowed);
-  if (!std::isfinite(a.checkpoint_energy) || a.checkpoint_energy < 0) {
-    throw ConfigError("--checkpoint-energy must be a finite number of kWh >= 0");
+  if (!std::isfinite(a.checkpoint_energy) || a.checkpoint_energy < 0 ||
+      a.checkpoint_energy > kMaxCheckpointKwh) {
+    throw ConfigError(fmt::format("--checkpoint-energy must be a number of kWh from 0 to {} "
+                                  "(what one checkpoint draws)",
+                                  kMaxCheckpointKwh));
   }
   p.costs.checkpoint_energy = kwh(a.checkpoint_energy);
   if (p.costs.checkpoint_energy.value > 0 && p.costs.checkpoint_time.count() == 0) {

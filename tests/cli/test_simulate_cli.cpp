@@ -137,7 +137,13 @@ TEST_CASE("cli simulate: threshold and pause-cost mistakes are refused with a fi
   SECTION("a negative checkpoint energy") {
     check_refused(s.simulate({"--policy", "pause-resume", "--window", "6h", "--checkpoint-time",
                               "10min", "--checkpoint-energy=-1"}),
-                  {"--checkpoint-energy", ">= 0"});
+                  {"--checkpoint-energy", "from 0 to"});
+    check_refused(s.simulate({"--policy", "pause-resume", "--window", "6h", "--checkpoint-time",
+                              "10min", "--checkpoint-energy", "1e308"}),
+                  {"--checkpoint-energy", "from 0 to"});
+    check_refused(s.simulate({"--policy", "pause-resume", "--window", "6h", "--forecast",
+                              "gaussian:0.1", "--seed=-1"}),
+                  {"--seed", "whole number"});
   }
   SECTION("a checkpoint time that is not whole steps") {
     check_refused(

@@ -279,3 +279,61 @@ TEST_CASE("a start off the step grid is refused with the nearest valid starts", 
     CHECK_THAT(e.what(), Catch::Contains("00:05:00Z") && Catch::Contains("00:10:00Z"));
   }
 }
+
+TEST_CASE("threshold: a checkpoint of whole steps still meets the deadline", "[sim][simulate]") {
+  // Regression: a pause that ends on a step boundary comes after that boundary's intensity
+  // event; the controller must decide at the pause, or it loses a step and misses the deadline.
+  Rng rng(11);
+  for (int trial = 0; trial < 200; ++trial) {
+    std::vector<double> v(static_cast<std::size_t>(rng.in(30, 80)));
+    for (auto& x : v) x = static_cast<double>(rng.in(1, 5) * 100);
+    grids::RegularSeries ci{kOrigin, Seconds{3600}, v};
+    Policy p;
+    p.kind = PolicyKind::threshold;
+    p.threshold = static_cast<double>(rng.in(1, 5) * 100);
+    p.window = Window::parse(std::to_string(rng.in(0, 6)) + "h");
+    p.costs = PauseCosts{Seconds{3600 * rng.in(0, 2)}, kwh(0.1), Seconds{3600 * rng.in(0, 2)}};
+    const auto power = workloads::PowerProfile::uniform(kwh(2), Seconds{rng.in(1, 6) * 1800});
+    const auto r = simulate(RunRequest{&ci, {}, "job", power, {}, kOrigin + Seconds{3600 * rng.in(0, 10)}, p});
+    REQUIRE(r.outcome == Outcome::ok);
+    INFO("trial " << trial);
+    CHECK(r.record.finish <= r.deadline);
+  }
+}
+
+TEST_CASE("flexible start: a rounding hair is a tie, and the earliest start wins",
+          "[sim][simulate]") {
+  // Regression: a daily pattern and a window of whole days make every candidate cost the same,
+  // but sums over thousands of steps round differently; exact comparison delayed the job by
+  // up to the whole window for nothing.
+  std::vector<double> v;
+  for (int day = 0; day < 12; ++day) {
+    for (int i = 0; i < 288; ++i) v.push_back(i < 144 ? 123.456789 : 999.1);
+  }
+  grids::RegularSeries ci{kOrigin, Seconds{300}, v};
+  Policy p;
+  p.kind = PolicyKind::flexible_start;
+  p.window = Window::parse("24h");
+  const auto power = workloads::PowerProfile::uniform(kwh(100), Seconds{9 * 86400});
+  for (int start : {0, 100, 144, 200}) {
+    const auto t0 = kOrigin + Seconds{300} * start;
+    const auto r = simulate(RunRequest{&ci, {}, "job", power, {}, t0, p});
+    REQUIRE(r.outcome == Outcome::ok);
+    CHECK(r.record.start == t0);
+  }
+}
+
+TEST_CASE("pause costs: a min-run or checkpoint far beyond the job is capped, not a huge "
+          "allocation", "[sim][simulate]") {
+  std::vector<double> plan(100, 1.0);
+  const std::vector<double> kwh{1.0, 1.0, 1.0};
+  const auto p = plan_costly_pause_resume(plan, kwh, 0, 10, 1LL << 40, 1.0, 1LL << 40);
+  REQUIRE(p.status == kernels::Status::ok);
+  CHECK(p.checkpoints.empty());
+  CHECK(p.work == std::vector<std::int64_t>{0, 1, 2});
+  // A state space that is really too large is refused with a ConfigError, not bad_alloc.
+  std::vector<double> long_plan(3'000'000, 1.0);
+  const std::vector<double> long_job(1'000'000, 1.0);
+  CHECK_THROWS_AS(plan_costly_pause_resume(long_plan, long_job, 0, 2'000'000, 1, 1.0, 10),
+                  ConfigError);
+}
