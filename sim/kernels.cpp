@@ -756,15 +756,17 @@ std::vector<StartResult> flexible_start(const Grid& grid, std::span<const double
     StartResult r;
     r.status = direct_status(grid.plan, s, sat_add(window_steps, K));
     if (r.status == Status::ok) {
-      std::vector<double> costs;
+      std::vector<double> costs(static_cast<std::size_t>(window_steps) + 1);
+      double lowest = std::numeric_limits<double>::infinity();
       for (i64 c = s; c <= s + window_steps; ++c) {
         double cost = 0;
         for (i64 k = 0; k < K; ++k)
           cost += kwh[static_cast<std::size_t>(k)] * grid.plan[static_cast<std::size_t>(c + k)];
-        costs.push_back(cost);
+        costs[static_cast<std::size_t>(c - s)] = cost;
+        lowest = std::min(lowest, cost);
       }
       // The earliest candidate within the tie tolerance of the lowest cost.
-      const double limit = tie_limit(*std::min_element(costs.begin(), costs.end()));
+      const double limit = tie_limit(lowest);
       const auto at = std::find_if(costs.begin(), costs.end(), [&](double c) { return c <= limit; });
       const i64 best = s + (at - costs.begin());
       const double best_cost = *at;
