@@ -1,0 +1,43 @@
+#include "experiments/cube.hpp"
+
+#include <algorithm>
+#include <set>
+#include <stdexcept>
+
+namespace shiftsim::experiments {
+
+std::size_t Dimension::size() const {
+  return std::visit([](const auto& c) { return c.values.size(); }, coords);
+}
+
+const Dimension& Cube::dim(const std::string& name) const {
+  const auto it = std::find_if(dims.begin(), dims.end(), [&](const auto& d) { return d.name == name; });
+  if (it == dims.end()) throw std::out_of_range("cube has no dimension " + name);
+  return *it;
+}
+
+const Variable& Cube::var(const std::string& name) const {
+  const auto it = std::find_if(vars.begin(), vars.end(), [&](const auto& v) { return v.name == name; });
+  if (it == vars.end()) throw std::out_of_range("cube has no variable " + name);
+  return *it;
+}
+
+Variable& Cube::var(const std::string& name) {
+  return const_cast<Variable&>(static_cast<const Cube&>(*this).var(name));
+}
+
+void Cube::check() const {
+  std::set<std::string> names;
+  for (const auto& d : dims) {
+    if (!names.insert(d.name).second) throw std::logic_error("cube: duplicate name " + d.name);
+  }
+  for (const auto& v : vars) {
+    if (!names.insert(v.name).second) throw std::logic_error("cube: duplicate name " + v.name);
+    std::size_t n = 1;
+    for (const auto& d : v.dims) n *= dim(d).size();
+    const std::size_t have = v.type == DType::f64 ? v.f64.size() : v.i32.size();
+    if (have != n) throw std::logic_error("cube: variable " + v.name + " has the wrong size");
+  }
+}
+
+}  // namespace shiftsim::experiments

@@ -1,0 +1,374 @@
+#include "experiments/runner.hpp"
+
+#include <fmt/format.h>
+#include <tbb/blocked_range.h>
+#include <tbb/global_control.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <mutex>
+#include <optional>
+
+#include "grids/regions.hpp"
+#include "grids/resample.hpp"
+#include "sim/core/errors.hpp"
+#include "sim/core/sha256.hpp"
+#include "sim/kernels.hpp"
+#include "sim/simulate.hpp"
+#include "workloads/workload_file.hpp"
+
+namespace shiftsim::experiments {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+const std::vector<double> kQuantiles{0.0, 0.25, 0.5, 0.75, 1.0};
+
+struct RegionInput {
+  std::string name;
+  const grids::Series* series = nullptr;
+  grids::RegularSeries actual;
+};
+
+struct WorkloadInput {
+  workloads::Workload workload;
+  workloads::PowerProfile power;  // facility
+  std::vector<double> kwh;        // per step
+  double energy_kwh = 0;
+  double embodied_g = 0;          // for an uninterrupted run (free pauses hold no machine)
+};
+
+// What one start of one cell gave; NaN / -1 when missing.
+struct StartOut {
+  double emissions = kNaN, embodied = kNaN, energy = kNaN, delay_h = kNaN;
+  std::int32_t pauses = kMissingI32;
+};
+
+RegionInput load_region(const Experiment& e, const grids::GridStore& store, const std::string& name) {
+  auto found = grids::series_for(store, name);
+  std::erase_if(found, [&](const grids::Series* s) {
+    return (e.signal && s->key.signal != *e.signal) || (e.basis && s->key.basis != *e.basis);
+  });
+  if (found.empty()) {
+    throw ConfigError(fmt::format(
+        "{}: the grid store {} has no series for region or zone '{}'{}; 'shiftsim grids list' "
+        "shows what it holds",
+        e.file, e.store.string(), name, e.signal || e.basis ? " with that signal/basis" : ""));
+  }
+  return RegionInput{name, found.front(), grids::read_at_step(*found.front(), e.step)};
+}
+
+WorkloadInput load_workload(const std::string& name, Seconds step) {
+  WorkloadInput w{workloads::load_workload(name), workloads::PowerProfile::uniform(kwh(1), Seconds{1}),
+                  {}, 0, 0};
+  w.power = w.workload.facility_profile();
+  w.kwh = w.power.at_step(step).kwh;
+  w.energy_kwh = w.power.energy().value;
+  w.embodied_g = w.workload.embodied.is_none()
+                     ? 0.0
+                     : w.workload.embodied.for_time(w.power.duration()).value;
+  return w;
+}
+
+std::string series_sha256(const grids::Series& s) {
+  const std::string_view bytes(reinterpret_cast<const char*>(s.values.data()),
+                               s.values.size() * sizeof(double));
+  return sha256_hex(bytes);
+}
+
+// Linear interpolation between order statistics (numpy's default); NaN when empty.
+double quantile(std::vector<double>& sorted, double q) {
+  if (sorted.empty()) return kNaN;
+  const double pos = q * static_cast<double>(sorted.size() - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(pos));
+  const auto hi = std::min(lo + 1, sorted.size() - 1);
+  return sorted[lo] + (pos - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+}
+
+class Sweep {
+ public:
+  Sweep(const Experiment& e, const grids::GridStore& store) : e_(e), store_(store) {
+    starts_ = start_times(e);
+    for (const auto& r : e.regions) regions_.push_back(load_region(e, store, r));
+    for (const auto& w : e.workloads) workloads_.push_back(load_workload(w, e.step));
+    for (const auto& f : e.forecasts) {
+      for (auto seed : e.seeds) specs_.push_back(sim::ForecastSpec::parse(f, seed));
+    }
+    with_forecast_ = !(e.forecasts.size() == 1 && sim::ForecastSpec::parse(e.forecasts[0]).is_oracle());
+    with_seed_ = e.seeds.size() > 1;
+    // Forecasts per (region, forecast, seed): a plan aligned with the region's series.
+    plans_.resize(regions_.size() * specs_.size());
+    for (std::size_t r = 0; r < regions_.size(); ++r) {
+      for (std::size_t f = 0; f < specs_.size(); ++f) {
+        if (!specs_[f].is_oracle()) {
+          plans_[r * specs_.size() + f] = sim::make_forecast(specs_[f], regions_[r].actual, &store);
+        }
+      }
+    }
+  }
+
+  std::size_t cells() const {
+    return workloads_.size() * regions_.size() * e_.policies.size() * specs_.size();
+  }
+
+  Cube make_cube(const RunOptions& o) const;
+  // Computes cell c (in the order workload, region, policy, forecast x seed) into the cube.
+  void run_cell(std::size_t c, Cube& cube) const;
+  void fill_baseline(Cube& cube) const;
+
+ private:
+  std::vector<StartOut> cell(const WorkloadInput& w, const RegionInput& r,
+                             std::span<const double> plan, const sim::Policy& p) const;
+
+  const Experiment& e_;
+  const grids::GridStore& store_;
+  std::vector<TimePoint> starts_;
+  std::vector<RegionInput> regions_;
+  std::vector<WorkloadInput> workloads_;
+  std::vector<sim::ForecastSpec> specs_;  // forecast-major, then seed
+  std::vector<std::vector<double>> plans_;
+  bool with_forecast_ = false, with_seed_ = false;
+};
+
+std::vector<StartOut> Sweep::cell(const WorkloadInput& w, const RegionInput& r,
+                                  std::span<const double> plan, const sim::Policy& p) const {
+  const auto& actual = r.actual;
+  const Seconds step = e_.step;
+  const Seconds d = w.power.duration();
+  const auto k_steps = static_cast<std::int64_t>(w.kwh.size());
+  std::vector<StartOut> out(starts_.size());
+  // Step index of each start; -1 when it lies outside the series.
+  std::vector<std::int64_t> index(starts_.size(), -1);
+  std::int64_t from = std::numeric_limits<std::int64_t>::max(), to = -1;
+  for (std::size_t i = 0; i < starts_.size(); ++i) {
+    if (starts_[i] < actual.start || starts_[i] >= actual.end()) continue;
+    index[i] = (starts_[i] - actual.start) / step;
+    from = std::min(from, index[i]);
+    to = std::max(to, index[i] + 1);
+  }
+  if (to < 0) return out;
+
+  const bool engine = p.kind == sim::PolicyKind::threshold ||
+                      (p.kind == sim::PolicyKind::pause_resume && !p.costs.is_free());
+  if (engine) {
+    for (std::size_t i = 0; i < starts_.size(); ++i) {
+      if (index[i] < 0) continue;
+      const auto res = sim::simulate(sim::RunRequest{&actual, plan, w.workload.name, w.power,
+                                                     w.workload.embodied, starts_[i], p});
+      if (res.outcome != sim::Outcome::ok) continue;
+      out[i] = StartOut{res.record.operational.value, res.embodied.value, res.record.energy.value,
+                        static_cast<double>(res.delay().count()) / kSecondsPerHour,
+                        res.record.pauses};
+    }
+    return out;
+  }
+  const sim::kernels::Grid grid{plan.empty() ? std::span<const double>(actual.values) : plan,
+                                actual.values};
+  const Seconds n = p.window.for_duration(d);
+  std::vector<sim::kernels::StartResult> k;
+  switch (p.kind) {
+    case sim::PolicyKind::flexible_start:
+      k = sim::kernels::flexible_start(grid, w.kwh, sim::flexible_start_offsets(n, step), from, to);
+      break;
+    case sim::PolicyKind::pause_resume:
+      k = sim::kernels::pause_resume(grid, w.kwh, sim::pause_resume_window(w.kwh.size(), n, step),
+                                     from, to);
+      break;
+    default:
+      k = sim::kernels::baseline(grid, w.kwh, from, to);
+      break;
+  }
+  // The last work step holds what is left of the duration.
+  const Seconds last_len = d - step * (k_steps - 1);
+  for (std::size_t i = 0; i < starts_.size(); ++i) {
+    if (index[i] < 0) continue;
+    const auto& r0 = k[static_cast<std::size_t>(index[i] - from)];
+    if (r0.status != sim::kernels::Status::ok) continue;
+    const TimePoint finish = actual.start + step * r0.last + last_len;
+    out[i] = StartOut{r0.emissions_g, w.embodied_g, w.energy_kwh,
+                      static_cast<double>((finish - (starts_[i] + d)).count()) / kSecondsPerHour,
+                      r0.pauses};
+  }
+  return out;
+}
+
+Cube Sweep::make_cube(const RunOptions& o) const {
+  Cube c;
+  auto labels = [](std::string name, std::vector<std::string> v, std::string long_name) {
+    return Dimension{std::move(name), Labels{std::move(v)}, {{"long_name", std::move(long_name)}}};
+  };
+  c.dims.push_back(labels("workload", e_.workloads, "workload (catalog name or file)"));
+  c.dims.push_back(labels("region", e_.regions, "region (paper label or zone id)"));
+  std::vector<std::string> policies;
+  for (const auto& p : e_.policies) policies.push_back(p.label);
+  c.dims.push_back(labels("policy", policies, "policy/window"));
+  if (with_forecast_) c.dims.push_back(labels("forecast", e_.forecasts, "what policies decide on"));
+  if (with_seed_) {
+    std::vector<std::string> seeds;
+    for (auto s : e_.seeds) seeds.push_back(std::to_string(s));
+    c.dims.push_back(labels("seed", seeds, "seed of forecast noise"));
+  }
+  std::vector<std::int64_t> t;
+  for (auto s : starts_) t.push_back(s.time_since_epoch().count());
+  c.dims.push_back(Dimension{"start", Times{t}, {{"long_name", "requested start (UTC)"}}});
+  c.dims.push_back(Dimension{"quantile", Numbers{kQuantiles}, {{"long_name", "quantile over starts"}}});
+
+  std::vector<std::string> full, summary;
+  for (const auto& d : c.dims) {
+    if (d.name == "quantile") continue;
+    full.push_back(d.name);
+    if (d.name != "start") summary.push_back(d.name);
+  }
+  std::size_t n_full = 1, n_summary = 1;
+  for (const auto& d : full) n_full *= c.dim(d).size();
+  for (const auto& d : summary) n_summary *= c.dim(d).size();
+  auto f64 = [](std::string name, std::vector<std::string> dims, std::size_t n, std::string units,
+                std::string long_name) {
+    return Variable{std::move(name), std::move(dims), DType::f64, std::vector<double>(n, kNaN), {},
+                    {{"units", std::move(units)}, {"long_name", std::move(long_name)}}};
+  };
+  c.vars.push_back(f64("emissions_g", full, n_full, "g", "operational emissions, gCO2eq"));
+  c.vars.push_back(f64("embodied_g", full, n_full, "g", "embodied emissions, gCO2eq"));
+  c.vars.push_back(f64("energy_kwh", full, n_full, "kWh", "energy drawn from the grid"));
+  c.vars.push_back(f64("savings_pct", full, n_full, "%",
+                       "emissions saved against starting at the requested time"));
+  c.vars.push_back(f64("delay_h", full, n_full, "h", "finish minus requested start minus duration"));
+  c.vars.push_back(Variable{"pauses", full, DType::i32, {}, std::vector<std::int32_t>(n_full, kMissingI32),
+                            {{"units", "1"}, {"long_name", "number of pauses"}}});
+  c.vars.push_back(f64("baseline_g", {"workload", "region", "start"},
+                       c.dim("workload").size() * c.dim("region").size() * starts_.size(), "g",
+                       "operational emissions when started at the requested time, gCO2eq"));
+  for (const std::string v : {"emissions_g", "savings_pct", "delay_h", "pauses"}) {
+    const auto& src = c.var(v);
+    const std::string units = src.attrs.at("units");
+    c.vars.push_back(f64(v + "_mean", summary, n_summary, units, "mean over starts of " + v));
+    auto qd = summary;
+    qd.push_back("quantile");
+    c.vars.push_back(f64(v + "_quantiles", qd, n_summary * kQuantiles.size(), units,
+                         "quantiles over starts of " + v));
+  }
+  c.vars.push_back(Variable{"valid_starts", summary, DType::i32, {}, std::vector<std::int32_t>(n_summary, 0),
+                            {{"units", "1"}, {"long_name", "starts that finished within the data"}}});
+
+  std::string series, warning;
+  for (const auto& r : regions_) {
+    series += fmt::format("{}: {} ({}) sha256={}\n", r.name, r.series->key.label(), r.series->source,
+                          series_sha256(*r.series));
+    if (r.series->key.signal == grids::Signal::surrogate) {
+      warning = "SYNTHETIC data: some regions use the built-in surrogate series, not measurements";
+    }
+  }
+  c.attrs = {{"title", "shiftsim result cube"},
+             {"Conventions", "CF-1.8"},
+             {"shiftsim_version", o.version},
+             {"experiment_file", e_.file},
+             {"experiment", e_.text},
+             {"command_line", o.command_line},
+             {"grid_store", e_.store.string()},
+             {"grid_series", series},
+             {"simulation_step", format_duration(e_.step)}};
+  if (!warning.empty()) c.attrs["data_warning"] = warning;
+  return c;
+}
+
+void Sweep::fill_baseline(Cube& cube) const {
+  auto& b = cube.var("baseline_g").f64;
+  const std::size_t t = starts_.size();
+  sim::Policy base;
+  for (std::size_t w = 0; w < workloads_.size(); ++w) {
+    for (std::size_t r = 0; r < regions_.size(); ++r) {
+      const auto out = cell(workloads_[w], regions_[r], {}, base);
+      for (std::size_t i = 0; i < t; ++i) b[(w * regions_.size() + r) * t + i] = out[i].emissions;
+    }
+  }
+}
+
+void Sweep::run_cell(std::size_t c, Cube& cube) const {
+  const std::size_t nf = specs_.size(), np = e_.policies.size(), nr = regions_.size();
+  const std::size_t f = c % nf, p = (c / nf) % np, r = (c / nf / np) % nr, w = c / nf / np / nr;
+  sim::Policy policy = e_.policies[p].policy;
+  policy.forecast = specs_[f];
+  const auto& plan = plans_[r * nf + f];
+  const auto out = cell(workloads_[w], regions_[r], plan, policy);
+
+  const std::size_t t = starts_.size();
+  const std::size_t base = c * t;  // forecast x seed are the cube's [forecast][seed] in order
+  const auto& baseline = cube.var("baseline_g").f64;
+  const std::size_t b0 = (w * nr + r) * t;
+  std::vector<double> em, sav, del, pau;
+  for (std::size_t i = 0; i < t; ++i) {
+    const auto& o = out[i];
+    cube.var("emissions_g").f64[base + i] = o.emissions;
+    cube.var("embodied_g").f64[base + i] = o.embodied;
+    cube.var("energy_kwh").f64[base + i] = o.energy;
+    cube.var("delay_h").f64[base + i] = o.delay_h;
+    cube.var("pauses").i32[base + i] = o.pauses;
+    const double b = baseline[b0 + i];
+    const double s = std::isnan(o.emissions) || std::isnan(b) || b == 0
+                         ? kNaN
+                         : 100.0 * (b - o.emissions) / b;
+    cube.var("savings_pct").f64[base + i] = s;
+    if (!std::isnan(o.emissions)) {
+      em.push_back(o.emissions);
+      del.push_back(o.delay_h);
+      pau.push_back(o.pauses);
+      if (!std::isnan(s)) sav.push_back(s);
+    }
+  }
+  cube.var("valid_starts").i32[c] = static_cast<std::int32_t>(em.size());
+  auto summarise = [&](const std::string& v, std::vector<double>& x) {
+    double sum = 0;
+    for (double y : x) sum += y;
+    cube.var(v + "_mean").f64[c] = x.empty() ? kNaN : sum / static_cast<double>(x.size());
+    std::sort(x.begin(), x.end());
+    for (std::size_t q = 0; q < kQuantiles.size(); ++q) {
+      cube.var(v + "_quantiles").f64[c * kQuantiles.size() + q] = quantile(x, kQuantiles[q]);
+    }
+  };
+  summarise("emissions_g", em);
+  summarise("savings_pct", sav);
+  summarise("delay_h", del);
+  summarise("pauses", pau);
+}
+
+}  // namespace
+
+RunResult run_experiment(const Experiment& e, const grids::GridStore& store,
+                         const RunOptions& options) {
+  const Sweep sweep(e, store);
+  RunResult result{sweep.make_cube(options), sweep.cells(), 0};
+  sweep.fill_baseline(result.cube);
+  std::atomic<std::size_t> done{0};
+  std::mutex progress;
+  const int threads = options.threads > 0 ? options.threads : tbb::task_arena::automatic;
+  // Asking for more threads than cores is allowed (the determinism tests do it): lift TBB's
+  // default worker limit for this run so that the request is honoured, not ignored.
+  std::optional<tbb::global_control> limit;
+  if (options.threads > 0) {
+    limit.emplace(tbb::global_control::max_allowed_parallelism,
+                  static_cast<std::size_t>(options.threads));
+  }
+  tbb::task_arena arena(threads);
+  arena.execute([&] {
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, result.cells, 1), [&](const auto& range) {
+      for (std::size_t c = range.begin(); c != range.end(); ++c) {
+        if (options.stop != nullptr && options.stop->load()) return;
+        // Cells write disjoint slots; the cube's buffers are never resized here.
+        sweep.run_cell(c, result.cube);
+        const auto d = ++done;
+        if (options.progress) {
+          std::lock_guard lock(progress);
+          options.progress(d, result.cells);
+        }
+      }
+    });
+  });
+  result.cells_done = done.load();
+  result.cube.check();
+  return result;
+}
+
+}  // namespace shiftsim::experiments

@@ -1,0 +1,50 @@
+#pragma once
+// The sweep runner: every cell of an experiment (workload x region x policy x forecast x seed)
+// over the whole start axis, in parallel, into one result cube.
+//
+// Each cell is computed independently into its own slots of the cube, from inputs prepared once
+// (each region's series at the step, each forecast, each workload's energy per step), so the
+// cube is the same whatever the thread count. Oracle and forecast flexible-start and
+// pause-resume run on the fast kernels over the whole start axis; cells with pause costs or the
+// threshold policy go through the event engine start by start (exact, slower).
+//
+// Cube layout (dimension order): workload, region, policy, [forecast], [seed], start; forecast
+// is present unless the experiment only has "perfect", seed when it has more than one seed.
+// Variables per start: emissions_g (operational), embodied_g, energy_kwh, baseline_g (started at
+// the requested time), savings_pct (100 (baseline - emissions) / baseline), delay_h (finish
+// minus requested start minus duration), pauses; missing (NaN, -1) where the run cannot finish
+// within the data or has no forecast. Summaries over the start axis: <v>_mean and
+// <v>_quantiles (dimension quantile: 0, 0.25, 0.5, 0.75, 1; linear interpolation) for
+// emissions_g, savings_pct, delay_h and pauses, and valid_starts.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "experiments/cube.hpp"
+#include "experiments/experiment.hpp"
+#include "grids/store.hpp"
+
+namespace shiftsim::experiments {
+
+struct RunOptions {
+  int threads = 0;  // 0: all the machine's cores
+  // Called from worker threads after each cell (serialised by the runner): cells done, total.
+  std::function<void(std::size_t, std::size_t)> progress;
+  const std::atomic<bool>* stop = nullptr;  // set it to stop early (the cube is then incomplete)
+  std::string version;                      // recorded in the cube's attributes
+  std::string command_line;                 // recorded in the cube's attributes
+};
+
+struct RunResult {
+  Cube cube;
+  std::size_t cells = 0;
+  std::size_t cells_done = 0;  // < cells when stopped early
+};
+
+// Throws ConfigError for a region without a series in the store or a workload that cannot be
+// loaded.
+RunResult run_experiment(const Experiment& e, const grids::GridStore& store,
+                         const RunOptions& options);
+
+}  // namespace shiftsim::experiments

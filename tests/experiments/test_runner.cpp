@@ -1,0 +1,141 @@
+// The sweep runner: the same cube at any thread count, and every cell equal to a single
+// simulation of that cell through the event engine.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstring>
+
+#include "experiments/runner.hpp"
+#include "grids/resample.hpp"
+#include "sim/core/xorshift.hpp"
+#include "sim/simulate.hpp"
+#include "workloads/workload_file.hpp"
+
+using namespace shiftsim;
+using namespace shiftsim::experiments;
+
+namespace {
+
+// Two zones of 366 days of hourly data (to 1 January 2023) with a daily shape and noise (synthetic test data).
+grids::GridStore small_store() {
+  grids::GridStore store;
+  Xorshift64Star rng(5);
+  for (const std::string zone : {"ZA", "ZB"}) {
+    grids::Series s;
+    s.key = {zone, grids::Signal::average, grids::Basis::direct};
+    s.source = "synthetic test data";
+    s.start = make_time(2021, 12, 31);
+    s.step = Seconds{3600};
+    for (int h = 0; h < 24 * 366; ++h) {
+      s.values.push_back(300 + 200 * std::sin(h * 0.2618) + 50 * rng.unit() + (zone == "ZB" ? 80 : 0));
+    }
+    s.flags.assign(s.values.size(), 0);
+    store.put(s);
+  }
+  return store;
+}
+
+sim::Policy policy(sim::PolicyKind k, const std::string& window) {
+  sim::Policy p;
+  p.kind = k;
+  if (k != sim::PolicyKind::baseline) p.window = sim::Window::parse(window);
+  return p;
+}
+
+Experiment small_experiment() {
+  Experiment e;
+  e.file = "test.toml";
+  e.text = "synthetic";
+  e.regions = {"ZA", "ZB"};
+  e.years = {2022};
+  e.step = Seconds{900};
+  e.workloads = {"bert-finetune", "densenet-201"};
+  e.starts.every = Seconds{6 * 3600};
+  e.policies = {{"baseline", policy(sim::PolicyKind::baseline, "")},
+                {"flexible-start/6h", policy(sim::PolicyKind::flexible_start, "6h")},
+                {"pause-resume/100%", policy(sim::PolicyKind::pause_resume, "100%")}};
+  sim::Policy th = policy(sim::PolicyKind::threshold, "12h");
+  th.threshold = 350;
+  e.policies.push_back({"threshold/350/12h", th});
+  sim::Policy costly = policy(sim::PolicyKind::pause_resume, "50%");
+  costly.costs = sim::PauseCosts{Seconds{900}, kwh(0.05), Seconds{1800}};
+  e.policies.push_back({"pause-resume+pause-costs/50%", costly});
+  e.forecasts = {"perfect", "gaussian:0.2"};
+  e.seeds = {1, 2};
+  e.output = "out.h5";
+  return e;
+}
+
+bool same_bytes(const std::vector<double>& a, const std::vector<double>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+}
+
+}  // namespace
+
+TEST_CASE("the cube is the same at 1, 2 and 8 threads", "[experiments][runner]") {
+  const auto store = small_store();
+  const auto e = small_experiment();
+  std::vector<Cube> cubes;
+  for (int threads : {1, 2, 8}) {
+    RunOptions o;
+    o.threads = threads;
+    cubes.push_back(run_experiment(e, store, o).cube);
+  }
+  for (std::size_t i = 1; i < cubes.size(); ++i) {
+    REQUIRE(cubes[i].vars.size() == cubes[0].vars.size());
+    for (std::size_t v = 0; v < cubes[0].vars.size(); ++v) {
+      INFO(cubes[0].vars[v].name);
+      CHECK(same_bytes(cubes[i].vars[v].f64, cubes[0].vars[v].f64));
+      CHECK(cubes[i].vars[v].i32 == cubes[0].vars[v].i32);
+    }
+  }
+}
+
+TEST_CASE("every cell of the cube equals a single simulation", "[experiments][runner]") {
+  const auto store = small_store();
+  const auto e = small_experiment();
+  const auto r = run_experiment(e, store, RunOptions{});
+  const Cube& c = r.cube;
+  REQUIRE(r.cells_done == r.cells);
+  CHECK(c.dim("forecast").size() == 2);
+  CHECK(c.dim("seed").size() == 2);
+  const auto& starts = std::get<Times>(c.dim("start").coords).values;
+  const std::size_t t = starts.size();
+  REQUIRE(t == 4 * 365);
+  std::size_t ok = 0, missing = 0;
+  Xorshift64Star rng(3);
+  for (int probe = 0; probe < 300; ++probe) {
+    const auto w = rng.below<std::size_t>(2), reg = rng.below<std::size_t>(2),
+               p = rng.below<std::size_t>(e.policies.size()), f = rng.below<std::size_t>(2),
+               s = rng.below<std::size_t>(2), i = rng.below<std::size_t>(t);
+    const std::size_t cell = (((w * 2 + reg) * e.policies.size() + p) * 2 + f) * 2 + s;
+    const auto* series = store.find({e.regions[reg], grids::Signal::average, grids::Basis::direct});
+    const auto actual = grids::read_at_step(*series, e.step);
+    sim::Policy pol = e.policies[p].policy;
+    pol.forecast = sim::ForecastSpec::parse(e.forecasts[f], e.seeds[s]);
+    const auto plan = pol.forecast.is_oracle() ? std::vector<double>{}
+                                               : sim::make_forecast(pol.forecast, actual, &store);
+    const auto work = workloads::load_workload(e.workloads[w]);
+    const auto res = sim::simulate(sim::RunRequest{&actual, plan, work.name, work.facility_profile(),
+                                                   work.embodied, TimePoint{Seconds{starts[i]}}, pol});
+    const double got = c.var("emissions_g").f64[cell * t + i];
+    INFO("cell " << cell << " start " << i << " policy " << e.policies[p].label);
+    if (res.outcome != sim::Outcome::ok) {
+      CHECK(std::isnan(got));
+      CHECK(c.var("pauses").i32[cell * t + i] == kMissingI32);
+      ++missing;
+      continue;
+    }
+    ++ok;
+    CHECK(got == Approx(res.record.operational.value).epsilon(1e-9));
+    CHECK(c.var("pauses").i32[cell * t + i] == res.record.pauses);
+    CHECK(c.var("delay_h").f64[cell * t + i] ==
+          Approx(static_cast<double>(res.delay().count()) / 3600).margin(1e-9));
+    CHECK(c.var("energy_kwh").f64[cell * t + i] == Approx(res.record.energy.value).epsilon(1e-9));
+  }
+  CHECK(ok > 200);
+  // The last start's flexible-start window (6 h + the job) passes the end of the data: missing.
+  const std::size_t fs_cell = 1 * 2 * 2;  // workload 0, region 0, policy 1, forecast 0, seed 0
+  CHECK(std::isnan(c.var("emissions_g").f64[fs_cell * t + t - 1]));
+  CHECK(std::isnan(c.var("savings_pct").f64[fs_cell * t + t - 1]));
+}
