@@ -35,7 +35,7 @@ void Progress::update(std::size_t done, std::size_t total) {
   const auto now = std::chrono::steady_clock::now();
   const auto every = mode_ == Mode::terminal ? std::chrono::duration_cast<std::chrono::milliseconds>(kRedrawEvery)
                                              : std::chrono::duration_cast<std::chrono::milliseconds>(kLogEvery);
-  if (now - last_ < every && done < total) return;
+  if (now - last_ < every || done >= total) return;  // the last line is finish()'s
   last_ = now;
   print(done, total, false);
 }

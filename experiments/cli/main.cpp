@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   shiftsim::cli::add_grids_commands(app);
   shiftsim::cli::add_workloads_commands(app);
   shiftsim::cli::add_simulate_command(app);
+  shiftsim::cli::add_run_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

@@ -1,0 +1,53 @@
+#pragma once
+// The result cube on disk: HDF5, laid out as netCDF-4 so that
+//   xarray.open_dataset(path, engine="h5netcdf")
+// gives the cube's dimensions, coordinates and variables with their attributes.
+//
+// Layout, all in the root group, created in the cube's order (dimensions, then variables) with
+// link creation order tracked (netCDF-4 asks for it; read_cube gets the order back from it):
+// - one dataset per dimension, named after it: its coordinate values, contiguous, made an HDF5
+//   dimension scale (H5DSset_scale, NAME = the dimension's name) with netCDF-C's _Netcdf4Dimid
+//   (its index). Labels are variable-length UTF-8 strings (str in h5py/xarray), numbers float64,
+//   times int64 with units "seconds since 1970-01-01 00:00:00", calendar "proleptic_gregorian"
+//   (xarray decodes them to datetime64[ns]);
+// - one dataset per variable: float64 with _FillValue NaN, or int32 with _FillValue kMissingI32
+//   (also the HDF5 fill value); its dimensions are the dimension scales attached to its axes, in
+//   order (DIMENSION_LIST; h5netcdf and netCDF-C read them from there; there is no other record
+//   of them). Chunked, shuffled and deflated (level 4): chunks hold whole fastest dimensions, as
+//   many as fit in 1 MiB (HDF5's default chunk cache), the next one cut to what fits, the slower
+//   ones 1. Scalars and variables with an empty dimension are contiguous (HDF5 cannot chunk them);
+// - attributes (cube, dimensions, variables) as scalar variable-length UTF-8 strings, plus the
+//   global format = "shiftsim-cube" and format_version = 1 (int64), which xarray shows too.
+// The file format is HDF5 1.8's (libver bounds V18, whatever the library's version), so netCDF-4
+// (ncdump), h5py and HDF5 >= 1.8 read it.
+//
+// Deterministic: the same Cube gives the same bytes (HDF5 object timestamps off, objects created
+// in a fixed order, fixed chunk shapes, no file name inside), so a test can compare files byte for
+// byte.
+//
+// Nothing lost: write_cube writes a temporary file beside `path` and renames it into place only
+// when complete; an existing `path` is refused (IoError naming it and saying --force) unless
+// `overwrite`. Only cube_file.cpp includes HDF5 headers in this library; every failing HDF5 call
+// becomes an IoError naming the file and the object.
+//
+// Thread-safety: any thread, one call at a time per path (the temporary name is per process); a
+// thread-safe HDF5 (Debian's is) serialises the HDF5 calls.
+#include <filesystem>
+
+#include "experiments/cube.hpp"
+
+namespace shiftsim::experiments {
+
+// std::logic_error, before anything is written, for a cube that fails Cube::check() or sets an
+// attribute the layout owns: CLASS, NAME, REFERENCE_LIST, DIMENSION_LIST or a name starting with
+// '_' (netCDF's: _FillValue, ...) on a dimension or variable; units or calendar on a Times
+// dimension; format, format_version or a name starting with '_' on the cube. IoError when `path`
+// exists and !overwrite, or when writing fails (names HDF5 cannot hold, such as "a/b", fail here).
+void write_cube(const Cube& cube, const std::filesystem::path& path, bool overwrite);
+// Reads a cube written by write_cube (for tests, merge and resume), equal to it field by field.
+// Coordinates: strings -> Labels, float64 -> Numbers, int64 with the units above -> Times.
+// Attributes: the scalar string ones, without those the layout owns (above). IoError naming the
+// path if it is missing, not HDF5, not a cube (no format attribute) or not a consistent one.
+Cube read_cube(const std::filesystem::path& path);
+
+}  // namespace shiftsim::experiments
