@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 
+#include "experiments/merge.hpp"
 #include "grids/regions.hpp"
 #include "grids/resample.hpp"
 #include "sim/core/errors.hpp"
@@ -338,10 +339,42 @@ void Sweep::run_cell(std::size_t c, Cube& cube) const {
 
 RunResult run_experiment(const Experiment& e, const grids::GridStore& store,
                          const RunOptions& options) {
+  if (options.shard_count == 0 || options.shard_index >= options.shard_count) {
+    throw ConfigError(fmt::format("--shard {}/{}: the shard index must be below the count",
+                                  options.shard_index, options.shard_count));
+  }
   const Sweep sweep(e, store);
   RunResult result{sweep.make_cube(options), sweep.cells(), 0};
   sweep.fill_baseline(result.cube);
-  std::atomic<std::size_t> done{0};
+  const std::size_t cells = result.cells;
+  std::vector<std::uint8_t> done(cells, 0);
+  auto add_done = [&](Cube& cube) {
+    std::vector<std::string> dims = cube.var("valid_starts").dims;
+    cube.vars.push_back(Variable{kCellDone, dims, DType::i32, {},
+                                 std::vector<std::int32_t>(done.begin(), done.end()),
+                                 {{"units", "1"}, {"long_name", "1 where the cell is computed"}}});
+  };
+  if (options.resume != nullptr) {
+    Cube skeleton = result.cube;
+    add_done(skeleton);
+    if (!same_skeleton(skeleton, *options.resume)) {
+      throw ConfigError("the partial cube to resume belongs to another experiment, version or "
+                        "grid store (its dimensions, coordinates or provenance differ); delete it "
+                        "or run without --resume");
+    }
+    const auto& kept = options.resume->var(kCellDone).i32;
+    for (std::size_t c = 0; c < cells; ++c) {
+      if (kept[c] == 0) continue;
+      copy_cell(*options.resume, result.cube, c);
+      done[c] = 1;
+    }
+  }
+  std::atomic<std::size_t> counted{static_cast<std::size_t>(std::count(done.begin(), done.end(), 1))};
+  // What this run will have done when it ends: the kept cells and its share of the others.
+  std::size_t target = 0;
+  for (std::size_t c = 0; c < cells; ++c) {
+    target += done[c] != 0 || c % options.shard_count == options.shard_index ? 1 : 0;
+  }
   std::mutex progress;
   const int threads = options.threads > 0 ? options.threads : tbb::task_arena::automatic;
   // Asking for more threads than cores is allowed (the determinism tests do it): lift TBB's
@@ -353,20 +386,23 @@ RunResult run_experiment(const Experiment& e, const grids::GridStore& store,
   }
   tbb::task_arena arena(threads);
   arena.execute([&] {
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, result.cells, 1), [&](const auto& range) {
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, cells, 1), [&](const auto& range) {
       for (std::size_t c = range.begin(); c != range.end(); ++c) {
+        if (done[c] != 0 || c % options.shard_count != options.shard_index) continue;
         if (options.stop != nullptr && options.stop->load()) return;
         // Cells write disjoint slots; the cube's buffers are never resized here.
         sweep.run_cell(c, result.cube);
-        const auto d = ++done;
+        done[c] = 1;
+        const auto d = ++counted;
         if (options.progress) {
           std::lock_guard lock(progress);
-          options.progress(d, result.cells);
+          options.progress(d, target);
         }
       }
     });
   });
-  result.cells_done = done.load();
+  result.cells_done = static_cast<std::size_t>(std::count(done.begin(), done.end(), 1));
+  if (!result.complete()) add_done(result.cube);
   result.cube.check();
   return result;
 }

@@ -29,17 +29,30 @@ namespace shiftsim::experiments {
 
 struct RunOptions {
   int threads = 0;  // 0: all the machine's cores
-  // Called from worker threads after each cell (serialised by the runner): cells done, total.
+  // This run computes the cells whose index (in the order workload, region, policy, forecast,
+  // seed) is congruent to shard_index modulo shard_count: a deterministic share for job arrays.
+  std::size_t shard_index = 0;
+  std::size_t shard_count = 1;
+  // A partial cube of the same experiment (an interrupted run or a part): its done cells are
+  // kept as they are, the others computed. ConfigError if it belongs to another experiment.
+  const Cube* resume = nullptr;
+  // Called from worker threads after each cell (serialised by the runner): cells done (kept ones
+  // included) and what this run will have done at its end (kept cells plus its shard's share).
   std::function<void(std::size_t, std::size_t)> progress;
   const std::atomic<bool>* stop = nullptr;  // set it to stop early (the cube is then incomplete)
   std::string version;                      // recorded in the cube's attributes
   std::string command_line;                 // recorded in the cube's attributes
 };
 
+// Partial cubes (a stopped run, a shard) carry one more variable, cell_done (int32 over the
+// dimensions but start: 1 where the cell is computed); a complete cube does not.
+inline constexpr const char* kCellDone = "cell_done";
+
 struct RunResult {
-  Cube cube;
+  Cube cube;                   // complete, or partial with kCellDone
   std::size_t cells = 0;
-  std::size_t cells_done = 0;  // < cells when stopped early
+  std::size_t cells_done = 0;  // including those kept from `resume`
+  bool complete() const { return cells_done == cells; }
 };
 
 // Throws ConfigError for a region without a series in the store or a workload that cannot be

@@ -1,13 +1,18 @@
-// shiftsim run: a sweep described by an experiment file, into one result cube.
+// shiftsim run: a sweep described by an experiment file, into one result cube; shiftsim merge:
+// the parts of a sharded run into the cube a single run would have written.
 #include <fmt/format.h>
 
+#include <atomic>
+#include <csignal>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "experiments/cli/commands.hpp"
 #include "experiments/cube_file.hpp"
 #include "experiments/experiment.hpp"
+#include "experiments/merge.hpp"
 #include "experiments/progress.hpp"
 #include "experiments/runner.hpp"
 #include "grids/store.hpp"
@@ -17,37 +22,118 @@ namespace shiftsim::cli {
 
 namespace {
 
+namespace ex = shiftsim::experiments;
+namespace fs = std::filesystem;
+
+// The exit code of a run stopped by SIGINT or SIGTERM (128 + SIGINT, as shells report it).
+constexpr int kInterruptedExit = 130;
+
+// Set by the signal handler, read by the runner between cells: the one global of the program,
+// because a signal handler can reach nothing else.
+std::atomic<bool> g_stop{false};
+extern "C" void on_signal(int) { g_stop.store(true); }
+
 struct Args {
-  std::string experiment, out;
+  std::string experiment, out, shard;
   int threads = 0;
-  bool force = false, quiet = false;
+  bool force = false, quiet = false, resume = false;
 };
 
-void run(const Args& a) {
-  namespace ex = shiftsim::experiments;
-  const ex::Experiment e = ex::read_experiment(a.experiment);
-  const std::filesystem::path out = a.out.empty() ? e.output : std::filesystem::path(a.out);
-  // Refuse before hours of work, not after.
-  if (std::filesystem::exists(out) && !a.force) {
-    throw IoError(fmt::format("{}: the cube exists; pass --force to replace it, or --out "
-                              "another path",
-                              out.string()));
+struct Shard {
+  std::size_t index = 0, count = 1;
+};
+
+Shard parse_shard(const std::string& text) {
+  Shard s;
+  const auto slash = text.find('/');
+  try {
+    std::size_t used = 0;
+    if (slash == std::string::npos) throw std::invalid_argument("no slash");
+    s.index = std::stoul(text.substr(0, slash), &used);
+    if (used != slash) throw std::invalid_argument("index");
+    s.count = std::stoul(text.substr(slash + 1), &used);
+    if (used != text.size() - slash - 1) throw std::invalid_argument("count");
+  } catch (const std::exception&) {
+    throw ConfigError(fmt::format("--shard \"{}\": write I/N, e.g. 0/4 for the first of 4 shares", text));
   }
+  if (s.count == 0 || s.index >= s.count) {
+    throw ConfigError(fmt::format("--shard {}: I must be from 0 to N - 1", text));
+  }
+  return s;
+}
+
+bool shard_complete(const ex::Cube& cube, const Shard& s) {
+  const auto& done = cube.var(ex::kCellDone).i32;
+  for (std::size_t c = s.index; c < done.size(); c += s.count) {
+    if (done[c] == 0) return false;
+  }
+  return true;
+}
+
+int run(const Args& a) {
+  const ex::Experiment e = ex::read_experiment(a.experiment);
+  const bool sharded = !a.shard.empty();
+  const Shard shard = sharded ? parse_shard(a.shard) : Shard{};
+  fs::path target = a.out.empty() ? e.output : fs::path(a.out);
+  if (sharded && a.out.empty()) {
+    target += fmt::format(".part{}-of-{}", shard.index, shard.count);
+  }
+  const fs::path partial = fs::path(target) += ".partial";
+  // Refuse before hours of work, not after.
+  if (fs::exists(target) && !a.force) {
+    throw IoError(fmt::format("{}: exists; pass --force to replace it, or --out another path",
+                              target.string()));
+  }
+  std::optional<ex::Cube> resume;
+  if (a.resume) {
+    if (!fs::exists(partial)) {
+      throw IoError(fmt::format("{}: no partial result to resume (an interrupted run leaves "
+                                "one); run without --resume",
+                                partial.string()));
+    }
+    resume = ex::read_cube(partial);
+  } else if (fs::exists(partial)) {
+    throw IoError(fmt::format("{}: an interrupted run left this partial result; finish it with "
+                              "--resume, or delete it to start over",
+                              partial.string()));
+  }
+
   const grids::GridStore store = grids::GridStore::load(e.store);
   ex::Progress progress(ex::Progress::detect(a.quiet));
   ex::RunOptions o;
   o.threads = a.threads;
+  o.shard_index = shard.index;
+  o.shard_count = shard.count;
+  o.resume = resume ? &*resume : nullptr;
+  o.stop = &g_stop;
   o.version = SHIFTSIM_VERSION;
   // Only what determines the results: options that change how it runs (--threads, --quiet,
-  // --force, --out) are left out, so that cubes of one experiment compare byte for byte.
+  // --force, --out, --shard, --resume) are left out, so that cubes compare byte for byte.
   o.command_line = fmt::format("shiftsim run {}", a.experiment);
   o.progress = [&](std::size_t done, std::size_t total) { progress.update(done, total); };
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
   const ex::RunResult r = ex::run_experiment(e, store, o);
   progress.finish(r.cells_done, r.cells);
-  if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path());
-  ex::write_cube(r.cube, out, a.force);
-  if (!a.quiet) fmt::print("{}: {} cells x {} starts\n", out.string(), r.cells,
-                           r.cube.dim("start").size());
+  if (target.has_parent_path()) fs::create_directories(target.parent_path());
+
+  const bool finished = sharded ? shard_complete(r.cube, shard) : r.complete();
+  if (!finished) {
+    ex::write_cube(r.cube, partial, /*overwrite=*/true);
+    fmt::print(stderr,
+               "shiftsim run: stopped after {} of {} cells; they are kept in {}. Run the same "
+               "command with --resume to finish.\n",
+               r.cells_done, r.cells, partial.string());
+    return kInterruptedExit;
+  }
+  ex::write_cube(r.cube, target, a.force);
+  if (a.resume) fs::remove(partial);
+  if (!a.quiet) {
+    fmt::print("{}: {} of {} cells x {} starts{}\n", target.string(), r.cells_done, r.cells,
+               r.cube.dim("start").size(),
+               sharded ? "; merge the parts with 'shiftsim merge'" : "");
+  }
+  return 0;
 }
 
 }  // namespace
@@ -60,9 +146,40 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--out", a->out, "result cube (default: the file's [output] path)");
   cmd->add_option("--threads", a->threads, "worker threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--shard", a->shard,
+                  "I/N: compute share I (0..N-1) of the cells into a part file "
+                  "(<output>.partI-of-N unless --out)");
+  cmd->add_flag("--resume", a->resume, "finish an interrupted run from its .partial file");
   cmd->add_flag("--force", a->force, "replace an existing cube");
   cmd->add_flag("--quiet", a->quiet, "no progress on stderr");
-  cmd->callback([a] { run(*a); });
+  cmd->callback([a] {
+    const int code = run(*a);
+    if (code != 0) throw CLI::RuntimeError(code);
+  });
+
+  struct MergeArgs {
+    std::vector<std::string> parts;
+    std::string out;
+    bool force = false;
+  };
+  auto m = std::make_shared<MergeArgs>();
+  auto* merge = app.add_subcommand("merge", "Merge the part files of a sharded run into one cube "
+                                            "(the same bytes as a single run)");
+  merge->add_option("parts", m->parts, "part files (shiftsim run --shard I/N)")->required();
+  merge->add_option("--out", m->out, "result cube")->required();
+  merge->add_flag("--force", m->force, "replace an existing cube");
+  merge->callback([m] {
+    if (fs::exists(m->out) && !m->force) {
+      throw IoError(fmt::format("{}: exists; pass --force to replace it", m->out));
+    }
+    std::vector<ex::NamedCube> parts;
+    for (const auto& p : m->parts) parts.push_back({p, ex::read_cube(p)});
+    const ex::Cube cube = ex::merge_parts(parts);
+    const fs::path out(m->out);
+    if (out.has_parent_path()) fs::create_directories(out.parent_path());
+    ex::write_cube(cube, out, m->force);
+    fmt::print("{}: merged {} parts\n", m->out, parts.size());
+  });
 }
 
 }  // namespace shiftsim::cli

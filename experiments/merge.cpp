@@ -1,0 +1,137 @@
+#include "experiments/merge.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "experiments/runner.hpp"
+#include "sim/core/errors.hpp"
+
+namespace shiftsim::experiments {
+
+namespace {
+
+std::string cell_name(const Cube& c, std::size_t cell) {
+  // Decode the cell index over the dimensions but start, fastest last.
+  std::vector<std::string> parts;
+  std::size_t rest = cell;
+  const auto& done = c.var(kCellDone);
+  for (auto d = done.dims.rbegin(); d != done.dims.rend(); ++d) {
+    const auto& dim = c.dim(*d);
+    const std::size_t n = dim.size();
+    const std::size_t i = rest % n;
+    rest /= n;
+    const auto* labels = std::get_if<Labels>(&dim.coords);
+    parts.push_back(fmt::format("{}={}", dim.name, labels ? labels->values[i] : std::to_string(i)));
+  }
+  std::reverse(parts.begin(), parts.end());
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+}  // namespace
+
+bool same_skeleton(const Cube& a, const Cube& b) {
+  if (a.attrs != b.attrs || a.dims.size() != b.dims.size() || a.vars.size() != b.vars.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.dims.size(); ++i) {
+    if (a.dims[i].name != b.dims[i].name || a.dims[i].coords.index() != b.dims[i].coords.index() ||
+        a.dims[i].attrs != b.dims[i].attrs) {
+      return false;
+    }
+    const bool same = std::visit(
+        [&](const auto& x) {
+          using T = std::decay_t<decltype(x)>;
+          return x.values == std::get<T>(b.dims[i].coords).values;
+        },
+        a.dims[i].coords);
+    if (!same) return false;
+  }
+  for (std::size_t i = 0; i < a.vars.size(); ++i) {
+    if (a.vars[i].name != b.vars[i].name || a.vars[i].dims != b.vars[i].dims ||
+        a.vars[i].type != b.vars[i].type || a.vars[i].attrs != b.vars[i].attrs) {
+      return false;
+    }
+  }
+  return true;
+}
+
+namespace {
+
+bool same_bytes(const std::vector<double>& a, const std::vector<double>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+}
+
+}  // namespace
+
+void copy_cell(const Cube& from, Cube& to, std::size_t cell) {
+  const std::size_t cells = from.var(kCellDone).i32.size();
+  for (std::size_t v = 0; v < from.vars.size(); ++v) {
+    const auto& src = from.vars[v];
+    // The baseline is per (workload, region), not per cell; cell_done is the caller's.
+    if (src.name == "baseline_g" || src.name == kCellDone) continue;
+    auto& dst = to.var(src.name);
+    const std::size_t total = src.type == DType::f64 ? src.f64.size() : src.i32.size();
+    const std::size_t per = total / cells;  // starts, quantiles or 1
+    if (src.type == DType::f64) {
+      std::copy_n(src.f64.begin() + static_cast<std::ptrdiff_t>(cell * per), per,
+                  dst.f64.begin() + static_cast<std::ptrdiff_t>(cell * per));
+    } else {
+      std::copy_n(src.i32.begin() + static_cast<std::ptrdiff_t>(cell * per), per,
+                  dst.i32.begin() + static_cast<std::ptrdiff_t>(cell * per));
+    }
+  }
+}
+
+Cube merge_parts(const std::vector<NamedCube>& parts) {
+  if (parts.empty()) throw ConfigError("merge: give the part files to merge");
+  for (const auto& p : parts) {
+    if (std::none_of(p.cube.vars.begin(), p.cube.vars.end(),
+                     [](const Variable& v) { return v.name == kCellDone; })) {
+      throw ConfigError(fmt::format("{}: not a part of a sharded or interrupted run (it has no "
+                                    "{} variable); it may already be a complete cube",
+                                    p.name, kCellDone));
+    }
+  }
+  const Cube& first = parts.front().cube;
+  for (const auto& p : parts) {
+    if (!same_skeleton(first, p.cube)) {
+      throw ConfigError(fmt::format(
+          "{} and {} are not parts of the same experiment (their dimensions, coordinates or "
+          "provenance differ: experiment file, grid series, version)",
+          parts.front().name, p.name));
+    }
+    if (!same_bytes(first.var("baseline_g").f64, p.cube.var("baseline_g").f64)) {
+      throw ConfigError(fmt::format("{} and {} disagree on the baseline: not the same inputs",
+                                    parts.front().name, p.name));
+    }
+  }
+  Cube out = first;
+  const std::size_t cells = first.var(kCellDone).i32.size();
+  std::vector<const NamedCube*> owner(cells, nullptr);
+  for (const auto& p : parts) {
+    const auto& done = p.cube.var(kCellDone).i32;
+    for (std::size_t c = 0; c < cells; ++c) {
+      if (done[c] == 0) continue;
+      if (owner[c] != nullptr) {
+        throw ConfigError(fmt::format("cell ({}) is in both {} and {}: a part was given twice or "
+                                      "shards overlap",
+                                      cell_name(first, c), owner[c]->name, p.name));
+      }
+      owner[c] = &p;
+      copy_cell(p.cube, out, c);
+    }
+  }
+  const auto missing = static_cast<std::size_t>(std::count(owner.begin(), owner.end(), nullptr));
+  if (missing > 0) {
+    const auto c = static_cast<std::size_t>(std::find(owner.begin(), owner.end(), nullptr) - owner.begin());
+    throw ConfigError(fmt::format("{} of {} cells are in no part (the first: {}); a shard is "
+                                  "missing or was interrupted (finish it with --resume)",
+                                  missing, cells, cell_name(first, c)));
+  }
+  std::erase_if(out.vars, [](const Variable& v) { return v.name == kCellDone; });
+  return out;
+}
+
+}  // namespace shiftsim::experiments
