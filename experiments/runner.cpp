@@ -49,10 +49,7 @@ struct StartOut {
 };
 
 RegionInput load_region(const Experiment& e, const grids::GridStore& store, const std::string& name) {
-  auto found = grids::series_for(store, name);
-  std::erase_if(found, [&](const grids::Series* s) {
-    return (e.signal && s->key.signal != *e.signal) || (e.basis && s->key.basis != *e.basis);
-  });
+  const auto found = grids::series_for(store, name, e.signal, e.basis);
   if (found.empty()) {
     throw ConfigError(fmt::format(
         "{}: the grid store {} has no series for region or zone '{}'{}; 'shiftsim grids list' "

@@ -274,4 +274,13 @@ std::vector<const Series*> series_for(const GridStore& store, const std::string&
   return store.find_zone(name);
 }
 
+std::vector<const Series*> series_for(const GridStore& store, const std::string& name,
+                                      std::optional<Signal> signal, std::optional<Basis> basis) {
+  auto found = series_for(store, name);
+  std::erase_if(found, [&](const Series* s) {
+    return (signal && s->key.signal != *signal) || (basis && s->key.basis != *basis);
+  });
+  return found;
+}
+
 }  // namespace shiftsim::grids

@@ -56,5 +56,8 @@ std::vector<const Series*> series_for_region(const GridStore& store, const Regio
 // What a command's region-or-zone argument names: a paper region's series (as above), else the
 // series of the zone with that id.
 std::vector<const Series*> series_for(const GridStore& store, const std::string& name);
+// The same, keeping only the given signal and basis (when given).
+std::vector<const Series*> series_for(const GridStore& store, const std::string& name,
+                                      std::optional<Signal> signal, std::optional<Basis> basis);
 
 }  // namespace shiftsim::grids

@@ -174,11 +174,10 @@ void add_show(CLI::App& grids_app) {
   cmd->add_flag("--json", a->json, "print JSON");
   cmd->callback([a] {
     GridStore store = GridStore::load(a->store);
-    auto found = grids::series_for(store, a->zone);
-    std::erase_if(found, [&](const Series* s) {
-      return (!a->signal.empty() && s->key.signal != grids::parse_signal(a->signal)) ||
-             (!a->basis.empty() && s->key.basis != grids::parse_basis(a->basis));
-    });
+    const auto found = grids::series_for(
+        store, a->zone,
+        a->signal.empty() ? std::nullopt : std::optional(grids::parse_signal(a->signal)),
+        a->basis.empty() ? std::nullopt : std::optional(grids::parse_basis(a->basis)));
     if (found.empty())
       throw ConfigError(fmt::format("{}: no series for '{}'{}; 'shiftsim grids list {}' shows "
                                     "what the store holds",

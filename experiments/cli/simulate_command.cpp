@@ -64,11 +64,9 @@ struct RegionSeries {
 
 RegionSeries load_region(const grids::GridStore& store, const Args& a, const std::string& name,
                          Seconds step, const sim::ForecastSpec& forecast) {
-  auto found = grids::series_for(store, name);
-  std::erase_if(found, [&](const grids::Series* s) {
-    return (!a.signal.empty() && s->key.signal != grids::parse_signal(a.signal)) ||
-           (!a.basis.empty() && s->key.basis != grids::parse_basis(a.basis));
-  });
+  const auto found = grids::series_for(
+      store, name, a.signal.empty() ? std::nullopt : std::optional(grids::parse_signal(a.signal)),
+      a.basis.empty() ? std::nullopt : std::optional(grids::parse_basis(a.basis)));
   if (found.empty()) {
     throw ConfigError(fmt::format(
         "{}: no series for region or zone '{}'{}; 'shiftsim grids list {}' shows what the "
