@@ -294,21 +294,28 @@ void Sweep::run_cell(std::size_t c, Cube& cube) const {
 
   const std::size_t t = starts_.size();
   const std::size_t base = c * t;  // forecast x seed are the cube's [forecast][seed] in order
+  // Looked up once per cell, not per start.
+  auto& emissions = cube.var("emissions_g").f64;
+  auto& embodied = cube.var("embodied_g").f64;
+  auto& energy = cube.var("energy_kwh").f64;
+  auto& delay = cube.var("delay_h").f64;
+  auto& pauses = cube.var("pauses").i32;
+  auto& savings = cube.var("savings_pct").f64;
   const auto& baseline = cube.var("baseline_g").f64;
   const std::size_t b0 = (w * nr + r) * t;
   std::vector<double> em, sav, del, pau;
   for (std::size_t i = 0; i < t; ++i) {
     const auto& o = out[i];
-    cube.var("emissions_g").f64[base + i] = o.emissions;
-    cube.var("embodied_g").f64[base + i] = o.embodied;
-    cube.var("energy_kwh").f64[base + i] = o.energy;
-    cube.var("delay_h").f64[base + i] = o.delay_h;
-    cube.var("pauses").i32[base + i] = o.pauses;
+    emissions[base + i] = o.emissions;
+    embodied[base + i] = o.embodied;
+    energy[base + i] = o.energy;
+    delay[base + i] = o.delay_h;
+    pauses[base + i] = o.pauses;
     const double b = baseline[b0 + i];
     const double s = std::isnan(o.emissions) || std::isnan(b) || b == 0
                          ? kNaN
                          : 100.0 * (b - o.emissions) / b;
-    cube.var("savings_pct").f64[base + i] = s;
+    savings[base + i] = s;
     if (!std::isnan(o.emissions)) {
       em.push_back(o.emissions);
       del.push_back(o.delay_h);

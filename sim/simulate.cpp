@@ -96,7 +96,6 @@ RunResult simulate(const RunRequest& rq) {
   const auto s = (rq.requested - series.start).count() / step.count();
   const auto energy = rq.power.at_step(step);
   const std::span<const double> kwh = energy.kwh;
-  const auto k_steps = static_cast<std::int64_t>(kwh.size());
   const kernels::Grid grid{rq.plan.empty() ? std::span<const double>(series.values) : rq.plan,
                            series.values};
 
@@ -159,10 +158,6 @@ RunResult simulate(const RunRequest& rq) {
       break;
     }
     case PolicyKind::threshold:
-      if (k_steps > static_cast<std::int64_t>(series.values.size())) {
-        out.outcome = Outcome::beyond_data;
-        return out;
-      }
       controller = std::make_unique<ThresholdController>(0, policy.threshold, out.deadline);
       break;
   }

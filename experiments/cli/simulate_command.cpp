@@ -53,6 +53,7 @@ struct Args {
   std::optional<double> threshold;
   std::string seed = "1";
   bool json = false;
+  std::size_t region_count() const { return regions.size() + (region.empty() ? 0 : 1); }
 };
 
 struct RegionSeries {
@@ -84,7 +85,7 @@ sim::Policy make_policy(const Args& a) {
   p.kind = sim::parse_policy_kind(a.policy);
   p.window = sim::Window::parse(a.window);
   p.forecast = sim::ForecastSpec::parse(a.forecast, parse_seed(a.seed));
-  if (p.forecast.kind == sim::ForecastKind::series && a.regions.size() + (a.region.empty() ? 0 : 1) > 1) {
+  if (p.forecast.kind == sim::ForecastKind::series && a.region_count() > 1) {
     throw ConfigError("--forecast series:KEY names one zone's forecast; the spatial choice "
                       "(--regions) would plan every region on it. Use a generated forecast "
                       "(gaussian:E, uniform:E, persistence) or one region at a time");
@@ -118,7 +119,7 @@ sim::Policy make_policy(const Args& a) {
     throw ConfigError("--window does not apply to --policy baseline");
   }
   if (p.kind == PolicyKind::baseline && !p.forecast.is_oracle() &&
-      a.regions.size() + (a.region.empty() ? 0 : 1) < 2) {
+      a.region_count() < 2) {
     throw ConfigError("--forecast with --policy baseline applies only to the spatial choice "
                       "(--regions A,B,...): a baseline run in one region decides nothing");
   }
