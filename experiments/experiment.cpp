@@ -248,7 +248,7 @@ std::vector<NamedWindow> read_windows(TomlSection& p, sim::PolicyKind kind) {
 }
 
 // One [[policy]] entry, expanded to its policies.
-std::vector<PolicyEntry> read_policy(TomlSection p, const toml::table& raw) {
+std::vector<PolicyEntry> read_policy(TomlSection p, const toml::table& raw, Seconds step) {
   const auto kind_text = p.string("kind");
   if (!kind_text)
     p.fail("kind", "missing", "add kind = \"baseline\", \"flexible-start\", \"pause-resume\" or \"threshold\"");
@@ -286,7 +286,15 @@ std::vector<PolicyEntry> read_policy(TomlSection p, const toml::table& raw) {
     if (!pauses && p.has(key))
       p.fail(key, fmt::format("{} never pauses, so it has no pause costs", kind_name),
              "remove the key; pause costs apply to pause-resume and threshold");
-  if (auto t = p.duration("checkpoint_time", Zero::allowed)) costs.checkpoint_time = *t;
+  if (auto t = p.duration("checkpoint_time", Zero::allowed)) {
+    // Pause-resume with costs plans on the step grid (the engine's threshold does not).
+    if (kind == sim::PolicyKind::pause_resume && *t % step != Seconds{0})
+      p.fail("checkpoint_time",
+             fmt::format("{} is not a whole number of {} steps", format_duration(*t),
+                         format_duration(step)),
+             "pause-resume with costs plans on the step grid: give a multiple of [grids] step");
+    costs.checkpoint_time = *t;
+  }
   if (auto en = p.number("checkpoint_energy_kwh")) {
     if (*en < 0 || *en > kMaxCheckpointEnergyKwh)
       p.fail("checkpoint_energy_kwh", fmt::format("{:g} kWh per pause is out of range", *en),
@@ -401,7 +409,7 @@ Experiment parse_experiment(std::string_view text, const std::string& file,
   for (std::size_t i = 0; i < policies.size(); ++i) {
     const std::size_t line = policies[i].line();
     const std::string where = policies[i].where();
-    for (auto& entry : read_policy(std::move(policies[i]), *(*raw_policies)[i].as_table())) {
+    for (auto& entry : read_policy(std::move(policies[i]), *(*raw_policies)[i].as_table(), e.step)) {
       for (std::size_t k = 0; k < e.policies.size(); ++k)
         if (e.policies[k].label == entry.label)
           throw ParseError(file, line,

@@ -5,31 +5,11 @@
 #include <algorithm>
 #include <cstring>
 
+#include "experiments/cells.hpp"
 #include "experiments/runner.hpp"
 #include "sim/core/errors.hpp"
 
 namespace shiftsim::experiments {
-
-namespace {
-
-std::string cell_name(const Cube& c, std::size_t cell) {
-  // Decode the cell index over the dimensions but start, fastest last.
-  std::vector<std::string> parts;
-  std::size_t rest = cell;
-  const auto& done = c.var(kCellDone);
-  for (auto d = done.dims.rbegin(); d != done.dims.rend(); ++d) {
-    const auto& dim = c.dim(*d);
-    const std::size_t n = dim.size();
-    const std::size_t i = rest % n;
-    rest /= n;
-    const auto* labels = std::get_if<Labels>(&dim.coords);
-    parts.push_back(fmt::format("{}={}", dim.name, labels ? labels->values[i] : std::to_string(i)));
-  }
-  std::reverse(parts.begin(), parts.end());
-  return fmt::format("{}", fmt::join(parts, ", "));
-}
-
-}  // namespace
 
 bool same_skeleton(const Cube& a, const Cube& b) {
   if (a.attrs != b.attrs || a.dims.size() != b.dims.size() || a.vars.size() != b.vars.size()) {
@@ -64,25 +44,6 @@ bool same_bytes(const std::vector<double>& a, const std::vector<double>& b) {
 }
 
 }  // namespace
-
-void copy_cell(const Cube& from, Cube& to, std::size_t cell) {
-  const std::size_t cells = from.var(kCellDone).i32.size();
-  for (std::size_t v = 0; v < from.vars.size(); ++v) {
-    const auto& src = from.vars[v];
-    // The baseline is per (workload, region), not per cell; cell_done is the caller's.
-    if (src.name == "baseline_g" || src.name == kCellDone) continue;
-    auto& dst = to.var(src.name);
-    const std::size_t total = src.type == DType::f64 ? src.f64.size() : src.i32.size();
-    const std::size_t per = total / cells;  // starts, quantiles or 1
-    if (src.type == DType::f64) {
-      std::copy_n(src.f64.begin() + static_cast<std::ptrdiff_t>(cell * per), per,
-                  dst.f64.begin() + static_cast<std::ptrdiff_t>(cell * per));
-    } else {
-      std::copy_n(src.i32.begin() + static_cast<std::ptrdiff_t>(cell * per), per,
-                  dst.i32.begin() + static_cast<std::ptrdiff_t>(cell * per));
-    }
-  }
-}
 
 Cube merge_parts(const std::vector<NamedCube>& parts) {
   if (parts.empty()) throw ConfigError("merge: give the part files to merge");

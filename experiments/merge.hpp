@@ -22,8 +22,4 @@ Cube merge_parts(const std::vector<NamedCube>& parts);
 // Same dimensions, coordinates, variables (names, dimensions, attributes) and attributes.
 bool same_skeleton(const Cube& a, const Cube& b);
 
-// The share of the cube one cell owns: copied by merges and resumes. `cell` indexes the
-// dimensions but start, in order.
-void copy_cell(const Cube& from, Cube& to, std::size_t cell);
-
 }  // namespace shiftsim::experiments

@@ -12,6 +12,8 @@
 #include <mutex>
 #include <optional>
 
+#include "experiments/cells.hpp"
+#include "experiments/journal.hpp"
 #include "experiments/merge.hpp"
 #include "grids/regions.hpp"
 #include "grids/resample.hpp"
@@ -373,13 +375,20 @@ RunResult run_experiment(const Experiment& e, const grids::GridStore& store,
       done[c] = 1;
     }
   }
+  std::optional<CellJournal> journal;
+  const bool new_journal = !options.journal.empty() &&
+                           !(options.resume_journal && std::filesystem::exists(options.journal));
+  if (!options.journal.empty()) {
+    journal = new_journal ? CellJournal::create(options.journal, result.cube)
+                          : CellJournal::reopen(options.journal, result.cube, done);
+  }
   std::atomic<std::size_t> counted{static_cast<std::size_t>(std::count(done.begin(), done.end(), 1))};
   // What this run will have done when it ends: the kept cells and its share of the others.
   std::size_t target = 0;
   for (std::size_t c = 0; c < cells; ++c) {
     target += done[c] != 0 || c % options.shard_count == options.shard_index ? 1 : 0;
   }
-  std::mutex progress;
+  std::mutex serial;  // the journal and the progress callback, one cell at a time
   const int threads = options.threads > 0 ? options.threads : tbb::task_arena::automatic;
   // Asking for more threads than cores is allowed (the determinism tests do it): lift TBB's
   // default worker limit for this run so that the request is honoured, not ignored.
@@ -388,23 +397,37 @@ RunResult run_experiment(const Experiment& e, const grids::GridStore& store,
     limit.emplace(tbb::global_control::max_allowed_parallelism,
                   static_cast<std::size_t>(options.threads));
   }
+  std::size_t appended = 0;
   tbb::task_arena arena(threads);
-  arena.execute([&] {
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, cells, 1), [&](const auto& range) {
-      for (std::size_t c = range.begin(); c != range.end(); ++c) {
-        if (done[c] != 0 || c % options.shard_count != options.shard_index) continue;
-        if (options.stop != nullptr && options.stop->load()) return;
-        // Cells write disjoint slots; the cube's buffers are never resized here.
-        sweep.run_cell(c, result.cube);
-        done[c] = 1;
-        const auto d = ++counted;
-        if (options.progress) {
-          std::lock_guard lock(progress);
-          options.progress(d, target);
+  try {
+    arena.execute([&] {
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, cells, 1), [&](const auto& range) {
+        for (std::size_t c = range.begin(); c != range.end(); ++c) {
+          if (done[c] != 0 || c % options.shard_count != options.shard_index) continue;
+          if (options.stop != nullptr && options.stop->load()) return;
+          // Cells write disjoint slots; the cube's buffers are never resized here.
+          sweep.run_cell(c, result.cube);
+          done[c] = 1;
+          const auto d = ++counted;
+          std::lock_guard lock(serial);
+          if (journal) {
+            journal->append(c, result.cube);
+            ++appended;
+          }
+          if (options.progress) options.progress(d, target);
         }
-      }
+      });
     });
-  });
+  } catch (const ConfigError&) {
+    // Bad input found by a cell: the experiment must change, so this run's journal can never be
+    // resumed; do not leave it to block the next run.
+    if (new_journal) std::filesystem::remove(options.journal);
+    throw;
+  } catch (...) {
+    // Any other failure (a full disk): keep the journal if it holds cells, to resume from.
+    if (new_journal && appended == 0) std::filesystem::remove(options.journal);
+    throw;
+  }
   result.cells_done = static_cast<std::size_t>(std::count(done.begin(), done.end(), 1));
   if (!result.complete()) add_done(result.cube);
   result.cube.check();

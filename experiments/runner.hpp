@@ -18,6 +18,7 @@
 // emissions_g, savings_pct, delay_h and pauses, and valid_starts.
 #include <atomic>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <string>
 
@@ -36,6 +37,12 @@ struct RunOptions {
   // A partial cube of the same experiment (an interrupted run or a part): its done cells are
   // kept as they are, the others computed. ConfigError if it belongs to another experiment.
   const Cube* resume = nullptr;
+  // The cell journal (journal.hpp): every cell this run finishes is appended to it as it
+  // finishes, so that a run killed with no chance to save keeps them. Empty: no journal. A new
+  // journal is created unless resume_journal and the file exists: then its cells are restored
+  // first (with those of `resume`) and new ones appended.
+  std::filesystem::path journal;
+  bool resume_journal = false;
   // Called from worker threads after each cell (serialised by the runner): cells done (kept ones
   // included) and what this run will have done at its end (kept cells plus its shard's share).
   std::function<void(std::size_t, std::size_t)> progress;
@@ -51,7 +58,7 @@ inline constexpr const char* kCellDone = "cell_done";
 struct RunResult {
   Cube cube;                   // complete, or partial with kCellDone
   std::size_t cells = 0;
-  std::size_t cells_done = 0;  // including those kept from `resume`
+  std::size_t cells_done = 0;  // including those kept from `resume` and the journal
   bool complete() const { return cells_done == cells; }
 };
 

@@ -79,6 +79,8 @@ int run(const Args& a) {
     target += fmt::format(".part{}-of-{}", shard.index, shard.count);
   }
   const fs::path partial = fs::path(target) += ".partial";
+  // Cells are appended here as they finish, so that even kill -9 keeps them.
+  const fs::path journal = fs::path(target) += ".journal";
   // Refuse before hours of work, not after.
   if (fs::exists(target) && !a.force) {
     throw IoError(fmt::format("{}: exists; pass --force to replace it, or --out another path",
@@ -86,17 +88,23 @@ int run(const Args& a) {
   }
   std::optional<ex::Cube> resume;
   if (a.resume) {
-    if (!fs::exists(partial)) {
-      throw IoError(fmt::format("{}: no partial result to resume (an interrupted run leaves "
-                                "one); run without --resume",
-                                partial.string()));
+    if (!fs::exists(partial) && !fs::exists(journal)) {
+      throw IoError(fmt::format("{}: no partial result to resume (neither {} nor {}; an "
+                                "interrupted run leaves one); run without --resume",
+                                target.string(), partial.filename().string(),
+                                journal.filename().string()));
     }
-    resume = ex::read_cube(partial);
-  } else if (fs::exists(partial)) {
-    throw IoError(fmt::format("{}: an interrupted run left this partial result; finish it with "
-                              "--resume, or delete it to start over",
-                              partial.string()));
+    if (fs::exists(partial)) resume = ex::read_cube(partial);
+  } else {
+    for (const auto& left : {partial, journal}) {
+      if (fs::exists(left)) {
+        throw IoError(fmt::format("{}: an interrupted run left this partial result; finish it "
+                                  "with --resume, or delete it to start over",
+                                  left.string()));
+      }
+    }
   }
+  if (target.has_parent_path()) fs::create_directories(target.parent_path());
 
   const grids::GridStore store = grids::GridStore::load(e.store);
   ex::Progress progress(ex::Progress::detect(a.quiet));
@@ -105,6 +113,8 @@ int run(const Args& a) {
   o.shard_index = shard.index;
   o.shard_count = shard.count;
   o.resume = resume ? &*resume : nullptr;
+  o.journal = journal;
+  o.resume_journal = a.resume;
   o.stop = &g_stop;
   o.version = SHIFTSIM_VERSION;
   // Only what determines the results: options that change how it runs (--threads, --quiet,
@@ -115,11 +125,11 @@ int run(const Args& a) {
   std::signal(SIGTERM, on_signal);
   const ex::RunResult r = ex::run_experiment(e, store, o);
   progress.finish(r.cells_done, r.cells);
-  if (target.has_parent_path()) fs::create_directories(target.parent_path());
 
   const bool finished = sharded ? shard_complete(r.cube, shard) : r.complete();
   if (!finished) {
     ex::write_cube(r.cube, partial, /*overwrite=*/true);
+    fs::remove(journal);  // its cells are all in the partial cube now
     fmt::print(stderr,
                "shiftsim run: stopped after {} of {} cells; they are kept in {}. Run the same "
                "command with --resume to finish.\n",
@@ -127,7 +137,8 @@ int run(const Args& a) {
     return kInterruptedExit;
   }
   ex::write_cube(r.cube, target, a.force);
-  if (a.resume) fs::remove(partial);
+  fs::remove(partial);
+  fs::remove(journal);
   if (!a.quiet) {
     fmt::print("{}: {} of {} cells x {} starts{}\n", target.string(), r.cells_done, r.cells,
                r.cube.dim("start").size(),

@@ -4,21 +4,26 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <stdexcept>
 
 #include "tests/support/fixtures.hpp"
 
 namespace shiftsim::test {
 
-CliResult run_shiftsim(const std::vector<std::string>& args, const std::string& cwd) {
-  TempDir capture;
-  const std::string out_path = capture.file("stdout"), err_path = capture.file("stderr");
-  pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+RunningShiftsim::RunningShiftsim(const std::vector<std::string>& args, const std::string& cwd) {
+  char tmpl[] = "/tmp/shiftsim-cli-XXXXXX";
+  if (::mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
+  dir_ = tmpl;
+  out_path_ = dir_ + "/stdout";
+  err_path_ = dir_ + "/stderr";
+  pid_ = ::fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    int out = ::open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int err = ::open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     ::dup2(out, 1);
     ::dup2(err, 2);
     if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(126);
@@ -31,13 +36,35 @@ CliResult run_shiftsim(const std::vector<std::string>& args, const std::string& 
     ::execv(bin.c_str(), argv.data());
     ::_exit(127);
   }
+}
+
+RunningShiftsim::~RunningShiftsim() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(dir_, ignored);
+}
+
+void RunningShiftsim::signal(int sig) {
+  if (pid_ > 0) ::kill(pid_, sig);
+}
+
+CliResult RunningShiftsim::wait() {
   int status = 0;
-  ::waitpid(pid, &status, 0);
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
   CliResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = read_bytes(out_path);
-  r.err = read_bytes(err_path);
+  r.out = read_bytes(out_path_);
+  r.err = read_bytes(err_path_);
   return r;
+}
+
+CliResult run_shiftsim(const std::vector<std::string>& args, const std::string& cwd) {
+  RunningShiftsim running(args, cwd);
+  return running.wait();
 }
 
 }  // namespace shiftsim::test

@@ -14,4 +14,20 @@ struct CliResult {
 // Arguments are passed without a shell (no quoting issues). `cwd` empty: the current directory.
 CliResult run_shiftsim(const std::vector<std::string>& args, const std::string& cwd = {});
 
+// shiftsim started without waiting, for tests that signal it while it runs. Its stdout and
+// stderr go to files in a temporary folder of its own.
+class RunningShiftsim {
+ public:
+  RunningShiftsim(const std::vector<std::string>& args, const std::string& cwd = {});
+  ~RunningShiftsim();  // kills it if still running
+  RunningShiftsim(const RunningShiftsim&) = delete;
+  RunningShiftsim& operator=(const RunningShiftsim&) = delete;
+  void signal(int sig);
+  CliResult wait();  // exit code 128 + N when killed by signal N
+
+ private:
+  int pid_ = -1;
+  std::string dir_, out_path_, err_path_;
+};
+
 }  // namespace shiftsim::test

@@ -1,0 +1,164 @@
+// `shiftsim run` as a user runs it: progress on stderr, no overwriting, and nothing lost when
+// the run is interrupted by SIGINT or killed with SIGKILL: --resume then gives the bytes of an
+// uninterrupted run.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <thread>
+
+#include "tests/support/cli.hpp"
+#include "tests/support/fixtures.hpp"
+#include "tests/support/sweep.hpp"
+
+using namespace shiftsim;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A sweep over the small synthetic store that takes a few seconds on one thread (engine cells:
+// pause costs and thresholds), so that a signal lands in the middle of it.
+constexpr const char* kSweep = R"(
+[grids]
+store = "grids.h5"
+regions = ["ZA", "ZB"]
+years = [2022]
+step = "15min"
+
+[workloads]
+names = ["bert-finetune", "densenet-121", "densenet-169", "vit-tiny", "vit-small"]
+
+[starts]
+every = "1h"
+
+[[policy]]
+kind = "baseline"
+
+[[policy]]
+kind = "pause-resume"
+windows = ["6h", "50%", "100%"]
+checkpoint_time = "15min"
+
+[[policy]]
+kind = "threshold"
+thresholds = [250, 350]
+windows = ["12h"]
+
+[output]
+path = "out.h5"
+)";
+
+struct Sweep {
+  test::TempDir dir;
+  std::string toml;
+  Sweep() {
+    test::small_store().save(dir.file("grids.h5"));
+    toml = dir.write("sweep.toml", kSweep);
+  }
+  std::string file(const std::string& name) const { return dir.file(name); }
+};
+
+// Waits until the run has journaled at least one cell (the header is under 200 bytes, a record
+// is tens of kilobytes).
+bool wait_for_cells(const fs::path& journal) {
+  for (int i = 0; i < 1200; ++i) {
+    std::error_code ec;
+    if (fs::exists(journal, ec) && fs::file_size(journal, ec) > 1000) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("shiftsim run: progress lines off a terminal, --quiet, and no overwrite without --force",
+          "[cli][run]") {
+  Sweep s;
+  const auto r = test::run_shiftsim({"run", s.toml, "--out", s.file("ref.h5")});
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("of 60 cells x 8760 starts"));
+  // Not a terminal: plain lines, no bar redrawn with carriage returns.
+  CHECK_THAT(r.err, Catch::Contains("shiftsim run: cells 60/60 (100%)"));
+  CHECK_THAT(r.err, Catch::Contains("took"));
+  CHECK(r.err.find('\r') == std::string::npos);
+  CHECK_FALSE(fs::exists(s.file("ref.h5.journal")));
+
+  const std::string bytes = test::read_bytes(s.file("ref.h5"));
+  const auto again = test::run_shiftsim({"run", s.toml, "--out", s.file("ref.h5"), "--quiet"});
+  CHECK(again.exit_code == 1);
+  CHECK_THAT(again.err, Catch::Contains("--force"));
+  CHECK(test::read_bytes(s.file("ref.h5")) == bytes);
+
+  const auto quiet = test::run_shiftsim({"run", s.toml, "--out", s.file("q.h5"), "--quiet"});
+  CHECK(quiet.exit_code == 0);
+  CHECK(quiet.err.empty());
+  CHECK(test::read_bytes(s.file("q.h5")) == bytes);
+}
+
+TEST_CASE("shiftsim run: SIGINT keeps the finished cells, --resume gives the same bytes",
+          "[cli][run]") {
+  Sweep s;
+  REQUIRE(test::run_shiftsim({"run", s.toml, "--out", s.file("ref.h5"), "--quiet"}).exit_code == 0);
+  const std::string out = s.file("int.h5");
+  test::RunningShiftsim run({"run", s.toml, "--out", out, "--threads", "1", "--quiet"});
+  REQUIRE(wait_for_cells(out + ".journal"));
+  run.signal(SIGINT);
+  const auto r = run.wait();
+  REQUIRE(r.exit_code == 130);  // stopped, not finished: the sweep must outlast the wait above
+  CHECK_THAT(r.err, Catch::Contains("--resume"));
+  CHECK(fs::exists(out + ".partial"));
+  CHECK_FALSE(fs::exists(out + ".journal"));  // its cells are in the partial cube
+  CHECK_FALSE(fs::exists(out));
+
+  const auto fresh = test::run_shiftsim({"run", s.toml, "--out", out, "--quiet"});
+  CHECK(fresh.exit_code == 1);
+  CHECK_THAT(fresh.err, Catch::Contains("--resume"));
+
+  const auto resumed = test::run_shiftsim({"run", s.toml, "--out", out, "--resume", "--quiet"});
+  REQUIRE(resumed.exit_code == 0);
+  CHECK(test::read_bytes(out) == test::read_bytes(s.file("ref.h5")));
+  CHECK_FALSE(fs::exists(out + ".partial"));
+  CHECK_FALSE(fs::exists(out + ".journal"));
+}
+
+TEST_CASE("shiftsim run: after kill -9 the journaled cells survive, --resume gives the same bytes",
+          "[cli][run]") {
+  Sweep s;
+  REQUIRE(test::run_shiftsim({"run", s.toml, "--out", s.file("ref.h5"), "--quiet"}).exit_code == 0);
+  const std::string out = s.file("killed.h5");
+  test::RunningShiftsim run({"run", s.toml, "--out", out, "--threads", "1", "--quiet"});
+  REQUIRE(wait_for_cells(out + ".journal"));
+  run.signal(SIGKILL);
+  REQUIRE(run.wait().exit_code == 128 + SIGKILL);
+  CHECK(fs::exists(out + ".journal"));
+  CHECK_FALSE(fs::exists(out + ".partial"));
+  CHECK_FALSE(fs::exists(out));
+
+  // Killed again, this time while resuming: the journal grows and stays usable.
+  {
+    test::RunningShiftsim again({"run", s.toml, "--out", out, "--threads", "1", "--resume", "--quiet"});
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    again.signal(SIGKILL);
+    (void)again.wait();
+  }
+  const auto resumed = test::run_shiftsim({"run", s.toml, "--out", out, "--resume"});
+  REQUIRE(resumed.exit_code == 0);
+  CHECK(test::read_bytes(out) == test::read_bytes(s.file("ref.h5")));
+  CHECK_FALSE(fs::exists(out + ".journal"));
+}
+
+TEST_CASE("shiftsim run --resume with nothing to resume, and a foreign journal, are refused",
+          "[cli][run]") {
+  Sweep s;
+  const std::string out = s.file("x.h5");
+  const auto nothing = test::run_shiftsim({"run", s.toml, "--out", out, "--resume"});
+  CHECK(nothing.exit_code == 1);
+  CHECK_THAT(nothing.err, Catch::Contains("no partial result to resume"));
+
+  s.dir.write("x.h5.journal", "not a journal, just some bytes that happen to be here ........");
+  const auto junk = test::run_shiftsim({"run", s.toml, "--out", out, "--resume"});
+  CHECK(junk.exit_code == 1);
+  CHECK_THAT(junk.err, Catch::Contains("not a shiftsim cell journal"));
+  CHECK_FALSE(fs::exists(out));
+}
