@@ -79,13 +79,26 @@ std::string series_sha256(const grids::Series& s) {
   return sha256_hex(bytes);
 }
 
-// Linear interpolation between order statistics (numpy's default); NaN when empty.
-double quantile(std::vector<double>& sorted, double q) {
-  if (sorted.empty()) return kNaN;
-  const double pos = q * static_cast<double>(sorted.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(pos));
-  const auto hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (pos - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+// Quantiles qs (increasing, in [0, 1]) of x by linear interpolation between order statistics
+// (numpy's default); NaN when x is empty. Each order statistic is found by a partial sort
+// (nth_element on what lies right of the previous one), O(n) per quantile instead of a full sort:
+// the values are exactly those of sorting x.
+std::vector<double> quantiles(std::vector<double>& x, const std::vector<double>& qs) {
+  std::vector<double> out(qs.size(), kNaN);
+  if (x.empty()) return out;
+  auto begin = x.begin();  // x[0 .. begin) holds the order statistics below the last found
+  for (std::size_t i = 0; i < qs.size(); ++i) {
+    const double pos = qs[i] * static_cast<double>(x.size() - 1);
+    const auto lo = static_cast<std::size_t>(std::floor(pos));
+    const auto at = x.begin() + static_cast<std::ptrdiff_t>(lo);
+    if (at >= begin) std::nth_element(begin, at, x.end());
+    begin = at;
+    const double a = *at;
+    // The next order statistic is the smallest of what lies right of it.
+    const double b = lo + 1 < x.size() ? *std::min_element(at + 1, x.end()) : a;
+    out[i] = a + (pos - static_cast<double>(lo)) * (b - a);
+  }
+  return out;
 }
 
 class Sweep {
@@ -277,13 +290,13 @@ Cube Sweep::make_cube(const RunOptions& o) const {
 void Sweep::fill_baseline(Cube& cube) const {
   auto& b = cube.var("baseline_g").f64;
   const std::size_t t = starts_.size();
-  sim::Policy base;
-  for (std::size_t w = 0; w < workloads_.size(); ++w) {
-    for (std::size_t r = 0; r < regions_.size(); ++r) {
-      const auto out = cell(workloads_[w], regions_[r], {}, base);
-      for (std::size_t i = 0; i < t; ++i) b[(w * regions_.size() + r) * t + i] = out[i].emissions;
-    }
-  }
+  const sim::Policy base;
+  const std::size_t nr = regions_.size();
+  // In parallel (in the caller's arena): each (workload, region) writes its own slots.
+  tbb::parallel_for(std::size_t{0}, workloads_.size() * nr, [&](std::size_t wr) {
+    const auto out = cell(workloads_[wr / nr], regions_[wr % nr], {}, base);
+    for (std::size_t i = 0; i < t; ++i) b[wr * t + i] = out[i].emissions;
+  });
 }
 
 void Sweep::run_cell(std::size_t c, Cube& cube) const {
@@ -330,10 +343,9 @@ void Sweep::run_cell(std::size_t c, Cube& cube) const {
     double sum = 0;
     for (double y : x) sum += y;
     cube.var(v + "_mean").f64[c] = x.empty() ? kNaN : sum / static_cast<double>(x.size());
-    std::sort(x.begin(), x.end());
-    for (std::size_t q = 0; q < kQuantiles.size(); ++q) {
-      cube.var(v + "_quantiles").f64[c * kQuantiles.size() + q] = quantile(x, kQuantiles[q]);
-    }
+    const auto qs = quantiles(x, kQuantiles);
+    std::copy(qs.begin(), qs.end(), cube.var(v + "_quantiles").f64.begin() +
+                                        static_cast<std::ptrdiff_t>(c * kQuantiles.size()));
   };
   summarise("emissions_g", em);
   summarise("savings_pct", sav);
@@ -351,7 +363,17 @@ RunResult run_experiment(const Experiment& e, const grids::GridStore& store,
   }
   const Sweep sweep(e, store);
   RunResult result{sweep.make_cube(options), sweep.cells(), 0};
-  sweep.fill_baseline(result.cube);
+  const int threads = options.threads > 0 ? options.threads : tbb::task_arena::automatic;
+  // Asking for more threads than cores is allowed (the determinism tests do it): lift TBB's
+  // default worker limit for this run so that the request is honoured, not ignored.
+  std::optional<tbb::global_control> limit;
+  if (options.threads > 0) {
+    limit.emplace(tbb::global_control::max_allowed_parallelism,
+                  static_cast<std::size_t>(options.threads));
+  }
+  tbb::task_arena arena(threads);
+  // The baseline is part of the skeleton a resumed cube or a journal is checked against.
+  arena.execute([&] { sweep.fill_baseline(result.cube); });
   const std::size_t cells = result.cells;
   std::vector<std::uint8_t> done(cells, 0);
   auto add_done = [&](Cube& cube) {
@@ -389,16 +411,7 @@ RunResult run_experiment(const Experiment& e, const grids::GridStore& store,
     target += done[c] != 0 || c % options.shard_count == options.shard_index ? 1 : 0;
   }
   std::mutex serial;  // the journal and the progress callback, one cell at a time
-  const int threads = options.threads > 0 ? options.threads : tbb::task_arena::automatic;
-  // Asking for more threads than cores is allowed (the determinism tests do it): lift TBB's
-  // default worker limit for this run so that the request is honoured, not ignored.
-  std::optional<tbb::global_control> limit;
-  if (options.threads > 0) {
-    limit.emplace(tbb::global_control::max_allowed_parallelism,
-                  static_cast<std::size_t>(options.threads));
-  }
   std::size_t appended = 0;
-  tbb::task_arena arena(threads);
   try {
     arena.execute([&] {
       tbb::parallel_for(tbb::blocked_range<std::size_t>(0, cells, 1), [&](const auto& range) {

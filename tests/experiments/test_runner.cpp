@@ -2,7 +2,9 @@
 // simulation of that cell through the event engine.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 #include <cstring>
 
 #include "experiments/runner.hpp"
@@ -92,4 +94,55 @@ TEST_CASE("every cell of the cube equals a single simulation", "[experiments][ru
   const std::size_t fs_cell = 1 * 2 * 2;  // workload 0, region 0, policy 1, forecast 0, seed 0
   CHECK(std::isnan(c.var("emissions_g").f64[fs_cell * t + t - 1]));
   CHECK(std::isnan(c.var("savings_pct").f64[fs_cell * t + t - 1]));
+}
+
+// The summaries, recomputed directly: the mean in start order and quantiles from a full sort
+// (numpy's linear interpolation), against the runner's partial-sort quantiles, value for value.
+TEST_CASE("summary variables equal a direct computation from the per-start values",
+          "[experiments][runner]") {
+  const auto store = small_store();
+  const auto e = small_experiment();
+  const auto r = run_experiment(e, store, RunOptions{});
+  const Cube& c = r.cube;
+  const std::size_t t = c.dim("start").size();
+  const auto& qs = std::get<Numbers>(c.dim("quantile").coords).values;
+  REQUIRE(qs == std::vector<double>{0, 0.25, 0.5, 0.75, 1});
+  const std::size_t cells = c.var("valid_starts").i32.size();
+  std::size_t checked = 0;
+  for (std::size_t cell = 0; cell < cells; ++cell) {
+    const auto& em = c.var("emissions_g").f64;
+    std::map<std::string, std::vector<double>> x;
+    for (std::size_t i = 0; i < t; ++i) {
+      if (std::isnan(em[cell * t + i])) continue;
+      x["emissions_g"].push_back(em[cell * t + i]);
+      x["delay_h"].push_back(c.var("delay_h").f64[cell * t + i]);
+      x["pauses"].push_back(c.var("pauses").i32[cell * t + i]);
+      const double s = c.var("savings_pct").f64[cell * t + i];
+      if (!std::isnan(s)) x["savings_pct"].push_back(s);
+    }
+    CHECK(c.var("valid_starts").i32[cell] == static_cast<std::int32_t>(x["emissions_g"].size()));
+    for (const std::string v : {"emissions_g", "savings_pct", "delay_h", "pauses"}) {
+      auto values = x[v];
+      INFO("cell " << cell << " " << v << " n=" << values.size());
+      double sum = 0;
+      for (double y : values) sum += y;
+      const double mean = c.var(v + "_mean").f64[cell];
+      const auto* q = c.var(v + "_quantiles").f64.data() + cell * qs.size();
+      if (values.empty()) {
+        CHECK(std::isnan(mean));
+        for (std::size_t k = 0; k < qs.size(); ++k) CHECK(std::isnan(q[k]));
+        continue;
+      }
+      CHECK(mean == sum / static_cast<double>(values.size()));
+      std::sort(values.begin(), values.end());
+      for (std::size_t k = 0; k < qs.size(); ++k) {
+        const double pos = qs[k] * static_cast<double>(values.size() - 1);
+        const auto lo = static_cast<std::size_t>(std::floor(pos));
+        const auto hi = std::min(lo + 1, values.size() - 1);
+        CHECK(q[k] == values[lo] + (pos - static_cast<double>(lo)) * (values[hi] - values[lo]));
+      }
+      ++checked;
+    }
+  }
+  CHECK(checked > cells * 3);
 }
