@@ -15,7 +15,9 @@
 //   order (DIMENSION_LIST; h5netcdf and netCDF-C read them from there; there is no other record
 //   of them). Chunked, shuffled and deflated (level 4): chunks hold whole fastest dimensions, as
 //   many as fit in 1 MiB (HDF5's default chunk cache), the next one cut to what fits, the slower
-//   ones 1. Scalars and variables with an empty dimension are contiguous (HDF5 cannot chunk them);
+//   ones 1. Scalars and variables with an empty dimension are contiguous (HDF5 cannot chunk them).
+//   The writer shuffles and deflates the chunks itself, in parallel, and hands them to HDF5 whole
+//   (H5Dwrite_chunk): the same bytes as HDF5's own filters, which read them back;
 // - attributes (cube, dimensions, variables) as scalar variable-length UTF-8 strings, plus the
 //   global format = "shiftsim-cube" and format_version = 1 (int64), which xarray shows too.
 // The file format is HDF5 1.8's (libver bounds V18, whatever the library's version), so netCDF-4

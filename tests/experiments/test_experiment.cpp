@@ -377,6 +377,9 @@ TEST_CASE("experiment: each mistake is a ParseError naming file, line and key",
     expect_error(policy("kind = \"threshold\"\nwindows = [\"6h\"]\nthresholds = [\"300\"]\n"), 13, "thresholds");
     expect_error(policy("kind = \"flexible-start\"\nwindows = [\"6h\"]\nthresholds = [300]\n"), 13, "thresholds");
     expect_error(policy("kind = \"flexible-start\"\nwindows = [\"6h\"]\nmin_run = \"1h\"\n"), 13, "min_run");
+    // The step is 5min: pause-resume with costs plans on that grid.
+    expect_error(policy("kind = \"pause-resume\"\nwindows = [\"6h\"]\ncheckpoint_time = \"7min\"\n"),
+                 13, "checkpoint_time");
     expect_error(policy("kind = \"pause-resume\"\nwindows = [\"6h\"]\ncheckpoint_energy_kwh = 0.2\n"),
                  13, "checkpoint_energy_kwh");
     expect_error(policy("kind = \"pause-resume\"\nwindows = [\"6h\"]\ncheckpoint_energy_kwh = \"0.2\"\n"),
