@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   shiftsim::cli::add_workloads_commands(app);
   shiftsim::cli::add_simulate_command(app);
   shiftsim::cli::add_run_command(app);
+  shiftsim::cli::add_report_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

@@ -1,0 +1,44 @@
+#pragma once
+// The paper's tables and headline findings, recomputed from a result cube (and, for the
+// start-hour table, from the grid store the cube was computed on).
+//
+// What each table holds (dodge2022.md sections 3-5 give the paper's definitions):
+//   table2          the workloads: accelerators, duration, energy (the catalog, i.e. Table 2);
+//   table3          BERT finetune in Central US, baseline emissions by start hour (every 3 h) on
+//                   the first 3 days of the cube's first year, UTC, beside the paper's values;
+//   table<N>_<w>    Tables 4-13 (one per window w): mean emissions decrease (%) of flexible start
+//                   and pause-resume, and pause-resume's pauses per hour of job duration, per
+//                   workload: the mean over starts per region (savings_pct_mean), then the plain
+//                   mean over the cube's regions, beside the published value and the difference;
+//   region_<q>_<w>  the same quantities per region (q: fs, pr, pauses);
+//   fig1            BERT pretraining, baseline emissions per region and month (mean over starts),
+//                   kg, with the paper's read-off yearly mean beside;
+//   fig2            baseline emissions per workload over regions and starts: min, quartiles,
+//                   mean, max;
+//   headline        the paper's findings recomputed: best versus worst region, midnight versus
+//                   6:00 starts, the largest flexible-start and pause-resume savings and where.
+// A cube with forecast or seed dimensions is read at forecast "perfect" (else the first) and the
+// first seed; the tables say so. Every table's notes state the data (signal, basis, source,
+// years), taken from the cube's provenance.
+#include <string>
+#include <vector>
+
+#include "analysis/table.hpp"
+#include "experiments/cube.hpp"
+#include "grids/store.hpp"
+
+namespace shiftsim::analysis {
+
+struct Report {
+  std::vector<Table> tables;  // in reading order; the headline table is among them (id "headline")
+  std::string data;           // one paragraph: what data the cube was computed on
+  const Table& table(const std::string& id) const;  // std::out_of_range if absent
+};
+
+// `store`: the grid store the cube was computed on (its series are checked against the cube's
+// SHA-256s), or null: the start-hour table and the midnight-versus-6:00 finding are then left
+// out, with a note. ConfigError if the cube is not a shiftsim sweep cube (no policy dimension,
+// no baseline) or the store does not hold the cube's series.
+Report make_report(const experiments::Cube& cube, const grids::GridStore* store);
+
+}  // namespace shiftsim::analysis

@@ -1,0 +1,141 @@
+// shiftsim report: the paper's tables and headline findings from a result cube, as Markdown,
+// CSV and LaTeX (analysis/report.hpp).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "analysis/report.hpp"
+#include "experiments/cli/commands.hpp"
+#include "experiments/cube_file.hpp"
+#include "grids/store.hpp"
+#include "sim/core/atomic_file.hpp"
+#include "sim/core/errors.hpp"
+
+namespace shiftsim::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Args {
+  std::string cube, out, formats = "md,csv,tex", grids;
+  bool force = false;
+};
+
+void write_text(const fs::path& path, const std::string& text) {
+  AtomicOutput out(path);
+  {
+    std::ofstream f(out.temp_path(), std::ios::binary);
+    f << text;
+    f.flush();
+    if (!f) throw IoError(fmt::format("{}: cannot write", path.string()));
+  }
+  out.commit();
+}
+
+// report.md: reads on its own; figures (analysis/figures.py) sit in figures/ beside it.
+std::string markdown(const analysis::Report& r, const std::string& cube) {
+  std::string md = fmt::format(
+      "# Dodge et al. 2022, reproduced by shiftsim\n\n"
+      "From the result cube `{}`. {}\n\n"
+      "## Figures\n\n"
+      "Made from the same cube by `python3 analysis/figures.py {} --out <this folder>`.\n\n"
+      "![Fig. 1: BERT pretraining, emissions per region and month](figures/fig1_monthly.png)\n\n"
+      "![Fig. 2: emissions per workload over regions and start times](figures/fig2_workloads.png)\n\n"
+      "![Fig. 3: flexible-start savings per region](figures/fig3_flexible_start.png)\n\n"
+      "![Fig. 4: pause-resume savings per region](figures/fig4_pause_resume.png)\n\n"
+      "## Tables\n\n",
+      fs::path(cube).filename().string(), r.data, cube);
+  for (const auto& t : r.tables) md += analysis::to_markdown(t);
+  return md;
+}
+
+std::string latex(const analysis::Report& r) {
+  std::string tex = "% shiftsim report: the paper's tables (needs \\usepackage{booktabs}).\n";
+  for (const auto& t : r.tables) tex += analysis::to_latex(t) + "\n";
+  return tex;
+}
+
+void report(const Args& a) {
+  std::vector<std::string> formats;
+  {
+    std::stringstream in(a.formats);
+    std::string f;
+    while (std::getline(in, f, ',')) {
+      if (f != "md" && f != "csv" && f != "tex") {
+        throw ConfigError(fmt::format("--format: '{}' is not a format; give a comma-separated "
+                                      "list of md, csv and tex",
+                                      f));
+      }
+      formats.push_back(f);
+    }
+  }
+  const fs::path out = a.out.empty() ? fs::path(fs::path(a.cube).replace_extension("").string() + "_report")
+                                     : fs::path(a.out);
+  auto wants = [&](const std::string& f) {
+    return std::find(formats.begin(), formats.end(), f) != formats.end();
+  };
+  // Refuse before computing, and before writing anything.
+  std::vector<fs::path> targets;
+  if (wants("md")) targets.push_back(out / "report.md");
+  if (wants("tex")) targets.push_back(out / "report.tex");
+  if (wants("csv")) targets.push_back(out / "tables");
+  for (const auto& t : targets) {
+    if (fs::exists(t) && !a.force) {
+      throw IoError(fmt::format("{}: exists; pass --force to replace the report, or --out "
+                                "another folder",
+                                t.string()));
+    }
+  }
+
+  const experiments::Cube cube = experiments::read_cube(a.cube);
+  std::optional<grids::GridStore> store;
+  std::string store_path = a.grids;
+  if (store_path.empty()) {
+    const auto it = cube.attrs.find("grid_store");
+    if (it != cube.attrs.end() && fs::exists(it->second)) store_path = it->second;
+  }
+  if (!store_path.empty()) {
+    store = grids::GridStore::load(store_path);
+  } else {
+    fmt::print(stderr,
+               "shiftsim report: the cube's grid store was not found; Table 3 and the midnight "
+               "versus 6:00 finding are left out (pass --grids STORE to include them)\n");
+  }
+  const auto r = analysis::make_report(cube, store ? &*store : nullptr);
+
+  fs::create_directories(out);
+  if (wants("md")) write_text(out / "report.md", markdown(r, a.cube));
+  if (wants("tex")) write_text(out / "report.tex", latex(r));
+  if (wants("csv")) {
+    fs::create_directories(out / "tables");
+    for (const auto& t : r.tables) write_text(out / "tables" / (t.id + ".csv"), analysis::to_csv(t));
+  }
+  fmt::print("{}", analysis::to_markdown(r.table("headline")));
+  fmt::print("{}: {} tables ({})\n", out.string(), r.tables.size(), a.formats);
+}
+
+}  // namespace
+
+void add_report_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand("report", "The paper's tables and headline findings from a "
+                                           "result cube (Markdown, CSV, LaTeX)");
+  auto a = std::make_shared<Args>();
+  cmd->add_option("cube", a->cube, "result cube (shiftsim run)")->required();
+  cmd->add_option("--out", a->out, "output folder (default: <cube>_report beside the cube)");
+  cmd->add_option("--format", a->formats, "comma-separated: md, csv, tex (default: all)");
+  cmd->add_option("--grids", a->grids,
+                  "the grid store the cube was computed on (default: the one it names), for "
+                  "Table 3 and the midnight-versus-6:00 finding");
+  cmd->add_flag("--force", a->force, "replace an existing report");
+  cmd->callback([a] { report(*a); });
+}
+
+}  // namespace shiftsim::cli

@@ -1,0 +1,110 @@
+// The report on a small cube: every table present, the published values as the paper prints
+// them, differences computed right, and the renderings well formed.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <string>
+
+#include "analysis/report.hpp"
+#include "analysis/table.hpp"
+#include "experiments/runner.hpp"
+#include "sim/core/errors.hpp"
+#include "tests/support/sweep.hpp"
+
+using namespace shiftsim;
+using namespace shiftsim::analysis;
+
+namespace {
+
+// A paper-shaped sweep, small: two of the paper's workloads, two zones, the 24h and 100% windows.
+experiments::Cube paper_like_cube() {
+  auto e = test::small_experiment();
+  e.workloads = {"bert-finetune", "densenet-201"};
+  e.forecasts = {"perfect"};
+  e.seeds = {1};
+  auto policy = [](sim::PolicyKind k, const std::string& w) {
+    sim::Policy p;
+    p.kind = k;
+    if (k != sim::PolicyKind::baseline) p.window = sim::Window::parse(w);
+    return p;
+  };
+  e.policies = {{"baseline", policy(sim::PolicyKind::baseline, "")},
+                {"flexible-start/24h", policy(sim::PolicyKind::flexible_start, "24h")},
+                {"pause-resume/24h", policy(sim::PolicyKind::pause_resume, "24h")},
+                {"pause-resume/100%", policy(sim::PolicyKind::pause_resume, "100%")}};
+  return experiments::run_experiment(e, test::small_store(), {}).cube;
+}
+
+double num(const Value& v) { return std::get<double>(v); }
+
+}  // namespace
+
+TEST_CASE("report: tables, published values and differences", "[analysis][report]") {
+  const auto cube = paper_like_cube();
+  const auto r = make_report(cube, nullptr);
+  for (const char* id : {"headline", "table2", "table13_24h", "table9_100pct", "fig2",
+                         "region_fs_24h", "region_pr_24h", "region_pauses_24h", "region_pr_100pct"}) {
+    INFO(id);
+    CHECK_NOTHROW(r.table(id));
+  }
+  CHECK_THROWS(r.table("table3"));  // no store given
+  CHECK_THROWS(r.table("fig1"));    // no BERT pretraining in the cube
+  CHECK_THROWS(r.table("table10_6h"));  // no 6h window in the cube
+
+  const auto& t13 = r.table("table13_24h");
+  REQUIRE(t13.columns.size() == 3);
+  CHECK(t13.columns[1].name == "bert-finetune");
+  CHECK(t13.columns[2].name == "densenet-201");
+  // Rows: FS, FS (paper), FS (diff), P&R, P&R (paper), P&R (diff), pauses x 3.
+  REQUIRE(t13.rows.size() == 9);
+  CHECK(num(t13.rows[1][1]) == 14.5);  // the paper's Table 13: BERT finetune FS 24h
+  CHECK(num(t13.rows[1][2]) == 25.9);  // DenseNet 201 FS 24h
+  CHECK(num(t13.rows[4][1]) == 19.0);  // P&R
+  CHECK(num(t13.rows[7][2]) == 0.08);  // pauses per hour
+  for (std::size_t row : {0u, 3u, 6u}) {
+    for (std::size_t c = 1; c < 3; ++c) {
+      CHECK(num(t13.rows[row + 2][c]) == num(t13.rows[row][c]) - num(t13.rows[row + 1][c]));
+    }
+  }
+  // Ours: the plain mean over the regions of the per-region mean over starts.
+  const auto& reg = r.table("region_fs_24h");
+  REQUIRE(reg.rows.size() == 3);  // ZA, ZB, mean
+  const double mean = (num(reg.rows[0][1]) + num(reg.rows[1][1])) / 2;
+  CHECK(num(reg.rows[2][1]) == Approx(mean).epsilon(1e-15));
+  CHECK(num(t13.rows[0][1]) == Approx(mean).epsilon(1e-15));
+  const auto& svar = cube.var("savings_pct_mean").f64;  // workload, region, policy
+  CHECK(num(reg.rows[0][1]) == svar[(0 * 2 + 0) * 4 + 1]);
+  CHECK(num(reg.rows[1][2]) == svar[(1 * 2 + 1) * 4 + 1]);
+  // Pauses per hour: mean pauses over the job's 6 hours (BERT finetune).
+  const auto& pz = r.table("region_pauses_24h");
+  CHECK(num(pz.rows[0][1]) == Approx(cube.var("pauses_mean").f64[(0 * 2 + 0) * 4 + 2] / 6.0));
+
+  // Every table says what data it came from.
+  for (const auto& t : r.tables) {
+    INFO(t.id);
+    bool data = false;
+    for (const auto& n : t.notes) data = data || n.find("Data: ") != std::string::npos;
+    CHECK(data);
+  }
+}
+
+TEST_CASE("report: renderings", "[analysis][report]") {
+  Table t{"x_1", "A 50% title & more", {"note one"}, {{"name", 0}, {"v", 2}},
+          {{std::string("a,b"), 1.23456}, {std::string("c|d"), std::nan("")}}};
+  CHECK(to_markdown(t) ==
+        "### A 50% title & more\n\nnote one\n\n| name | v |\n| --- | --- |\n| a,b | 1.23 |\n"
+        "| c\\|d | n/a |\n\n");
+  CHECK(to_csv(t) == "# A 50% title & more\n# note one\nname,v\n\"a,b\",1.23456\nc|d,\n");
+  const auto tex = to_latex(t);
+  CHECK(tex.find("\\caption{A 50\\% title \\& more}") != std::string::npos);
+  CHECK(tex.find("a,b & 1.23 \\\\") != std::string::npos);
+  Table bad = t;
+  bad.rows.push_back({std::string("short")});
+  CHECK_THROWS_AS(to_markdown(bad), std::logic_error);
+}
+
+TEST_CASE("report: a cube that is not a sweep is refused", "[analysis][report]") {
+  experiments::Cube c;
+  c.dims.push_back({"x", experiments::Labels{{"a"}}, {}});
+  CHECK_THROWS_AS(make_report(c, nullptr), ConfigError);
+}
