@@ -3,7 +3,7 @@
 //
 // Input: SYNTHETIC data. grids::synthesize (2020, 5-minute step, seed 1) gives the 16 paper
 // regions' surrogate series, saved once into a grid store in a temporary folder (not timed). The
-// experiment is experiments/examples/dodge2022.toml as it ships, with its store path pointed at
+// experiment is experiments/dodge2022_hourly.toml as it ships, with its store path pointed at
 // that store: 11 workloads x 16 regions x 17 policies (baseline, then flexible start and
 // pause-resume with 8 windows each) = 2,992 cells, each over the 8,784 hourly starts of 2020.
 //
@@ -58,7 +58,7 @@ namespace g = shiftsim::grids;
 
 namespace {
 
-// The paper's sweep, as experiments/examples/dodge2022.toml describes it. The benchmark checks
+// The paper's sweep, as experiments/dodge2022_hourly.toml describes it. The benchmark checks
 // the example against these numbers, so that an edited example cannot silently change what the
 // figures measure.
 constexpr std::size_t kCells = 11 * 16 * 17;
@@ -120,9 +120,9 @@ void set_up() {
     for (auto& s : g::synthesize(g::SynthOptions{{2020}, shiftsim::Seconds{300}, 1}))
       store.put(std::move(s));
     store.save(g_env.store);
-    const fs::path example = SHIFTSIM_SOURCE_DIR "/experiments/examples/dodge2022.toml";
+    const fs::path example = SHIFTSIM_SOURCE_DIR "/experiments/dodge2022_hourly.toml";
     g_env.experiment =
-        ex::parse_experiment(slurp(example), "experiments/examples/dodge2022.toml", g_env.dir);
+        ex::parse_experiment(slurp(example), "experiments/dodge2022_hourly.toml", g_env.dir);
   } catch (const std::exception& e) {
     die(std::string("preparing the input failed: ") + e.what());
   }
@@ -134,7 +134,7 @@ void set_up() {
                             e.forecasts.size() * e.seeds.size();
   const std::size_t starts = ex::start_times(e).size();
   if (cells != kCells || starts != kStarts)
-    die("experiments/examples/dodge2022.toml is no longer the paper sweep: " +
+    die("experiments/dodge2022_hourly.toml is no longer the paper sweep: " +
         std::to_string(cells) + " cells x " + std::to_string(starts) + " starts, expected " +
         std::to_string(kCells) + " x " + std::to_string(kStarts));
 }

@@ -294,11 +294,17 @@ TEST_CASE("experiment: the paper scheme draws 5 distinct steps per month, reprod
 
 TEST_CASE("experiment: the example files parse", "[experiments][experiment]") {
   const std::filesystem::path dir = SHIFTSIM_SOURCE_DIR "/experiments/examples/";
-  const auto paper = read_experiment(dir / "dodge2022.toml");
-  CHECK(paper.policies.size() == 17);
-  CHECK(paper.regions.size() == 16);
-  CHECK(paper.workloads.size() == 11);
-  CHECK(start_times(paper).size() == 8784);
+  const std::filesystem::path top = SHIFTSIM_SOURCE_DIR "/experiments/";
+  for (const char* file : {"dodge2022.toml", "dodge2022_hourly.toml"}) {
+    const auto paper = read_experiment(top / file);
+    CHECK(paper.policies.size() == 17);
+    CHECK(paper.regions.size() == 16);
+    CHECK(paper.workloads.size() == 11);
+    CHECK(paper.step == Seconds{300});
+    CHECK(paper.store == (top / "../results/grids.h5").lexically_normal());
+    // The paper's 5 starts per month, or every hour of 2020.
+    CHECK(start_times(paper).size() == (std::string(file) == "dodge2022.toml" ? 60u : 8784u));
+  }
   const auto quick = read_experiment(dir / "quick.toml");
   CHECK(quick.workloads.size() == 2);
   CHECK(quick.regions.size() == 2);
