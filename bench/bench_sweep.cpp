@@ -51,6 +51,7 @@
 #include "experiments/runner.hpp"
 #include "grids/store.hpp"
 #include "grids/surrogate.hpp"
+#include "sim/core/atomic_file.hpp"
 
 namespace fs = std::filesystem;
 namespace ex = shiftsim::experiments;
@@ -104,14 +105,6 @@ fs::path make_temp_dir() {
   return tmpl;
 }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) die("cannot read " + p.string());
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 void set_up() {
   g_env.dir = make_temp_dir();
   g_env.store = g_env.dir / "grids.h5";
@@ -122,7 +115,7 @@ void set_up() {
     store.save(g_env.store);
     const fs::path example = SHIFTSIM_SOURCE_DIR "/experiments/dodge2022_hourly.toml";
     g_env.experiment =
-        ex::parse_experiment(slurp(example), "experiments/dodge2022_hourly.toml", g_env.dir);
+        ex::parse_experiment(shiftsim::read_file(example), "experiments/dodge2022_hourly.toml", g_env.dir);
   } catch (const std::exception& e) {
     die(std::string("preparing the input failed: ") + e.what());
   }
