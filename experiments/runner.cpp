@@ -404,6 +404,16 @@ RunResult run_experiment(const Experiment& e, const grids::GridStore& store,
     journal = new_journal ? CellJournal::create(options.journal, result.cube)
                           : CellJournal::reopen(options.journal, result.cube, done);
   }
+  // Restored cells must be this run's share: a partial or journal of another shard would make
+  // this part overlap that one, and merge would refuse them only later.
+  for (std::size_t c = 0; c < cells; ++c) {
+    if (done[c] != 0 && c % options.shard_count != options.shard_index) {
+      throw ConfigError(fmt::format(
+          "the partial result to resume holds cells of another shard than {}/{} (the first: "
+          "cell {}); resume it with the --shard it was started with",
+          options.shard_index, options.shard_count, c));
+    }
+  }
   std::atomic<std::size_t> counted{static_cast<std::size_t>(std::count(done.begin(), done.end(), 1))};
   // What this run will have done when it ends: the kept cells and its share of the others.
   std::size_t target = 0;

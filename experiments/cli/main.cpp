@@ -2,12 +2,15 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 
 #include "experiments/cli/commands.hpp"
 #include "sim/core/errors.hpp"
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   CLI::App app{"shiftsim: how much CO2 does a training job emit, here and now, later, paused, "
                "or elsewhere"};
   app.set_version_flag("--version", std::string("shiftsim ") + SHIFTSIM_VERSION);
@@ -29,6 +32,20 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     fmt::print(stderr, "shiftsim: internal error: {}\n", e.what());
     return 3;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int code = run(argc, argv);
+  if (code != 0) {
+    // A failed HDF5 write (a full disk) can leave a file HDF5 could not close; the HDF5 C++
+    // library's static destructor then crashes (SIGSEGV) trying again at exit. The error is
+    // reported and the temporary file deleted, so leave without running static destructors.
+    std::fflush(nullptr);
+    std::_Exit(code);
   }
   return 0;
 }

@@ -2,6 +2,7 @@
 // the parts of a sharded run into the cube a single run would have written.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <filesystem>
@@ -46,7 +47,12 @@ struct Shard {
 Shard parse_shard(const std::string& text) {
   Shard s;
   const auto slash = text.find('/');
+  // Digits only: stoul would accept signs and spaces, and wrap "-1" to a huge count.
+  const bool digits = slash != std::string::npos && slash > 0 && slash + 1 < text.size() &&
+                      std::all_of(text.begin(), text.end(),
+                                  [](char c) { return c == '/' || (c >= '0' && c <= '9'); });
   try {
+    if (!digits) throw std::invalid_argument("not I/N");
     std::size_t used = 0;
     if (slash == std::string::npos) throw std::invalid_argument("no slash");
     s.index = std::stoul(text.substr(0, slash), &used);
@@ -63,7 +69,11 @@ Shard parse_shard(const std::string& text) {
 }
 
 bool shard_complete(const ex::Cube& cube, const Shard& s) {
-  const auto& done = cube.var(ex::kCellDone).i32;
+  // A cube with every cell done has no cell_done variable: every shard of it is complete.
+  const auto it = std::find_if(cube.vars.begin(), cube.vars.end(),
+                               [](const ex::Variable& v) { return v.name == ex::kCellDone; });
+  if (it == cube.vars.end()) return true;
+  const auto& done = it->i32;
   for (std::size_t c = s.index; c < done.size(); c += s.count) {
     if (done[c] == 0) return false;
   }
@@ -82,6 +92,19 @@ int run(const Args& a) {
   // Cells are appended here as they finish, so that even kill -9 keeps them.
   const fs::path journal = fs::path(target) += ".journal";
   // Refuse before hours of work, not after.
+  std::error_code ec;
+  if (fs::is_directory(target, ec)) {
+    throw IoError(fmt::format("{}: is a folder; give --out a file name for the cube, such as "
+                              "{}/cube.h5",
+                              target.string(), target.string()));
+  }
+  for (const auto& [input, what] : {std::pair{fs::path(a.experiment), "the experiment file"},
+                                    std::pair{e.store, "the grid store"}}) {
+    if (fs::exists(target, ec) && fs::equivalent(target, input, ec)) {
+      throw IoError(fmt::format("{}: is {}, an input of this run; give --out another path",
+                                target.string(), what));
+    }
+  }
   if (fs::exists(target) && !a.force) {
     throw IoError(fmt::format("{}: exists; pass --force to replace it, or --out another path",
                               target.string()));
@@ -104,7 +127,14 @@ int run(const Args& a) {
       }
     }
   }
-  if (target.has_parent_path()) fs::create_directories(target.parent_path());
+  if (target.has_parent_path()) {
+    fs::create_directories(target.parent_path(), ec);
+    if (ec) {
+      throw IoError(fmt::format("{}: cannot create the folder for the cube ({}); give --out a "
+                                "path in a folder you can write",
+                                target.parent_path().string(), ec.message()));
+    }
+  }
 
   const grids::GridStore store = grids::GridStore::load(e.store);
   ex::Progress progress(ex::Progress::detect(a.quiet));
@@ -187,7 +217,12 @@ void add_run_command(CLI::App& app) {
     for (const auto& p : m->parts) parts.push_back({p, ex::read_cube(p)});
     const ex::Cube cube = ex::merge_parts(parts);
     const fs::path out(m->out);
-    if (out.has_parent_path()) fs::create_directories(out.parent_path());
+    std::error_code ec;
+    if (out.has_parent_path()) fs::create_directories(out.parent_path(), ec);
+    if (ec) {
+      throw IoError(fmt::format("{}: cannot create the folder for the cube ({})",
+                                out.parent_path().string(), ec.message()));
+    }
     ex::write_cube(cube, out, m->force);
     fmt::print("{}: merged {} parts\n", m->out, parts.size());
   });

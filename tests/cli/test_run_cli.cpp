@@ -162,3 +162,67 @@ TEST_CASE("shiftsim run --resume with nothing to resume, and a foreign journal, 
   CHECK_THAT(junk.err, Catch::Contains("not a shiftsim cell journal"));
   CHECK_FALSE(fs::exists(out));
 }
+
+TEST_CASE("shiftsim run --shard: parts merge into the single-run bytes; 0/1 is a whole run",
+          "[cli][run]") {
+  Sweep s;
+  REQUIRE(test::run_shiftsim({"run", s.toml, "--out", s.file("ref.h5"), "--quiet"}).exit_code == 0);
+  const std::string ref = test::read_bytes(s.file("ref.h5"));
+
+  // One shard of one: every cell, a complete cube (this crashed once: no cell_done to look up).
+  const auto whole = test::run_shiftsim({"run", s.toml, "--shard", "0/1", "--out", s.file("w.h5"), "--quiet"});
+  REQUIRE(whole.exit_code == 0);
+  CHECK(test::read_bytes(s.file("w.h5")) == ref);
+  CHECK_FALSE(fs::exists(s.file("w.h5.journal")));
+
+  for (const char* shard : {"0/2", "1/2"}) {
+    REQUIRE(test::run_shiftsim({"run", s.toml, "--shard", shard, "--quiet"}, s.dir.path().string())
+                .exit_code == 0);
+  }
+  const auto merged = test::run_shiftsim({"merge", s.file("out.h5.part0-of-2"),
+                                          s.file("out.h5.part1-of-2"), "--out", s.file("m.h5")});
+  REQUIRE(merged.exit_code == 0);
+  CHECK(test::read_bytes(s.file("m.h5")) == ref);
+
+  // Resuming a part as another shard would make the parts overlap: refused.
+  fs::copy_file(s.file("out.h5.part0-of-2"), s.file("x.h5.partial"));
+  const auto wrong = test::run_shiftsim({"run", s.toml, "--shard", "1/2", "--out", s.file("x.h5"),
+                                         "--resume", "--quiet"});
+  CHECK(wrong.exit_code == 1);
+  CHECK_THAT(wrong.err, Catch::Contains("another shard"));
+  CHECK_FALSE(fs::exists(s.file("x.h5")));
+
+  for (const char* bad : {"0/-1", "-1/2", "1/1", "2/2", " 0/2", "0/2x", "0/", "/2", "a/b"}) {
+    INFO(bad);
+    const auto r = test::run_shiftsim({"run", s.toml, "--shard", bad, "--out", s.file("b.h5"), "--quiet"});
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.err, Catch::Contains("--shard"));
+    CHECK_FALSE(fs::exists(s.file("b.h5")));
+  }
+}
+
+TEST_CASE("shiftsim run: an --out that cannot be a cube is refused before any work", "[cli][run]") {
+  Sweep s;
+  const auto exp_bytes = test::read_bytes(s.toml);
+  const auto store_bytes = test::read_bytes(s.file("grids.h5"));
+  const auto over_exp = test::run_shiftsim({"run", s.toml, "--out", s.toml, "--force", "--quiet"});
+  CHECK(over_exp.exit_code == 1);
+  CHECK_THAT(over_exp.err, Catch::Contains("the experiment file"));
+  CHECK(test::read_bytes(s.toml) == exp_bytes);
+  const auto over_store =
+      test::run_shiftsim({"run", s.toml, "--out", s.file("grids.h5"), "--force", "--quiet"});
+  CHECK(over_store.exit_code == 1);
+  CHECK_THAT(over_store.err, Catch::Contains("the grid store"));
+  CHECK(test::read_bytes(s.file("grids.h5")) == store_bytes);
+
+  fs::create_directory(s.file("folder"));
+  const auto folder = test::run_shiftsim({"run", s.toml, "--out", s.file("folder"), "--force", "--quiet"});
+  CHECK(folder.exit_code == 1);
+  CHECK_THAT(folder.err, Catch::Contains("is a folder"));
+  CHECK_FALSE(fs::exists(s.file("folder.journal")));
+
+  s.dir.write("afile", "x");
+  const auto parent = test::run_shiftsim({"run", s.toml, "--out", s.file("afile") + "/x.h5", "--quiet"});
+  CHECK(parent.exit_code == 1);
+  CHECK_THAT(parent.err, Catch::Contains("cannot create the folder"));
+}
