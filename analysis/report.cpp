@@ -15,7 +15,7 @@
 #include "grids/surrogate.hpp"
 #include "sim/core/csv.hpp"
 #include "sim/core/errors.hpp"
-#include "sim/core/sha256.hpp"
+#include "sim/core/quantiles.hpp"
 #include "sim/simulate.hpp"
 #include "workloads/workload_file.hpp"
 
@@ -71,14 +71,6 @@ double mean_of(const std::vector<double>& v) {
   return n == 0 ? kNaN : s / static_cast<double>(n);
 }
 
-double quantile_sorted(const std::vector<double>& s, double q) {
-  if (s.empty()) return kNaN;
-  const double pos = q * static_cast<double>(s.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(pos));
-  const auto hi = std::min(lo + 1, s.size() - 1);
-  return s[lo] + (pos - static_cast<double>(lo)) * (s[hi] - s[lo]);
-}
-
 // Index access to a sweep cube's variables.
 class View {
  public:
@@ -93,6 +85,14 @@ class View {
       }
     };
     workloads = labels("workload");
+    // Loaded once: tables ask for durations and labels per window and region.
+    for (const auto& w : workloads) {
+      try {
+        jobs.emplace_back(shiftsim::workloads::load_workload(w));
+      } catch (const std::exception&) {
+        jobs.emplace_back(std::nullopt);  // a workload file not reachable from here
+      }
+    }
     regions = labels("region");
     policies = labels("policy");
     try {
@@ -142,7 +142,14 @@ class View {
     return c_.var("baseline_g").f64[(w * regions.size() + r) * starts.size() + t];
   }
 
+  // The job's duration in hours; NaN if its workload cannot be loaded here.
+  double duration_h(std::size_t w) const {
+    return jobs[w] ? static_cast<double>(jobs[w]->duration().count()) / 3600.0 : kNaN;
+  }
+  std::string label(std::size_t w) const { return jobs[w] ? jobs[w]->label : workloads[w]; }
+
   std::vector<std::string> workloads, regions, policies;
+  std::vector<std::optional<shiftsim::workloads::Workload>> jobs;  // per workload, loaded
   std::vector<std::int64_t> starts;
   std::string reading;  // which forecast and seed the tables read, when the cube has several
 
@@ -150,23 +157,6 @@ class View {
   const Cube& c_;
   std::size_t nf = 1, ns = 1, fi = 0;
 };
-
-// The job's duration in hours (catalog or workload file); NaN if it cannot be loaded.
-double duration_h(const std::string& name) {
-  try {
-    return static_cast<double>(workloads::load_workload(name).duration().count()) / 3600.0;
-  } catch (const std::exception&) {
-    return kNaN;
-  }
-}
-
-std::string workload_label(const std::string& name) {
-  try {
-    return workloads::load_workload(name).label;
-  } catch (const std::exception&) {
-    return name;
-  }
-}
 
 std::string attr(const Cube& c, const std::string& key) {
   const auto it = c.attrs.find(key);
@@ -221,13 +211,14 @@ Table table2(const View& v, const std::string& data) {
                                                "or the user's workload files. " + data},
           {{"workload", 0}, {"label", 0}, {"accelerators", 0}, {"hours", 1}, {"energy (kWh)", 1}},
           {}};
-  for (const auto& w : v.workloads) {
-    try {
-      const auto wl = workloads::load_workload(w);
-      t.rows.push_back({w, wl.label, fmt::format("{} x {}", wl.accelerators, wl.accelerator),
-                        static_cast<double>(wl.duration().count()) / 3600.0, wl.energy().value});
-    } catch (const std::exception&) {
-      t.rows.push_back({w, std::string("(cannot be loaded here)"), std::string("?"), kNaN, kNaN});
+  for (std::size_t w = 0; w < v.workloads.size(); ++w) {
+    if (const auto& wl = v.jobs[w]) {
+      t.rows.push_back({v.workloads[w], wl->label,
+                        fmt::format("{} x {}", wl->accelerators, wl->accelerator),
+                        v.duration_h(w), wl->energy().value});
+    } else {
+      t.rows.push_back({v.workloads[w], std::string("(cannot be loaded here)"), std::string("?"),
+                        kNaN, kNaN});
     }
   }
   return t;
@@ -236,7 +227,7 @@ Table table2(const View& v, const std::string& data) {
 // Savings (%) and pauses per hour of a (workload, policy), per region; NaN where missing.
 std::vector<double> per_region(const View& v, std::size_t w, std::size_t p, bool pauses_per_h) {
   std::vector<double> out(v.regions.size(), kNaN);
-  const double hours = pauses_per_h ? duration_h(v.workloads[w]) : 1.0;
+  const double hours = pauses_per_h ? v.duration_h(w) : 1.0;
   for (std::size_t r = 0; r < v.regions.size(); ++r) {
     out[r] = pauses_per_h ? v.summary("pauses_mean", w, r, p) / hours
                           : v.summary("savings_pct_mean", w, r, p);
@@ -390,9 +381,8 @@ Table fig2(const View& v, const std::string& data) {
       }
     }
     const double mean = mean_of(x);
-    std::sort(x.begin(), x.end());
-    t.rows.push_back({v.workloads[w], quantile_sorted(x, 0), quantile_sorted(x, 0.25),
-                      quantile_sorted(x, 0.5), mean, quantile_sorted(x, 0.75), quantile_sorted(x, 1)});
+    const auto q = quantiles(x, {0, 0.25, 0.5, 0.75, 1});
+    t.rows.push_back({v.workloads[w], q[0], q[1], q[2], mean, q[3], q[4]});
   }
   return t;
 }
@@ -430,9 +420,7 @@ HourFindings hour_findings(const Cube& c, const View& v, const grids::GridStore&
                                   v.regions[*r], note == notes.end() ? "" : note->second.key));
   }
   if (note != notes.end()) {
-    const std::string_view bytes(reinterpret_cast<const char*>(series->values.data()),
-                                 series->values.size() * sizeof(double));
-    if (sha256_hex(bytes) != note->second.sha256) {
+    if (grids::values_sha256(*series) != note->second.sha256) {
       throw ConfigError(fmt::format(
           "the grid store's series {} differs from the one the cube was computed on (SHA-256 "
           "differs); give the store the cube was computed on (--grids)",
@@ -503,7 +491,7 @@ Best best_saving(const View& v, const std::string& prefix, const std::string& wo
         const double x = v.summary("savings_pct_mean", w, r, p);
         if (!std::isnan(x) && (std::isnan(b.value) || x > b.value)) {
           b.value = x;
-          b.where = fmt::format("{}, {}, {}", workload_label(v.workloads[w]), v.regions[r],
+          b.where = fmt::format("{}, {}, {}", v.label(w), v.regions[r],
                                 label.substr(prefix.size() + 1));
         }
       }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "experiments/runner.hpp"
 
@@ -11,7 +12,6 @@ namespace shiftsim::experiments {
 namespace {
 
 std::size_t value_bytes(DType t) { return t == DType::f64 ? sizeof(double) : sizeof(std::int32_t); }
-
 std::size_t values(const Variable& v) { return v.type == DType::f64 ? v.f64.size() : v.i32.size(); }
 
 }  // namespace
@@ -35,16 +35,29 @@ std::size_t cell_bytes(const Cube& cube, const std::vector<CellShare>& shares) {
   return bytes;
 }
 
+std::span<const unsigned char> share_bytes(const Cube& cube, const CellShare& share,
+                                           std::size_t cell) {
+  const auto& v = cube.vars[share.var];
+  const std::size_t at = cell * share.per;
+  if (v.type == DType::f64) {
+    return {reinterpret_cast<const unsigned char*>(v.f64.data() + at), share.per * sizeof(double)};
+  }
+  return {reinterpret_cast<const unsigned char*>(v.i32.data() + at),
+          share.per * sizeof(std::int32_t)};
+}
+
+std::span<unsigned char> share_bytes(Cube& cube, const CellShare& share, std::size_t cell) {
+  const auto bytes = share_bytes(std::as_const(cube), share, cell);
+  return {const_cast<unsigned char*>(bytes.data()), bytes.size()};
+}
+
 void copy_cell(const Cube& from, Cube& to, std::size_t cell) {
   for (const auto& s : cell_shares(from)) {
-    const auto& src = from.vars[s.var];
-    auto& dst = to.var(src.name);
-    const auto at = static_cast<std::ptrdiff_t>(cell * s.per);
-    if (src.type == DType::f64) {
-      std::copy_n(src.f64.begin() + at, s.per, dst.f64.begin() + at);
-    } else {
-      std::copy_n(src.i32.begin() + at, s.per, dst.i32.begin() + at);
-    }
+    const auto& name = from.vars[s.var].name;
+    const auto it = std::find_if(to.vars.begin(), to.vars.end(),
+                                 [&](const Variable& v) { return v.name == name; });
+    const CellShare dst{static_cast<std::size_t>(it - to.vars.begin()), s.per};
+    std::ranges::copy(share_bytes(from, s, cell), share_bytes(to, dst, cell).begin());
   }
 }
 

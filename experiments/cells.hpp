@@ -7,6 +7,7 @@
 // one summary value, at offset cell * per. Merges, resumes and the cell journal move cells by
 // these shares, so a cell restored from anywhere has the same bytes as one computed.
 #include <cstddef>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,9 @@ struct CellShare {
 std::vector<CellShare> cell_shares(const Cube& cube);
 // Bytes of one cell over all its shares.
 std::size_t cell_bytes(const Cube& cube, const std::vector<CellShare>& shares);
+// The bytes of a cell's share of one variable (the journal writes and reads them as they are).
+std::span<const unsigned char> share_bytes(const Cube& cube, const CellShare& share, std::size_t cell);
+std::span<unsigned char> share_bytes(Cube& cube, const CellShare& share, std::size_t cell);
 
 void copy_cell(const Cube& from, Cube& to, std::size_t cell);
 

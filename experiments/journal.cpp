@@ -212,15 +212,9 @@ CellJournal CellJournal::reopen(const std::filesystem::path& path, Cube& cube,
     if (cell >= cells || sum != crc(b.data(), b.size() - sizeof sum)) break;  // torn or garbled
     const unsigned char* p = b.data() + sizeof cell;
     for (const auto& s : j.shares_) {
-      auto& v = cube.vars[s.var];
-      const std::size_t at = cell * s.per;
-      if (v.type == DType::f64) {
-        std::memcpy(v.f64.data() + at, p, s.per * sizeof(double));
-        p += s.per * sizeof(double);
-      } else {
-        std::memcpy(v.i32.data() + at, p, s.per * sizeof(std::int32_t));
-        p += s.per * sizeof(std::int32_t);
-      }
+      const auto share = share_bytes(cube, s, cell);
+      std::memcpy(share.data(), p, share.size());
+      p += share.size();
     }
     done[cell] = 1;
     good += static_cast<off_t>(b.size());
@@ -237,15 +231,9 @@ void CellJournal::append(std::size_t cell, const Cube& cube) {
   std::memcpy(b.data(), &index, sizeof index);
   unsigned char* p = b.data() + sizeof index;
   for (const auto& s : shares_) {
-    const auto& v = cube.vars[s.var];
-    const std::size_t at = cell * s.per;
-    if (v.type == DType::f64) {
-      std::memcpy(p, v.f64.data() + at, s.per * sizeof(double));
-      p += s.per * sizeof(double);
-    } else {
-      std::memcpy(p, v.i32.data() + at, s.per * sizeof(std::int32_t));
-      p += s.per * sizeof(std::int32_t);
-    }
+    const auto share = share_bytes(cube, s, cell);
+    std::memcpy(p, share.data(), share.size());
+    p += share.size();
   }
   const std::uint32_t sum = crc(b.data(), b.size() - sizeof sum);
   std::memcpy(p, &sum, sizeof sum);

@@ -18,7 +18,7 @@
 #include "grids/regions.hpp"
 #include "grids/resample.hpp"
 #include "sim/core/errors.hpp"
-#include "sim/core/sha256.hpp"
+#include "sim/core/quantiles.hpp"
 #include "sim/kernels.hpp"
 #include "sim/simulate.hpp"
 #include "workloads/workload_file.hpp"
@@ -71,34 +71,6 @@ WorkloadInput load_workload(const std::string& name, Seconds step) {
                      ? 0.0
                      : w.workload.embodied.for_time(w.power.duration()).value;
   return w;
-}
-
-std::string series_sha256(const grids::Series& s) {
-  const std::string_view bytes(reinterpret_cast<const char*>(s.values.data()),
-                               s.values.size() * sizeof(double));
-  return sha256_hex(bytes);
-}
-
-// Quantiles qs (increasing, in [0, 1]) of x by linear interpolation between order statistics
-// (numpy's default); NaN when x is empty. Each order statistic is found by a partial sort
-// (nth_element on what lies right of the previous one), O(n) per quantile instead of a full sort:
-// the values are exactly those of sorting x.
-std::vector<double> quantiles(std::vector<double>& x, const std::vector<double>& qs) {
-  std::vector<double> out(qs.size(), kNaN);
-  if (x.empty()) return out;
-  auto begin = x.begin();  // x[0 .. begin) holds the order statistics below the last found
-  for (std::size_t i = 0; i < qs.size(); ++i) {
-    const double pos = qs[i] * static_cast<double>(x.size() - 1);
-    const auto lo = static_cast<std::size_t>(std::floor(pos));
-    const auto at = x.begin() + static_cast<std::ptrdiff_t>(lo);
-    if (at >= begin) std::nth_element(begin, at, x.end());
-    begin = at;
-    const double a = *at;
-    // The next order statistic is the smallest of what lies right of it.
-    const double b = lo + 1 < x.size() ? *std::min_element(at + 1, x.end()) : a;
-    out[i] = a + (pos - static_cast<double>(lo)) * (b - a);
-  }
-  return out;
 }
 
 class Sweep {
@@ -269,7 +241,7 @@ Cube Sweep::make_cube(const RunOptions& o) const {
   std::string series, warning;
   for (const auto& r : regions_) {
     series += fmt::format("{}: {} ({}) sha256={}\n", r.name, r.series->key.label(), r.series->source,
-                          series_sha256(*r.series));
+                          grids::values_sha256(*r.series));
     if (r.series->key.signal == grids::Signal::surrogate) {
       warning = "SYNTHETIC data: some regions use the built-in surrogate series, not measurements";
     }

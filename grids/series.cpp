@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "sim/core/errors.hpp"
+#include "sim/core/sha256.hpp"
 
 namespace shiftsim::grids {
 
@@ -54,6 +55,11 @@ Basis parse_basis(std::string_view text) {
 
 std::string SeriesKey::label() const {
   return fmt::format("{}/{}/{}", zone, to_string(signal), to_string(basis));
+}
+
+std::string values_sha256(const Series& s) {
+  return sha256_hex(std::string_view(reinterpret_cast<const char*>(s.values.data()),
+                                     s.values.size() * sizeof(double)));
 }
 
 }  // namespace shiftsim::grids

@@ -63,4 +63,8 @@ struct Series {
   TimePoint time_at(std::size_t i) const { return start + step * static_cast<std::int64_t>(i); }
 };
 
+// SHA-256 (hex) of the values' bytes: what result cubes record of each series they used, and
+// what the report checks a store against.
+std::string values_sha256(const Series& s);
+
 }  // namespace shiftsim::grids
