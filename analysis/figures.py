@@ -15,6 +15,7 @@ deterministic (no dates in SVG or PNG metadata). Exit 1 with a message on a bad 
 """
 import argparse
 import os
+import re
 import sys
 
 import h5py
@@ -36,6 +37,18 @@ def labels(f, name):
 def attr(f, name):
     v = f.attrs.get(name, "")
     return v.decode() if isinstance(v, bytes) else str(v)
+
+
+def imported_kinds(f):
+    """'average/direct from Electricity Maps (CSV export)' from the cube's grid_series lines
+    ("Region: ZONE/signal/basis (source) sha256=..."), each distinct kind once."""
+    kinds = []
+    for line in attr(f, "grid_series").splitlines():
+        m = re.match(r"[^:]+: [^/]+/([^ ]+) \((.*)\) sha256=", line)
+        kind = f"{m.group(1)} from {m.group(2)}" if m else "imported grid series"
+        if kind not in kinds:
+            kinds.append(kind)
+    return "; ".join(kinds) if kinds else "imported grid series"
 
 
 class Cube:
@@ -61,8 +74,9 @@ class Cube:
                 values = np.take(values, index, axis=axis)
         self.savings = values  # workload, region, policy
         warning = attr(self.f, "data_warning")
-        self.caption = ("Data: " + (warning if warning else "imported grid series") +
-                        ". Not the paper's WattTime marginal data.")
+        years = sorted({str(y) for y in self.starts.astype("datetime64[Y]")})
+        self.caption = ("Data: " + (warning if warning else imported_kinds(self.f)) +
+                        f"; starts in {', '.join(years)}. Not the paper's WattTime marginal data.")
 
     def workload(self, name):
         return self.workloads.index(name) if name in self.workloads else None
