@@ -1,0 +1,209 @@
+#pragma once
+// The cluster engine: many jobs on sites of limited capacity, in simulated time. Jobs are
+// released (arrived, parents finished), wait in the scheduler's queue, run on one site holding
+// their accelerators, may be suspended (checkpoint, then the accelerators are free) and resumed
+// on the same site, and finish. A Scheduler decides; the engine keeps time, enforces capacity,
+// charges energy exactly once and collects the metrics.
+//
+// Events, in simulated time (Unix seconds), ordered by (time, kind, sequence) and never by address
+// so that a run is reproducible: at one instant, what frees accelerators (finish, end of a
+// checkpoint) comes first, then releases, then the scheduler's wake-ups. After every event of an
+// instant has been applied, the scheduler's decide() is called once, so it sees the instant whole
+// (every finished job's accelerators free, every arrival queued).
+//
+// Charging: a job is charged when a run or a checkpoint ends (or at the end of the history), at
+// the actual intensity of its site, for its power profile over the work it did, times the site's
+// PUE (site.hpp). Checkpoints draw the checkpoint energy evenly over the checkpoint time (as the
+// single-job engine: an energy with a zero time is not charged). Idle accelerators draw the site's
+// idle power, charged the same way. Embodied emissions: each job its accelerators' share for the
+// time it held them; each site its whole hardware for the scenario's span.
+//
+// The scenario spans [first arrival, last finish); it cannot run past the end of the history any
+// site has (the common end): jobs running then are charged up to it and reported beyond-data, as
+// are jobs not yet done and jobs arriving after it. A job needing more accelerators than any site
+// has is rejected when it arrives; a job whose parent was rejected or beyond the data is blocked.
+// Nothing hangs: a scheduler that leaves a job waiting forever leaves it beyond-data at the end.
+//
+// A scheduler's mistakes (starting a job on a full site, suspending a job that is not
+// interruptible or ran less than the minimum run, waking in the past) are std::logic_error.
+//
+// Cost: O((jobs + decisions) log events + steps of the span x sites), independent of how many
+// steps a job runs for.
+//
+// Thread-safety: a Cluster is one scenario; run many Clusters in parallel, not one from threads.
+#include <cstdint>
+#include <limits>
+#include <queue>
+#include <string>
+#include <vector>
+
+#include "sim/cluster/job.hpp"
+#include "sim/cluster/site.hpp"
+#include "sim/engine.hpp"
+
+namespace shiftsim::sim::cluster {
+
+enum class JobPhase : std::uint8_t {
+  pending,        // not arrived yet, or waiting for parents
+  queued,         // released, never started
+  running,
+  checkpointing,  // writing its state before a suspension; still holds its accelerators
+  suspended,
+  finished,
+  dropped,        // rejected, blocked or beyond the data: will not run again
+};
+std::string_view to_string(JobPhase p);
+
+struct JobResult {
+  JobOutcome outcome = JobOutcome::beyond_data;
+  int site = -1;                 // where it ran; -1 if it never started
+  std::int64_t release = -1;     // arrived with every parent finished; -1 if never
+  std::int64_t first_start = -1;
+  std::int64_t finish = -1;
+  double energy_kwh = 0;         // facility energy of its work and checkpoints (PUE included)
+  double emissions_g = 0;        // operational, at the actual intensity
+  double checkpoint_kwh = 0;     // of energy_kwh, spent writing checkpoints
+  double embodied_g = 0;         // its accelerators' share for the time it held them
+  double work_seconds = 0;       // work done (its length when finished)
+  std::int64_t held_seconds = 0; // accelerator-holding time: running and checkpointing
+  int suspensions = 0;
+  bool deadline_missed = false;  // has a deadline, and finished after it or never finished
+
+  double wait_seconds() const { return first_start < 0 ? 0.0 : double(first_start - release); }
+};
+
+struct SiteResult {
+  std::string name;
+  int capacity = 0;
+  double idle_kwh = 0;           // idle accelerators (PUE included)
+  double idle_g = 0;
+  double embodied_g = 0;         // every accelerator of the site over the scenario's span
+  double busy_accelerator_seconds = 0;
+  std::int64_t utilisation_start = 0;  // Unix seconds of utilisation[0]
+  std::int64_t utilisation_step = 0;
+  std::vector<double> utilisation;     // mean share of accelerators held, per step of the span
+};
+
+struct ClusterResult {
+  std::vector<JobResult> jobs;   // by JobId
+  std::vector<SiteResult> sites;
+  std::int64_t begin = 0;        // the span: first arrival ..
+  std::int64_t end = 0;          // .. last finish (or the end of the history)
+  std::uint64_t events = 0;      // events processed
+  std::uint64_t decisions = 0;   // decide() calls
+};
+
+class Cluster;
+
+// Decides. One file per policy (schedulers/), made by name in schedulers.hpp.
+class Scheduler {
+ public:
+  virtual ~Scheduler() = default;
+  // A job arrived and all its parents finished (or it has none): it is queued now.
+  virtual void on_release(Cluster& c, JobId j) = 0;
+  // A job finished; its accelerators are free.
+  virtual void on_finish(Cluster& /*c*/, JobId /*j*/) {}
+  // A suspension's checkpoint ended; the job's accelerators are free, it waits to be resumed.
+  virtual void on_suspended(Cluster& /*c*/, JobId /*j*/) {}
+  // Once per instant that had events, after all of them: start, suspend, resume, wake_at.
+  virtual void decide(Cluster& c) = 0;
+};
+
+// Watches, for tests and traces: every phase change and every charge, as it happens.
+class Observer {
+ public:
+  virtual ~Observer() = default;
+  virtual void on_phase(const Cluster& /*c*/, JobId /*j*/, JobPhase /*from*/, JobPhase /*to*/) {}
+  // A charge of job j at its site over [from, to): kWh (PUE included) and grams; working is false
+  // for a checkpoint.
+  virtual void on_charge(const Cluster& /*c*/, JobId /*j*/, std::int64_t /*from*/,
+                         std::int64_t /*to*/, double /*kwh*/, double /*g*/, bool /*working*/) {}
+};
+
+class Cluster {
+ public:
+  // Sites share one step and cover the arrivals (ConfigError otherwise, naming the site and the
+  // first arrival, with what to do). Jobs must be sorted by arrival, parents before children.
+  Cluster(std::vector<Site> sites, std::vector<ClusterJob> jobs, PauseCosts costs = {});
+
+  // Runs the scenario to its end. Call once.
+  ClusterResult run(Scheduler& scheduler, Observer* observer = nullptr);
+
+  // --- What a scheduler sees (decisions are on forecasts: site(i).plan, never site(i).charge) ---
+  std::int64_t now() const { return now_; }
+  std::size_t site_count() const { return sites_.size(); }
+  const Site& site(std::size_t i) const { return sites_[i]; }
+  int free(std::size_t site) const { return free_[site]; }
+  int max_capacity() const { return max_capacity_; }
+  std::int64_t history_end() const { return horizon_; }  // the common end of the histories
+  std::size_t job_count() const { return jobs_.size(); }
+  const ClusterJob& job(JobId j) const { return jobs_[j]; }
+  JobPhase phase(JobId j) const { return state_[j].phase; }
+  int site_of(JobId j) const { return state_[j].site; }
+  std::int64_t release_time(JobId j) const { return state_[j].release; }
+  Seconds work_done(JobId j) const { return Seconds{state_[j].done}; }
+  Seconds remaining(JobId j) const { return jobs_[j].length() - Seconds{state_[j].done}; }
+  // Work done in the current run (for the minimum run before a suspension).
+  Seconds run_work(JobId j) const;
+  const PauseCosts& costs() const { return costs_; }
+
+  // --- Actions, effective now ---
+  void start(JobId j, std::size_t site);  // a queued job; the site must have room
+  void suspend(JobId j);                  // a running, interruptible job: checkpoint, then free
+  void resume(JobId j);                   // a suspended job, on its site, which must have room
+  void wake_at(std::int64_t t);           // decide() again at t >= now (a timer)
+
+ private:
+  enum Kind : std::uint8_t { k_finish = 0, k_checkpoint_done = 1, k_arrival = 2, k_wake = 3 };
+  struct Ev {
+    std::int64_t time;
+    std::uint64_t key;  // kind (top 8 bits) then sequence: one integer compare orders an instant
+    JobId job;
+    std::uint32_t token;
+  };
+  struct Later {
+    bool operator()(const Ev& a, const Ev& b) const {
+      return a.time != b.time ? a.time > b.time : a.key > b.key;
+    }
+  };
+  struct State {
+    JobPhase phase = JobPhase::pending;
+    int site = -1;
+    std::int64_t release = -1;
+    std::int64_t done = 0;       // work seconds
+    std::int64_t run_start = 0;  // when the current run or checkpoint began
+    std::int64_t run_done0 = 0;  // work done when the current run began
+    std::uint32_t token = 0;
+    std::uint32_t parents_left = 0;
+  };
+
+  void push(std::int64_t time, Kind kind, JobId job = 0, std::uint32_t token = 0);
+  void set_phase(JobId j, JobPhase to);
+  void release(JobId j);
+  void end_run(JobId j, std::int64_t t);         // charges the run [run_start, t)
+  void end_checkpoint(JobId j, std::int64_t t);  // charges the checkpoint [run_start, t)
+  void hold(std::size_t site, int delta);        // capacity change at now_: idle and utilisation
+  void account_site(std::size_t site, std::int64_t t);
+  void drop(JobId j, JobOutcome why);
+  void finish_scenario(std::int64_t end);
+  void require(bool ok, const char* what, JobId j) const;
+
+  std::vector<Site> sites_;
+  std::vector<ClusterJob> jobs_;
+  PauseCosts costs_;
+  std::vector<State> state_;
+  std::vector<std::vector<JobId>> children_;
+  std::vector<int> free_;
+  int max_capacity_ = 0;
+  std::int64_t horizon_ = 0;
+  std::int64_t now_ = std::numeric_limits<std::int64_t>::min();
+  std::priority_queue<Ev, std::vector<Ev>, Later> queue_;
+  std::uint64_t seq_ = 0;
+  Scheduler* scheduler_ = nullptr;
+  Observer* observer_ = nullptr;
+  ClusterResult result_;
+  std::vector<std::int64_t> site_last_;  // when each site's idle/utilisation was last accounted
+  bool ran_ = false;
+};
+
+}  // namespace shiftsim::sim::cluster

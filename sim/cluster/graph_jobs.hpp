@@ -1,0 +1,32 @@
+#pragma once
+// Job graphs (workloads/graph.hpp) as cluster jobs, and one job list from several sources.
+//
+// Every job of a graph arrives when the graph is submitted and is released when all of its
+// parents have finished; the engine does the releasing. The list is in topological order so that
+// parents come before their children, as the engine requires.
+//
+// Thread-safety: pure functions.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/cluster/job.hpp"
+#include "workloads/graph.hpp"
+
+namespace shiftsim::sim::cluster {
+
+// The graph's jobs, submitted at `at`: ids "<graph name>/<job id>", accelerators and power from
+// each job's workload (its facility profile: the workload file's own overheads included). With a
+// deadline for the whole graph, each job's deadline is its latest start plus its length (the
+// graph's backward pass), so that a carbon-aware scheduler delays no job past what the graph can
+// afford.
+std::vector<ClusterJob> jobs_from_graph(const workloads::JobGraph& graph, std::int64_t at,
+                                        std::optional<Seconds> deadline = std::nullopt,
+                                        bool interruptible = false);
+
+// a and b, each sorted by arrival with parents first, as one list sorted by arrival (a's jobs
+// first among equal arrivals), parents renumbered.
+std::vector<ClusterJob> merge_jobs(std::vector<ClusterJob> a, std::vector<ClusterJob> b);
+
+}  // namespace shiftsim::sim::cluster

@@ -1,0 +1,63 @@
+#include "sim/cluster/planning.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "sim/kernels.hpp"
+
+namespace shiftsim::sim::cluster {
+
+double expected_g(const Site& site, const ClusterJob& job, std::int64_t t, std::int64_t done) {
+  const std::int64_t length = job.length().count();
+  if (t < site.plan.begin() || t + (length - done) > site.plan.end()) {
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+  const auto& prof = job.power;
+  const std::int64_t ps = prof.step().count();
+  double g = 0;
+  for (std::int64_t w = done; w < length;) {
+    const auto i = static_cast<std::size_t>(w / ps);
+    const std::int64_t seg_end = std::min<std::int64_t>(length, static_cast<std::int64_t>(i + 1) * ps);
+    g += prof.watts()[i] / 1000.0 * site.spec.pue * site.plan.between(t + (w - done), t + (seg_end - done));
+    w = seg_end;
+  }
+  return g;
+}
+
+std::int64_t latest_start(const ClusterJob& job, std::int64_t from, std::int64_t done) {
+  if (!job.deadline) return from;
+  const std::int64_t latest = *job.deadline - (job.length().count() - done);
+  return latest > from ? latest : from;
+}
+
+StartChoice best_start(const Site& site, const ClusterJob& job, std::int64_t from,
+                       std::int64_t latest, std::int64_t done) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  StartChoice best{from, expected_g(site, job, from, done)};
+  if (latest <= from) return best;
+  // Candidates: from, then each step boundary in (from, latest].
+  const std::int64_t step = site.plan.step();
+  const std::int64_t origin = site.plan.begin();
+  std::int64_t first = from - (from - origin) % step;
+  if (first <= from) first += step;
+  // Lowest first, then the earliest within the tolerance of it (kernels' tie rule).
+  double lowest = std::isnan(best.expected_g) ? std::numeric_limits<double>::infinity() : best.expected_g;
+  for (std::int64_t t = first; t <= latest; t += step) {
+    const double g = expected_g(site, job, t, done);
+    if (std::isnan(g)) {
+      if (t + (job.length().count() - done) > site.plan.end()) break;  // only later ones pass the end
+      continue;
+    }
+    if (g < lowest) lowest = g;
+  }
+  if (std::isinf(lowest)) return StartChoice{from, nan};
+  const double tie = lowest + kernels::kTieTolerance * std::abs(lowest);
+  if (!std::isnan(best.expected_g) && best.expected_g <= tie) return best;
+  for (std::int64_t t = first; t <= latest; t += step) {
+    const double g = expected_g(site, job, t, done);
+    if (!std::isnan(g) && g <= tie) return StartChoice{t, g};
+  }
+  return best;  // unreachable: the lowest is a candidate
+}
+
+}  // namespace shiftsim::sim::cluster

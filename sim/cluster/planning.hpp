@@ -1,0 +1,41 @@
+#pragma once
+// What carbon-aware schedulers compute on a site's forecast: the emissions a job is expected to
+// cause if it runs from t, and the flexible-start choice within its slack. On the forecast only
+// (Site::plan): schedulers never see the actual intensity they are charged.
+//
+// The flexible-start rule is the single-job one (sim/kernels.hpp) so that a cluster with room for
+// everything reproduces it: candidates are the release time and the step boundaries after it up
+// to the latest start; the lowest expected emissions win, the earliest on ties within
+// kernels::kTieTolerance (relative); candidates whose run would pass the end of the history, or
+// whose forecast is missing (NaN), are not candidates. For a release on the step grid these are
+// exactly the kernel's candidates.
+//
+// Thread-safety: pure functions.
+#include <cstdint>
+#include <optional>
+
+#include "sim/cluster/job.hpp"
+#include "sim/cluster/site.hpp"
+
+namespace shiftsim::sim::cluster {
+
+// Expected operational emissions (g, PUE included) of the job's remaining work from `done`
+// seconds of work on, run without a break from t; NaN if the forecast is missing or the run
+// passes the end of the history.
+double expected_g(const Site& site, const ClusterJob& job, std::int64_t t, std::int64_t done = 0);
+
+struct StartChoice {
+  std::int64_t start = 0;
+  double expected_g = 0;  // NaN when no candidate had a forecast: start is then `from`
+};
+
+// The flexible-start choice for the remaining work in [from, latest] at `site`. latest < from
+// means no slack: start = from.
+StartChoice best_start(const Site& site, const ClusterJob& job, std::int64_t from,
+                       std::int64_t latest, std::int64_t done = 0);
+
+// The latest start that still meets the job's deadline for its remaining work, or `from` when it
+// has no deadline or none is left.
+std::int64_t latest_start(const ClusterJob& job, std::int64_t from, std::int64_t done = 0);
+
+}  // namespace shiftsim::sim::cluster

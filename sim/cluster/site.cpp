@@ -1,0 +1,62 @@
+#include "sim/cluster/site.hpp"
+
+#include <cmath>
+#include <stdexcept>
+#include <utility>
+
+#include "sim/core/errors.hpp"
+
+namespace shiftsim::sim::cluster {
+
+IntensityIntegral::IntensityIntegral(std::int64_t start, std::int64_t step,
+                                     const std::vector<double>& values)
+    : start_(start), step_(step), values_(values), prefix_(values.size() + 1, 0.0L) {
+  if (step <= 0) throw std::invalid_argument("IntensityIntegral: step must be > 0");
+  const long double hours = static_cast<long double>(step) / 3600.0L;
+  for (std::size_t i = 0; i < values_.size(); ++i) {
+    prefix_[i + 1] = prefix_[i] + static_cast<long double>(values_[i]) * hours;
+  }
+}
+
+long double IntensityIntegral::at_time(std::int64_t t) const {
+  const std::int64_t offset = t - start_;
+  const auto i = static_cast<std::size_t>(offset / step_);
+  const std::int64_t into = offset - static_cast<std::int64_t>(i) * step_;
+  if (into == 0) return prefix_[i];
+  return prefix_[i] + static_cast<long double>(values_[i]) * static_cast<long double>(into) / 3600.0L;
+}
+
+double IntensityIntegral::between(std::int64_t a, std::int64_t b) const {
+  if (a < begin() || b > end() || a > b) {
+    throw std::logic_error("IntensityIntegral::between: interval outside the series");
+  }
+  if (a == b) return 0.0;
+  return static_cast<double>(at_time(b) - at_time(a));
+}
+
+double IntensityIntegral::at(std::int64_t t) const {
+  if (t < begin() || t >= end()) throw std::logic_error("IntensityIntegral::at: outside the series");
+  return values_[static_cast<std::size_t>((t - start_) / step_)];
+}
+
+Site::Site(SiteSpec s, grids::RegularSeries actual_series, std::vector<double> forecast_values)
+    : spec(std::move(s)), name(spec.region), actual(std::move(actual_series)),
+      forecast(std::move(forecast_values)) {
+  if (spec.capacity < 1) {
+    throw ConfigError("site " + name + ": capacity must be at least 1 accelerator");
+  }
+  if (!(spec.pue >= 1.0) || !std::isfinite(spec.pue)) {
+    throw ConfigError("site " + name + ": PUE must be a number >= 1 (1 counts IT energy only)");
+  }
+  if (!(spec.idle_watts >= 0.0) || !std::isfinite(spec.idle_watts)) {
+    throw ConfigError("site " + name + ": idle power must be >= 0 W");
+  }
+  if (forecast.size() != actual.values.size()) {
+    throw ConfigError("site " + name + ": the forecast is not aligned with the intensity series");
+  }
+  const std::int64_t start = actual.start.time_since_epoch().count();
+  charge = IntensityIntegral(start, actual.step.count(), actual.values);
+  plan = IntensityIntegral(start, actual.step.count(), forecast);
+}
+
+}  // namespace shiftsim::sim::cluster
