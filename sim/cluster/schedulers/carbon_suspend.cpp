@@ -1,0 +1,199 @@
+// carbon-suspend: carbon-delay, and interruptible jobs run in the cleanest forecast steps before
+// their deadline, suspended in between: the single-job pause-resume rule (sim/kernels.hpp, or the
+// exact plan with checkpoint costs, sim/costly_pause.hpp) applied to each job on release, on the
+// forecast of its home site (home_site, chosen at release). With room for everything, each job is
+// charged exactly what simulate() charges it under pause-resume with its slack as window
+// (tests/cluster/test_schedulers.cpp).
+//
+// The plan, for a job that is interruptible, deferrable and has slack > 0:
+//   - it starts at the first step boundary at or after its release (a release off the step grid
+//     waits for it, as the single-job rule only knows whole steps);
+//   - it has K = ceil(remaining / step) work steps, the last holding what is left, and a window
+//     of the W steps whose use still finishes by the deadline: the last chosen step holds the
+//     last slice, so W = floor((deadline - t_s - last slice) / step) + 1, which is
+//     floor((deadline - t_s) / step) for whole-step lengths and the single-job window K + n
+//     (policy.hpp) for a slack of n whole steps;
+//   - with free pauses, the K steps of the window with the lowest forecast (earliest on ties);
+//     with costs, the cheapest plan counting checkpoints of ceil(checkpoint time / step) steps
+//     and runs of at least ceil(min run / step) steps;
+//   - the chosen steps, merged where consecutive, are its runs: it starts or resumes at each
+//     run's first step and is suspended at each run's end but the last.
+// When W < K it starts now, as carbon-delay with no slack; when the window lacks a forecast,
+// passes the end of the history, or the costly plan is refused as too large, it starts now too
+// (carbon-delay's fallback without a forecast). Other jobs are planned as by carbon-delay.
+//
+// Capacity: a job whose time has come (a planned start, a run's first step) joins its site's
+// ready queue, the least slack first, and starts or resumes when there is room. If that happens
+// later than the run's planned first step, the plan no longer holds: the job then runs to the end
+// without further suspensions (simple and safe; it may miss its deadline, which the result
+// counts), as it does if a planned suspension cannot happen (the job is not running, or has not
+// run costs.min_run). Deadline pressure: a job suspended without a later planned run that still
+// meets its deadline (never, while the plan holds) joins the ready queue at once and runs to the
+// end; a planned resume comes by the latest start that meets the deadline, so between suspension
+// and resume the remaining work always still fits.
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "sim/cluster/planning.hpp"
+#include "sim/cluster/schedulers.hpp"
+#include "sim/cluster/schedulers/ready_queue.hpp"
+#include "sim/core/errors.hpp"
+#include "sim/costly_pause.hpp"
+#include "sim/kernels.hpp"
+
+namespace shiftsim::sim::cluster {
+namespace {
+
+class CarbonSuspend final : public Scheduler {
+ public:
+  void on_release(Cluster& c, JobId j) override {
+    if (plans_.size() < c.job_count()) plans_.resize(c.job_count());
+    const ClusterJob& job = c.job(j);
+    plans_[j].site = home_site(c, j);
+    std::vector<Run> runs;
+    switch (choose(c, j, plans_[j].site, runs)) {
+      case Choice::pause_resume:
+        for (std::uint32_t r = 0; r < runs.size(); ++r) {
+          timers_.at(c, runs[r].start, Due{What::run_start, j, r});
+          if (r + 1 < runs.size()) timers_.at(c, runs[r].end, Due{What::run_end, j, r});
+        }
+        plans_[j].runs = std::move(runs);
+        break;
+      case Choice::flexible_start: {
+        std::int64_t at = c.now();
+        if (job.deferrable) {
+          at = best_start(c.site(plans_[j].site), job, c.now(), latest_start(job, c.now())).start;
+        }
+        timers_.at(c, at, Due{What::ready, j, 0});
+        break;
+      }
+      case Choice::now:
+        timers_.at(c, c.now(), Due{What::ready, j, 0});
+        break;
+    }
+  }
+
+  void on_suspended(Cluster& c, JobId j) override {
+    Plan& p = plans_[j];
+    const std::int64_t latest = *c.job(j).deadline - c.remaining(j).count();
+    if (p.next >= p.runs.size() || p.runs[p.next].start > latest) {
+      p.continuous = true;
+      p.waiting = true;
+      ready_.push(c, j, p.site);
+    }
+  }
+
+  void decide(Cluster& c) override {
+    timers_.pop_due(c.now(), [&](const Due& d) { come_due(c, d); });
+    ready_.dispatch(c, [&](JobId j) { started(c, j); });
+  }
+
+ private:
+  enum class Choice : std::uint8_t { pause_resume, flexible_start, now };
+  enum class What : std::uint8_t { ready, run_start, run_end };
+  struct Due {
+    What what;
+    JobId job;
+    std::uint32_t run;
+  };
+  struct Run {
+    std::int64_t start;
+    std::int64_t end;  // for the last run, when the work ends
+  };
+  struct Plan {
+    std::size_t site = 0;     // its home site, chosen at release
+    std::vector<Run> runs;    // empty: not planned with suspensions
+    std::size_t next = 0;     // the run the next start or resume begins
+    bool continuous = false;  // off the plan: runs to the end once started
+    bool waiting = false;     // in the ready queue
+  };
+
+  // The pause-resume runs of a job just released (the header comment), or the fallback.
+  static Choice choose(const Cluster& c, JobId j, std::size_t home, std::vector<Run>& runs) {
+    const ClusterJob& job = c.job(j);
+    const auto slack = job.slack();
+    if (!job.interruptible || !job.deferrable || !slack || slack->count() <= 0) {
+      return Choice::flexible_start;
+    }
+    const Site& site = c.site(home);
+    const std::int64_t step = site.actual.step.count();
+    const std::int64_t origin = site.actual.start.time_since_epoch().count();
+    const std::int64_t from = origin + (c.now() - origin + step - 1) / step * step;
+    const std::int64_t remaining = c.remaining(j).count();
+    if (from + remaining > *job.deadline) return Choice::now;
+    const std::int64_t k = (remaining + step - 1) / step;
+    const std::int64_t last = remaining - (k - 1) * step;
+    const std::int64_t w = (*job.deadline - from - last) / step + 1;
+    const std::int64_t s = (from - origin) / step;
+    if (from + w * step > c.history_end()) return Choice::now;
+
+    std::vector<std::int64_t> steps;
+    const PauseCosts& costs = c.costs();
+    if (costs.is_free()) {
+      const kernels::Grid grid{site.forecast, site.actual.values};
+      steps = kernels::pause_resume_steps(grid, static_cast<std::size_t>(k), w, s);
+    } else {
+      const std::int64_t r = (costs.checkpoint_time.count() + step - 1) / step;
+      const double ck = r > 0 ? costs.checkpoint_energy.value / static_cast<double>(r) : 0.0;
+      const std::int64_t m = (costs.min_run.count() + step - 1) / step;
+      try {
+        const auto energy = job.power.at_step(Seconds{step});
+        auto plan = plan_costly_pause_resume(site.forecast, energy.kwh, s, w, r, ck, m);
+        if (plan.status == kernels::Status::ok) steps = std::move(plan.work);
+      } catch (const ConfigError&) {  // too large to plan exactly
+        return Choice::now;
+      }
+    }
+    if (steps.empty()) return Choice::now;  // no forecast for part of the window
+    for (const std::int64_t i : steps) {
+      const std::int64_t t = origin + i * step;
+      if (!runs.empty() && runs.back().end == t) runs.back().end = t + step;
+      else runs.push_back(Run{t, t + step});
+    }
+    runs.back().end -= step - last;
+    return Choice::pause_resume;
+  }
+
+  void come_due(Cluster& c, const Due& d) {
+    Plan& p = plans_[d.job];
+    switch (d.what) {
+      case What::ready:
+        ready_.push(c, d.job, p.site);
+        break;
+      case What::run_start:
+        if (p.continuous || p.waiting || p.next != d.run) break;
+        p.waiting = true;
+        ready_.push(c, d.job, p.site);
+        break;
+      case What::run_end:
+        if (p.continuous) break;
+        if (c.phase(d.job) == JobPhase::running && p.next == d.run + 1 &&
+            c.run_work(d.job) >= c.costs().min_run) {
+          c.suspend(d.job);
+        } else {
+          p.continuous = true;
+        }
+        break;
+    }
+  }
+
+  // Called after each start or resume from the ready queue: on time keeps the plan.
+  void started(const Cluster& c, JobId j) {
+    Plan& p = plans_[j];
+    if (p.runs.empty()) return;
+    p.waiting = false;
+    if (!p.continuous && p.next < p.runs.size() && p.runs[p.next].start == c.now()) ++p.next;
+    else p.continuous = true;
+  }
+
+  Timers<Due> timers_;
+  ReadyQueues ready_;
+  std::vector<Plan> plans_;  // by job
+};
+
+}  // namespace
+
+std::unique_ptr<Scheduler> make_carbon_suspend() { return std::make_unique<CarbonSuspend>(); }
+
+}  // namespace shiftsim::sim::cluster

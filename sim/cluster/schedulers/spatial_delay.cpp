@@ -1,0 +1,54 @@
+// spatial-delay: where and when together. On release, each site that can hold the job proposes
+// its flexible start within the job's slack (best_start on its forecast, planning.hpp; a job that
+// is not deferrable proposes now); the proposal with the lowest expected emissions wins, then the
+// earliest start, then the first listed site (a proposal without a forecast counts as the
+// dirtiest). At that time the job becomes ready for that site, and starts there when it has room,
+// the least slack first (ready_queue.hpp). It never moves to another site while it waits.
+#include <cmath>
+#include <limits>
+#include <tuple>
+
+#include "sim/cluster/planning.hpp"
+#include "sim/cluster/schedulers.hpp"
+#include "sim/cluster/schedulers/ready_queue.hpp"
+
+namespace shiftsim::sim::cluster {
+namespace {
+
+class SpatialDelay final : public Scheduler {
+ public:
+  void on_release(Cluster& c, JobId j) override {
+    const ClusterJob& job = c.job(j);
+    const std::int64_t latest = job.deferrable ? latest_start(job, c.now()) : c.now();
+    const double inf = std::numeric_limits<double>::infinity();
+    std::tuple<double, std::int64_t, std::size_t> best{inf, 0, c.site_count()};
+    for (std::size_t s = 0; s < c.site_count(); ++s) {
+      if (c.site(s).spec.capacity < job.accelerators) continue;
+      const StartChoice choice = best_start(c.site(s), job, c.now(), latest);
+      const std::tuple<double, std::int64_t, std::size_t> candidate{
+          std::isnan(choice.expected_g) ? inf : choice.expected_g, choice.start, s};
+      if (std::get<2>(best) == c.site_count() || candidate < best) best = candidate;
+    }
+    if (std::get<2>(best) == c.site_count()) return;  // unreachable: the engine rejects such jobs
+    timers_.at(c, std::get<1>(best), Planned{j, std::get<2>(best)});
+  }
+
+  void decide(Cluster& c) override {
+    timers_.pop_due(c.now(), [&](const Planned& p) { ready_.push(c, p.job, p.site); });
+    ready_.dispatch(c, [](JobId) {});
+  }
+
+ private:
+  struct Planned {
+    JobId job;
+    std::size_t site;
+  };
+  Timers<Planned> timers_;
+  ReadyQueues ready_;
+};
+
+}  // namespace
+
+std::unique_ptr<Scheduler> make_spatial_delay() { return std::make_unique<SpatialDelay>(); }
+
+}  // namespace shiftsim::sim::cluster
