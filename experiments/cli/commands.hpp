@@ -9,5 +9,6 @@ void add_workloads_commands(CLI::App& app);
 void add_simulate_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 void add_report_command(CLI::App& app);
+void add_cluster_command(CLI::App& app);
 
 }  // namespace shiftsim::cli

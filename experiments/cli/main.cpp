@@ -20,6 +20,7 @@ int run(int argc, char** argv) {
   shiftsim::cli::add_simulate_command(app);
   shiftsim::cli::add_run_command(app);
   shiftsim::cli::add_report_command(app);
+  shiftsim::cli::add_cluster_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

@@ -1,0 +1,415 @@
+// shiftsim cluster: one cluster scenario (sites of limited capacity, a trace or generated jobs, a
+// scheduler) run through the cluster engine; prints totals, optionally per-job and utilisation
+// CSVs.
+#include <fmt/format.h>
+
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "experiments/cli/commands.hpp"
+#include "grids/resample.hpp"
+#include "grids/store.hpp"
+#include "sim/cluster/cluster.hpp"
+#include "sim/cluster/generator.hpp"
+#include "sim/cluster/graph_jobs.hpp"
+#include "sim/cluster/schedulers.hpp"
+#include "sim/cluster/trace.hpp"
+#include "sim/core/atomic_file.hpp"
+#include "sim/core/csv.hpp"
+#include "sim/core/errors.hpp"
+#include "sim/forecast.hpp"
+
+namespace shiftsim::cli {
+
+namespace {
+
+using nlohmann::ordered_json;
+namespace cl = sim::cluster;
+
+struct Args {
+  std::string store, scheduler = "fifo", trace, generate, graph, graph_at, graph_deadline;
+  std::vector<std::string> sites;
+  std::string trace_start, time_unit = "1h", slack, step = "5min", signal, basis;
+  std::string forecast = "perfect", seed = "1", embodied;
+  std::string checkpoint_time = "0", min_run = "0";
+  double checkpoint_energy = 0;
+  std::optional<double> accelerator_watts;
+  bool interruptible = false, json = false, force = false;
+  std::string jobs_csv, utilisation_csv;
+};
+
+double parse_number(std::string_view text, std::string_view what) {
+  double v = 0;
+  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc{} || p != text.data() + text.size() || !std::isfinite(v)) {
+    throw ConfigError(fmt::format("{}: \"{}\" is not a number", what, text));
+  }
+  return v;
+}
+
+// "150kg/5y": one accelerator's embodied emissions over its lifespan.
+workloads::Embodied parse_embodied(std::string_view text, std::string_view what) {
+  const auto slash = text.find('/');
+  const auto kg = slash == std::string_view::npos ? std::string_view{} : trim(text.substr(0, slash));
+  if (kg.size() < 3 || !iequals(kg.substr(kg.size() - 2), "kg")) {
+    throw ConfigError(fmt::format("{} \"{}\": write KG/LIFESPAN, e.g. 150kg/5y (one "
+                                  "accelerator's embodied emissions over its lifespan)", what, text));
+  }
+  workloads::Embodied e;
+  const double value = parse_number(trim(kg.substr(0, kg.size() - 2)), what);
+  if (value < 0) throw ConfigError(fmt::format("{}: embodied emissions must be >= 0", what));
+  e.total = Emissions{value * 1000.0};
+  std::string life(trim(text.substr(slash + 1)));
+  if (!life.empty() && (life.back() == 'y' || life.back() == 'Y')) {
+    const double years = parse_number(life.substr(0, life.size() - 1), what);
+    if (!(years > 0)) throw ConfigError(fmt::format("{}: the lifespan must be > 0", what));
+    e.lifespan = Seconds{static_cast<std::int64_t>(std::llround(years * workloads::kSecondsPerYear))};
+  } else {
+    e.lifespan = parse_duration(life, what);
+  }
+  return e;
+}
+
+// "West US=1000", "France=500,pue=1.2,idle=50W,embodied=150kg/5y".
+cl::SiteSpec parse_site(const std::string& text, const workloads::Embodied& embodied) {
+  const std::string what = "--site \"" + text + "\"";
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || trim(std::string_view(text).substr(0, eq)).empty()) {
+    throw ConfigError(what + ": write REGION=ACCELERATORS[,pue=P][,idle=W][,embodied=KG/LIFE], "
+                             "e.g. --site \"West US=1000,pue=1.1\"");
+  }
+  cl::SiteSpec s;
+  s.region = std::string(trim(std::string_view(text).substr(0, eq)));
+  s.embodied = embodied;
+  std::string_view rest = std::string_view(text).substr(eq + 1);
+  bool first = true;
+  while (!rest.empty() || first) {
+    const auto comma = rest.find(',');
+    const std::string_view item = trim(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    if (first) {
+      const double cap = parse_number(item, what + " capacity");
+      if (cap < 1 || cap != std::floor(cap) || cap > 1e9) {
+        throw ConfigError(what + ": the capacity must be a whole number of accelerators >= 1");
+      }
+      s.capacity = static_cast<int>(cap);
+      first = false;
+      continue;
+    }
+    const auto kv = item.find('=');
+    const std::string_view key = trim(item.substr(0, kv));
+    const std::string_view value = kv == std::string_view::npos ? std::string_view{} : trim(item.substr(kv + 1));
+    if (iequals(key, "pue")) {
+      s.pue = parse_number(value, what + " pue");
+    } else if (iequals(key, "idle")) {
+      std::string_view w = value;
+      if (!w.empty() && (w.back() == 'W' || w.back() == 'w')) w.remove_suffix(1);
+      s.idle_watts = parse_number(w, what + " idle");
+    } else if (iequals(key, "embodied")) {
+      s.embodied = parse_embodied(value, what + " embodied");
+    } else {
+      throw ConfigError(what + ": unknown key '" + std::string(key) + "'; known: pue, idle, embodied");
+    }
+  }
+  return s;
+}
+
+std::uint64_t parse_seed(const std::string& text) {
+  std::uint64_t v = 0;
+  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc{} || p != text.data() + text.size()) {
+    throw ConfigError(fmt::format("--seed \"{}\" is not a whole number", text));
+  }
+  return v;
+}
+
+void refuse_existing(const std::string& path, bool force, const char* option) {
+  if (!path.empty() && !force && std::filesystem::exists(path)) {
+    throw ConfigError(fmt::format("{} {}: the file exists; pass --force to replace it", option, path));
+  }
+}
+
+double hours(double seconds) { return seconds / 3600.0; }
+
+void write_jobs_csv(const std::string& path, const std::vector<cl::ClusterJob>& jobs,
+                    const cl::ClusterResult& r, const std::vector<cl::Site>& sites) {
+  AtomicOutput out(path);
+  {
+    std::ofstream f(out.temp_path());
+    f << "id,arrival,accelerators,length_h,deadline,outcome,site,release,start,finish,wait_h,"
+         "slowdown,energy_kwh,emissions_g,checkpoint_kwh,embodied_g,suspensions,deadline_missed\n";
+    auto t = [](std::int64_t s) { return s < 0 ? std::string() : format_time(TimePoint{Seconds{s}}); };
+    for (std::size_t j = 0; j < jobs.size(); ++j) {
+      const auto& job = jobs[j];
+      const auto& x = r.jobs[j];
+      const double length = static_cast<double>(job.length().count());
+      const bool ran = x.outcome == cl::JobOutcome::finished;
+      f << fmt::format("{},{},{},{:.6f},{},{},{},{},{},{},{},{},{:.9g},{:.9g},{:.9g},{:.9g},{},{}\n",
+                       job.id, t(job.arrival), job.accelerators, hours(length),
+                       job.deadline ? t(*job.deadline) : "", to_string(x.outcome),
+                       x.site < 0 ? "" : sites[static_cast<std::size_t>(x.site)].name, t(x.release),
+                       t(x.first_start), t(x.finish),
+                       x.first_start < 0 ? std::string() : fmt::format("{:.6f}", hours(x.wait_seconds())),
+                       ran ? fmt::format("{:.6f}", static_cast<double>(x.finish - x.release) / length) : "",
+                       x.energy_kwh, x.emissions_g, x.checkpoint_kwh, x.embodied_g, x.suspensions,
+                       x.deadline_missed ? "true" : "false");
+    }
+    if (!f.flush()) throw IoError(path + ": could not write (disk full?)");
+  }
+  out.commit();
+}
+
+void write_utilisation_csv(const std::string& path, const cl::ClusterResult& r) {
+  AtomicOutput out(path);
+  {
+    std::ofstream f(out.temp_path());
+    f << "time";
+    for (const auto& s : r.sites) f << "," << (s.name.find(',') == std::string::npos ? s.name : "\"" + s.name + "\"");
+    f << "\n";
+    std::size_t bins = 0;
+    for (const auto& s : r.sites) bins = std::max(bins, s.utilisation.size());
+    for (std::size_t b = 0; b < bins; ++b) {
+      const auto& s0 = r.sites.front();
+      f << format_time(TimePoint{Seconds{s0.utilisation_start + static_cast<std::int64_t>(b) * s0.utilisation_step}});
+      for (const auto& s : r.sites) f << fmt::format(",{:.6f}", b < s.utilisation.size() ? s.utilisation[b] : 0.0);
+      f << "\n";
+    }
+    if (!f.flush()) throw IoError(path + ": could not write (disk full?)");
+  }
+  out.commit();
+}
+
+int run_cluster(const Args& a) {
+  if (a.sites.empty()) throw ConfigError("give at least one --site REGION=ACCELERATORS");
+  const int sources = !a.trace.empty() + !a.generate.empty() + !a.graph.empty();
+  if (sources == 0) throw ConfigError("give the jobs: --trace FILE, --generate SPEC or --graph FILE");
+  if (!a.trace.empty() && !a.generate.empty()) {
+    throw ConfigError("--trace and --generate are alternatives: give one");
+  }
+  refuse_existing(a.jobs_csv, a.force, "--jobs-csv");
+  refuse_existing(a.utilisation_csv, a.force, "--utilisation-csv");
+  const Seconds step = parse_duration(a.step, "--step");
+  grids::check_simulation_step(step);
+  auto scheduler = cl::make_scheduler(a.scheduler);
+  const auto forecast = sim::ForecastSpec::parse(a.forecast, parse_seed(a.seed));
+  const workloads::Embodied embodied = a.embodied.empty() ? workloads::Embodied{} : parse_embodied(a.embodied, "--embodied");
+  sim::PauseCosts costs;
+  costs.checkpoint_time = parse_duration(a.checkpoint_time, "--checkpoint-time", Zero::allowed);
+  costs.min_run = parse_duration(a.min_run, "--min-run", Zero::allowed);
+  if (!std::isfinite(a.checkpoint_energy) || a.checkpoint_energy < 0 || a.checkpoint_energy > 1e4) {
+    throw ConfigError("--checkpoint-energy must be a number of kWh from 0 to 10000");
+  }
+  costs.checkpoint_energy = kwh(a.checkpoint_energy);
+  if (costs.checkpoint_energy.value > 0 && costs.checkpoint_time.count() == 0) {
+    throw ConfigError("--checkpoint-energy needs a --checkpoint-time to draw it over");
+  }
+  std::optional<Seconds> slack;
+  if (!a.slack.empty()) slack = parse_duration(a.slack, "--slack", Zero::allowed);
+
+  // Sites: each region's series from the store, at the step, with its forecast.
+  const grids::GridStore store = grids::GridStore::load(a.store);
+  std::vector<cl::Site> sites;
+  std::vector<std::string> series_labels;
+  for (const auto& text : a.sites) {
+    cl::SiteSpec spec = parse_site(text, embodied);
+    const auto found = grids::series_for(
+        store, spec.region, a.signal.empty() ? std::nullopt : std::optional(grids::parse_signal(a.signal)),
+        a.basis.empty() ? std::nullopt : std::optional(grids::parse_basis(a.basis)));
+    if (found.empty()) {
+      throw ConfigError(fmt::format("--site {}: {} has no series for region or zone '{}'; "
+                                    "'shiftsim grids regions --store {}' shows what it covers",
+                                    text, a.store, spec.region, a.store));
+    }
+    series_labels.push_back(found.front()->key.label());
+    grids::RegularSeries actual = grids::read_at_step(*found.front(), step);
+    std::vector<double> plan = forecast.is_oracle() ? actual.values : sim::make_forecast(forecast, actual, &store);
+    sites.emplace_back(std::move(spec), std::move(actual), std::move(plan));
+  }
+  std::int64_t covered_from = sites.front().charge.begin();
+  for (const auto& s : sites) covered_from = std::max(covered_from, s.charge.begin());
+  const std::int64_t origin = a.trace_start.empty()
+                                  ? covered_from
+                                  : parse_time(a.trace_start, "--trace-start").time_since_epoch().count();
+
+  // Jobs.
+  std::vector<cl::ClusterJob> jobs;
+  std::string source;
+  if (!a.trace.empty()) {
+    cl::TraceOptions o;
+    o.origin = origin;
+    o.unit = parse_duration(a.time_unit, "--time-unit");
+    o.accelerator_watts = a.accelerator_watts ? *a.accelerator_watts : cl::catalog_accelerator_watts();
+    o.slack = slack;
+    o.interruptible = a.interruptible;
+    jobs = cl::read_trace(a.trace, o);
+    source = a.trace;
+  } else if (!a.generate.empty()) {
+    auto spec = cl::GeneratorSpec::parse(a.generate);
+    spec.origin = origin;
+    if (slack && !spec.slack) spec.slack = slack;
+    if (a.interruptible && spec.interruptible_share == 0) spec.interruptible_share = 1;
+    jobs = cl::generate_jobs(spec);
+    source = "generated: " + spec.describe();
+  }
+  if (!a.graph.empty()) {
+    const auto graph = workloads::JobGraph::load(a.graph, workloads::workload_resolver());
+    const std::int64_t at = a.graph_at.empty() ? origin : parse_time(a.graph_at, "--graph-at").time_since_epoch().count();
+    std::optional<Seconds> deadline;
+    if (!a.graph_deadline.empty()) deadline = parse_duration(a.graph_deadline, "--graph-deadline");
+    jobs = cl::merge_jobs(std::move(jobs), cl::jobs_from_graph(graph, at, deadline, a.interruptible));
+    source += (source.empty() ? "" : " + ") + std::string("graph ") + a.graph;
+  }
+
+  const auto jobs_copy = jobs;  // the engine takes its own; the CSV needs the inputs
+  cl::Cluster cluster(sites, std::move(jobs), costs);
+  const auto started = std::chrono::steady_clock::now();
+  const cl::ClusterResult r = cluster.run(*scheduler);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  // Totals.
+  std::size_t counts[4] = {0, 0, 0, 0};
+  double energy = 0, emissions = 0, embodied_jobs = 0, wait = 0, max_wait = 0, slowdown = 0;
+  std::size_t misses = 0, suspensions = 0, started_jobs = 0;
+  for (std::size_t j = 0; j < r.jobs.size(); ++j) {
+    const auto& x = r.jobs[j];
+    ++counts[static_cast<int>(x.outcome)];
+    energy += x.energy_kwh;
+    emissions += x.emissions_g;
+    embodied_jobs += x.embodied_g;
+    misses += x.deadline_missed;
+    suspensions += static_cast<std::size_t>(x.suspensions);
+    if (x.first_start >= 0) {
+      ++started_jobs;
+      wait += x.wait_seconds();
+      max_wait = std::max(max_wait, x.wait_seconds());
+    }
+    if (x.outcome == cl::JobOutcome::finished) {
+      slowdown += static_cast<double>(x.finish - x.release) / static_cast<double>(jobs_copy[j].length().count());
+    }
+  }
+  double idle_kwh = 0, idle_g = 0, embodied_sites = 0;
+  for (const auto& s : r.sites) {
+    idle_kwh += s.idle_kwh;
+    idle_g += s.idle_g;
+    embodied_sites += s.embodied_g;
+  }
+  const double n_started = static_cast<double>(std::max<std::size_t>(started_jobs, 1));
+  const double n_finished = static_cast<double>(std::max<std::size_t>(counts[0], 1));
+
+  ordered_json j;
+  j["scheduler"] = a.scheduler;
+  j["jobs"] = r.jobs.size();
+  j["finished"] = counts[0];
+  j["rejected"] = counts[1];
+  j["beyond_data"] = counts[2];
+  j["blocked"] = counts[3];
+  j["energy_kwh"] = energy + idle_kwh;
+  j["emissions_g"] = emissions + idle_g;
+  j["jobs_energy_kwh"] = energy;
+  j["jobs_emissions_g"] = emissions;
+  j["idle_energy_kwh"] = idle_kwh;
+  j["idle_emissions_g"] = idle_g;
+  j["embodied_g"] = embodied_sites;
+  j["jobs_embodied_g"] = embodied_jobs;
+  j["mean_wait_h"] = hours(wait / n_started);
+  j["max_wait_h"] = hours(max_wait);
+  j["mean_slowdown"] = counts[0] ? slowdown / n_finished : 0.0;
+  j["deadline_misses"] = misses;
+  j["suspensions"] = suspensions;
+  j["events"] = r.events;
+  j["decisions"] = r.decisions;
+  j["events_per_second"] = seconds > 0 ? static_cast<double>(r.events) / seconds : 0.0;
+  j["begin"] = format_time(TimePoint{Seconds{r.begin}});
+  j["end"] = format_time(TimePoint{Seconds{r.end}});
+  j["forecast"] = forecast.describe();
+  j["source"] = source;
+  j["sites"] = ordered_json::array();
+  for (std::size_t s = 0; s < r.sites.size(); ++s) {
+    const auto& x = r.sites[s];
+    const double span = static_cast<double>(r.end - r.begin);
+    j["sites"].push_back({{"name", x.name},
+                          {"capacity", x.capacity},
+                          {"pue", sites[s].spec.pue},
+                          {"series", series_labels[s]},
+                          {"mean_utilisation", span > 0 ? x.busy_accelerator_seconds / (x.capacity * span) : 0.0},
+                          {"idle_energy_kwh", x.idle_kwh},
+                          {"idle_emissions_g", x.idle_g},
+                          {"embodied_g", x.embodied_g}});
+  }
+  if (a.json) {
+    fmt::print("{}\n", j.dump(2));
+  } else {
+    fmt::print("scheduler   {} on {} site{}; jobs from {}\n", a.scheduler, sites.size(),
+               sites.size() == 1 ? "" : "s", source);
+    fmt::print("span        {} to {}\n", j["begin"].get<std::string>(), j["end"].get<std::string>());
+    fmt::print("jobs        {} ({} finished, {} rejected, {} beyond the data, {} blocked)\n",
+               r.jobs.size(), counts[0], counts[1], counts[2], counts[3]);
+    fmt::print("energy      {:.6g} kWh ({:.6g} by jobs, {:.6g} idle)\n", energy + idle_kwh, energy, idle_kwh);
+    fmt::print("emissions   {:.6g} kg CO2eq operational ({:.6g} by jobs, {:.6g} idle), {:.6g} kg embodied\n",
+               (emissions + idle_g) / 1000, emissions / 1000, idle_g / 1000, embodied_sites / 1000);
+    fmt::print("wait        {:.3f} h mean, {:.3f} h max; mean slowdown {:.3f}; {} deadline miss{}; {} suspension{}\n",
+               j["mean_wait_h"].get<double>(), j["max_wait_h"].get<double>(), j["mean_slowdown"].get<double>(),
+               misses, misses == 1 ? "" : "es", suspensions, suspensions == 1 ? "" : "s");
+    for (const auto& s : j["sites"]) {
+      fmt::print("site        {}: {} accelerators, {:.1f}% utilised, series {}\n", s["name"].get<std::string>(),
+                 s["capacity"].get<int>(), 100 * s["mean_utilisation"].get<double>(), s["series"].get<std::string>());
+    }
+    fmt::print("events      {} in {:.3f} s ({:.3g}/s)\n", r.events, seconds, j["events_per_second"].get<double>());
+  }
+  if (!a.jobs_csv.empty()) write_jobs_csv(a.jobs_csv, jobs_copy, r, sites);
+  if (!a.utilisation_csv.empty()) write_utilisation_csv(a.utilisation_csv, r);
+  return 0;
+}
+
+}  // namespace
+
+void add_cluster_command(CLI::App& app) {
+  auto a = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand("cluster", "Run many jobs on sites of limited capacity with a scheduler");
+  cmd->add_option("--grids", a->store, "grid store (HDF5)")->required();
+  cmd->add_option("--site", a->sites,
+                  "REGION=ACCELERATORS[,pue=P][,idle=W][,embodied=KG/LIFE]; repeat for several sites");
+  cmd->add_option("--trace", a->trace, "job trace CSV (arrival_time,length,accelerators|gpus|cpus,...)");
+  cmd->add_option("--time-unit", a->time_unit, "unit of the trace's times (GAIA traces: 1h)")->capture_default_str();
+  cmd->add_option("--trace-start", a->trace_start,
+                  "UTC time of the trace's 0 (default: where every site's history begins)");
+  cmd->add_option("--generate", a->generate,
+                  "generated jobs instead: poisson:rate=12/h,jobs=10000,seed=1 or diurnal:...");
+  cmd->add_option("--graph", a->graph, "a job graph file (workloads/examples/): its jobs, released as parents finish");
+  cmd->add_option("--graph-at", a->graph_at, "when the graph is submitted (default: the trace's start)");
+  cmd->add_option("--graph-deadline", a->graph_deadline, "the graph's deadline after submission (e.g. 3d)");
+  cmd->add_option("--scheduler", a->scheduler, cl::scheduler_names())->capture_default_str();
+  cmd->add_option("--slack", a->slack, "jobs without a deadline get arrival + length + slack");
+  cmd->add_flag("--interruptible", a->interruptible, "jobs without an interruptible column may be suspended");
+  cmd->add_option("--accelerator-power", a->accelerator_watts,
+                  "W per accelerator for trace jobs without a workload (default: the catalog's mean)");
+  cmd->add_option("--forecast", a->forecast, "what schedulers decide on: perfect, gaussian:E, uniform:E, persistence, series:KEY")
+      ->capture_default_str();
+  cmd->add_option("--seed", a->seed, "seed of forecast noise")->capture_default_str();
+  cmd->add_option("--checkpoint-time", a->checkpoint_time, "time a suspension spends writing a checkpoint");
+  cmd->add_option("--checkpoint-energy", a->checkpoint_energy, "kWh a checkpoint draws (whole job)");
+  cmd->add_option("--min-run", a->min_run, "a run that ends in a suspension lasts at least this");
+  cmd->add_option("--embodied", a->embodied, "one accelerator's embodied emissions, KG/LIFESPAN (150kg/5y)");
+  cmd->add_option("--step", a->step, "simulation step, dividing a day")->capture_default_str();
+  cmd->add_option("--signal", a->signal, "use the series of this signal (average, marginal, ...)");
+  cmd->add_option("--basis", a->basis, "use the series of this basis (direct, lifecycle)");
+  cmd->add_option("--jobs-csv", a->jobs_csv, "write one row per job here");
+  cmd->add_option("--utilisation-csv", a->utilisation_csv, "write each site's utilisation per step here");
+  cmd->add_flag("--force", a->force, "replace existing CSV outputs");
+  cmd->add_flag("--json", a->json, "print JSON");
+  cmd->callback([a] {
+    const int code = run_cluster(*a);
+    if (code != 0) throw CLI::RuntimeError(code);
+  });
+}
+
+}  // namespace shiftsim::cli
