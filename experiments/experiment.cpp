@@ -72,11 +72,11 @@ std::filesystem::path resolve(const std::filesystem::path& base_dir, const std::
 }
 
 void read_grids(TomlSection g, Experiment& e, const std::filesystem::path& base_dir) {
-  const auto store = g.string("store");
-  if (!store || store->empty())
-    g.fail("store", store ? "the path is empty" : "missing",
-           "add store = \"grids.h5\" (the grid store, relative to this file)");
-  e.store = resolve(base_dir, *store);
+  GridChoice choice = read_grid_choice(g, base_dir);
+  e.store = std::move(choice.store);
+  e.step = choice.step;
+  e.signal = choice.signal;
+  e.basis = choice.basis;
 
   const auto regions = require_strings(g, "regions", "[\"all\"]");
   const bool all = std::find(regions.begin(), regions.end(), "all") != regions.end();
@@ -114,29 +114,6 @@ void read_grids(TomlSection g, Experiment& e, const std::filesystem::path& base_
   }
   std::sort(e.years.begin(), e.years.end());
 
-  const auto step = g.duration("step");
-  if (!step) g.fail("step", "missing", "add step = \"5min\" (the simulation step)");
-  try {
-    grids::check_simulation_step(*step);
-  } catch (const ConfigError& err) {
-    g.fail("step", err.what());
-  }
-  e.step = *step;
-
-  if (auto s = g.string("signal")) {
-    try {
-      e.signal = grids::parse_signal(*s);
-    } catch (const ConfigError& err) {
-      g.fail("signal", err.what(), "use average, marginal or surrogate, or remove the key");
-    }
-  }
-  if (auto b = g.string("basis")) {
-    try {
-      e.basis = grids::parse_basis(*b);
-    } catch (const ConfigError& err) {
-      g.fail("basis", err.what(), "use direct or lifecycle, or remove the key");
-    }
-  }
   g.finish();
 }
 
@@ -337,37 +314,13 @@ std::vector<PolicyEntry> read_policy(TomlSection p, const toml::table& raw, Seco
 }
 
 void read_forecasts(std::optional<TomlSection> f, Experiment& e) {
-  e.forecasts = {"perfect"};
-  e.seeds = {1};
-  if (!f) return;
-  if (f->has("models")) {
-    e.forecasts = require_strings(*f, "models", "[\"perfect\", \"gaussian:0.1\"]");
-    std::set<std::string> seen;
-    for (const auto& m : e.forecasts) {
-      sim::ForecastSpec spec;
-      try {
-        spec = sim::ForecastSpec::parse(m);
-      } catch (const ConfigError& err) {
-        f->fail("models", err.what(),
-                "use perfect, gaussian:E, uniform:E, persistence or series:KEY");
-      }
-      if (!seen.insert(spec.describe()).second)
-        f->fail("models", fmt::format("model '{}' is listed twice (as {})", m, spec.describe()),
-                "list each model once");
-    }
+  ForecastAxis axis;
+  if (f) {
+    axis = read_forecast_axis(*f);
+    f->finish();
   }
-  if (auto seeds = f->integers("seeds")) {
-    if (seeds->empty()) f->fail("seeds", "the list is empty", "give at least one seed, e.g. [1]");
-    e.seeds.clear();
-    for (auto s : *seeds) {
-      if (s < 0) f->fail("seeds", fmt::format("seed {} is negative", s), "give seeds >= 0");
-      const auto u = static_cast<std::uint64_t>(s);
-      if (std::find(e.seeds.begin(), e.seeds.end(), u) != e.seeds.end())
-        f->fail("seeds", fmt::format("seed {} is listed twice", s), "list each seed once");
-      e.seeds.push_back(u);
-    }
-  }
-  f->finish();
+  e.forecasts = std::move(axis.models);
+  e.seeds = std::move(axis.seeds);
 }
 
 // splitmix64's finaliser (Steele, Lea and Flood 2014; Vigna's constants).
@@ -386,6 +339,71 @@ std::uint64_t draw(std::uint64_t seed, int year, unsigned month, std::uint64_t c
 }
 
 }  // namespace
+
+GridChoice read_grid_choice(TomlSection& g, const std::filesystem::path& base_dir) {
+  GridChoice c;
+  const auto store = g.string("store");
+  if (!store || store->empty())
+    g.fail("store", store ? "the path is empty" : "missing",
+           "add store = \"grids.h5\" (the grid store, relative to this file)");
+  c.store = resolve(base_dir, *store);
+  const auto step = g.duration("step");
+  if (!step) g.fail("step", "missing", "add step = \"5min\" (the simulation step)");
+  try {
+    grids::check_simulation_step(*step);
+  } catch (const ConfigError& err) {
+    g.fail("step", err.what());
+  }
+  c.step = *step;
+
+  if (auto s = g.string("signal")) {
+    try {
+      c.signal = grids::parse_signal(*s);
+    } catch (const ConfigError& err) {
+      g.fail("signal", err.what(), "use average, marginal or surrogate, or remove the key");
+    }
+  }
+  if (auto b = g.string("basis")) {
+    try {
+      c.basis = grids::parse_basis(*b);
+    } catch (const ConfigError& err) {
+      g.fail("basis", err.what(), "use direct or lifecycle, or remove the key");
+    }
+  }
+  return c;
+}
+
+ForecastAxis read_forecast_axis(TomlSection& f) {
+  ForecastAxis a;
+  if (f.has("models")) {
+    a.models = require_strings(f, "models", "[\"perfect\", \"gaussian:0.1\"]");
+    std::set<std::string> seen;
+    for (const auto& m : a.models) {
+      sim::ForecastSpec spec;
+      try {
+        spec = sim::ForecastSpec::parse(m);
+      } catch (const ConfigError& err) {
+        f.fail("models", err.what(),
+               "use perfect, gaussian:E, uniform:E, persistence or series:KEY");
+      }
+      if (!seen.insert(spec.describe()).second)
+        f.fail("models", fmt::format("model '{}' is listed twice (as {})", m, spec.describe()),
+               "list each model once");
+    }
+  }
+  if (auto seeds = f.integers("seeds")) {
+    if (seeds->empty()) f.fail("seeds", "the list is empty", "give at least one seed, e.g. [1]");
+    a.seeds.clear();
+    for (auto s : *seeds) {
+      if (s < 0) f.fail("seeds", fmt::format("seed {} is negative", s), "give seeds >= 0");
+      const auto u = static_cast<std::uint64_t>(s);
+      if (std::find(a.seeds.begin(), a.seeds.end(), u) != a.seeds.end())
+        f.fail("seeds", fmt::format("seed {} is listed twice", s), "list each seed once");
+      a.seeds.push_back(u);
+    }
+  }
+  return a;
+}
 
 Experiment parse_experiment(std::string_view text, const std::string& file,
                             const std::filesystem::path& base_dir) {

@@ -56,6 +56,10 @@
 #include "sim/forecast.hpp"
 #include "sim/policy.hpp"
 
+namespace shiftsim {
+class TomlSection;
+}
+
 namespace shiftsim::experiments {
 
 struct PolicyEntry {
@@ -98,5 +102,21 @@ Experiment read_experiment(const std::filesystem::path& path);
 // last year) UTC. The paper scheme draws per_month distinct steps in each month from a
 // counter-based generator of (seed, year, month), so the axis does not depend on anything else.
 std::vector<TimePoint> start_times(const Experiment& e);
+
+// What both kinds of experiment read the same way (cluster experiments: cluster_experiment.hpp):
+// the [grids] keys store, step, signal and basis, and the [forecasts] section. Each reads its
+// keys (marking them known) and leaves finish() to the caller; ParseError as above.
+struct GridChoice {
+  std::filesystem::path store;  // resolved against base_dir
+  Seconds step{300};
+  std::optional<grids::Signal> signal;
+  std::optional<grids::Basis> basis;
+};
+GridChoice read_grid_choice(TomlSection& grids, const std::filesystem::path& base_dir);
+struct ForecastAxis {
+  std::vector<std::string> models{"perfect"};
+  std::vector<std::uint64_t> seeds{1};
+};
+ForecastAxis read_forecast_axis(TomlSection& forecasts);
 
 }  // namespace shiftsim::experiments

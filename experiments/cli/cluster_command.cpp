@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "experiments/cli/commands.hpp"
+#include "experiments/cluster_scenario.hpp"
 #include "grids/resample.hpp"
 #include "grids/store.hpp"
 #include "sim/cluster/cluster.hpp"
@@ -46,82 +47,6 @@ struct Args {
   bool interruptible = false, json = false, force = false;
   std::string jobs_csv, utilisation_csv;
 };
-
-double parse_number(std::string_view text, std::string_view what) {
-  double v = 0;
-  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc{} || p != text.data() + text.size() || !std::isfinite(v)) {
-    throw ConfigError(fmt::format("{}: \"{}\" is not a number", what, text));
-  }
-  return v;
-}
-
-// "150kg/5y": one accelerator's embodied emissions over its lifespan.
-workloads::Embodied parse_embodied(std::string_view text, std::string_view what) {
-  const auto slash = text.find('/');
-  const auto kg = slash == std::string_view::npos ? std::string_view{} : trim(text.substr(0, slash));
-  if (kg.size() < 3 || !iequals(kg.substr(kg.size() - 2), "kg")) {
-    throw ConfigError(fmt::format("{} \"{}\": write KG/LIFESPAN, e.g. 150kg/5y (one "
-                                  "accelerator's embodied emissions over its lifespan)", what, text));
-  }
-  workloads::Embodied e;
-  const double value = parse_number(trim(kg.substr(0, kg.size() - 2)), what);
-  if (value < 0) throw ConfigError(fmt::format("{}: embodied emissions must be >= 0", what));
-  e.total = Emissions{value * 1000.0};
-  std::string life(trim(text.substr(slash + 1)));
-  if (!life.empty() && (life.back() == 'y' || life.back() == 'Y')) {
-    const double years = parse_number(life.substr(0, life.size() - 1), what);
-    if (!(years > 0)) throw ConfigError(fmt::format("{}: the lifespan must be > 0", what));
-    e.lifespan = Seconds{static_cast<std::int64_t>(std::llround(years * workloads::kSecondsPerYear))};
-  } else {
-    e.lifespan = parse_duration(life, what);
-  }
-  return e;
-}
-
-// "West US=1000", "France=500,pue=1.2,idle=50W,embodied=150kg/5y".
-cl::SiteSpec parse_site(const std::string& text, const workloads::Embodied& embodied) {
-  const std::string what = "--site \"" + text + "\"";
-  const auto eq = text.find('=');
-  if (eq == std::string::npos || trim(std::string_view(text).substr(0, eq)).empty()) {
-    throw ConfigError(what + ": write REGION=ACCELERATORS[,pue=P][,idle=W][,embodied=KG/LIFE], "
-                             "e.g. --site \"West US=1000,pue=1.1\"");
-  }
-  cl::SiteSpec s;
-  s.region = std::string(trim(std::string_view(text).substr(0, eq)));
-  s.embodied = embodied;
-  std::string_view rest = std::string_view(text).substr(eq + 1);
-  bool first = true;
-  while (!rest.empty() || first) {
-    const auto comma = rest.find(',');
-    const std::string_view item = trim(rest.substr(0, comma));
-    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-    if (first) {
-      const double cap = parse_number(item, what + " capacity");
-      if (cap < 1 || cap != std::floor(cap) || cap > 1e9) {
-        throw ConfigError(what + ": the capacity must be a whole number of accelerators >= 1");
-      }
-      s.capacity = static_cast<int>(cap);
-      first = false;
-      continue;
-    }
-    const auto kv = item.find('=');
-    const std::string_view key = trim(item.substr(0, kv));
-    const std::string_view value = kv == std::string_view::npos ? std::string_view{} : trim(item.substr(kv + 1));
-    if (iequals(key, "pue")) {
-      s.pue = parse_number(value, what + " pue");
-    } else if (iequals(key, "idle")) {
-      std::string_view w = value;
-      if (!w.empty() && (w.back() == 'W' || w.back() == 'w')) w.remove_suffix(1);
-      s.idle_watts = parse_number(w, what + " idle");
-    } else if (iequals(key, "embodied")) {
-      s.embodied = parse_embodied(value, what + " embodied");
-    } else {
-      throw ConfigError(what + ": unknown key '" + std::string(key) + "'; known: pue, idle, embodied");
-    }
-  }
-  return s;
-}
 
 std::uint64_t parse_seed(const std::string& text) {
   std::uint64_t v = 0;
@@ -201,7 +126,7 @@ int run_cluster(const Args& a) {
   grids::check_simulation_step(step);
   auto scheduler = cl::make_scheduler(a.scheduler);
   const auto forecast = sim::ForecastSpec::parse(a.forecast, parse_seed(a.seed));
-  const workloads::Embodied embodied = a.embodied.empty() ? workloads::Embodied{} : parse_embodied(a.embodied, "--embodied");
+  const workloads::Embodied embodied = a.embodied.empty() ? workloads::Embodied{} : experiments::parse_embodied(a.embodied, "--embodied");
   sim::PauseCosts costs;
   costs.checkpoint_time = parse_duration(a.checkpoint_time, "--checkpoint-time", Zero::allowed);
   costs.min_run = parse_duration(a.min_run, "--min-run", Zero::allowed);
@@ -217,48 +142,38 @@ int run_cluster(const Args& a) {
 
   // Sites: each region's series from the store, at the step, with its forecast.
   const grids::GridStore store = grids::GridStore::load(a.store);
-  std::vector<cl::Site> sites;
+  const std::optional<grids::Signal> signal =
+      a.signal.empty() ? std::nullopt : std::optional(grids::parse_signal(a.signal));
+  const std::optional<grids::Basis> basis =
+      a.basis.empty() ? std::nullopt : std::optional(grids::parse_basis(a.basis));
+  std::vector<experiments::SiteSeries> histories;
   std::vector<std::string> series_labels;
   for (const auto& text : a.sites) {
-    cl::SiteSpec spec = parse_site(text, embodied);
-    const auto found = grids::series_for(
-        store, spec.region, a.signal.empty() ? std::nullopt : std::optional(grids::parse_signal(a.signal)),
-        a.basis.empty() ? std::nullopt : std::optional(grids::parse_basis(a.basis)));
-    if (found.empty()) {
-      throw ConfigError(fmt::format("--site {}: {} has no series for region or zone '{}'; "
-                                    "'shiftsim grids regions --store {}' shows what it covers",
-                                    text, a.store, spec.region, a.store));
-    }
-    series_labels.push_back(found.front()->key.label());
-    grids::RegularSeries actual = grids::read_at_step(*found.front(), step);
-    std::vector<double> plan = forecast.is_oracle() ? actual.values : sim::make_forecast(forecast, actual, &store);
-    sites.emplace_back(std::move(spec), std::move(actual), std::move(plan));
+    const std::string what = "--site \"" + text + "\"";
+    histories.push_back(experiments::load_site_series(
+        store, experiments::parse_site(text, embodied, what), step, signal, basis, what, a.store));
+    series_labels.push_back(histories.back().series->key.label());
   }
-  std::int64_t covered_from = sites.front().charge.begin();
-  for (const auto& s : sites) covered_from = std::max(covered_from, s.charge.begin());
+  const std::vector<cl::Site> sites =
+      experiments::make_sites(histories, experiments::site_forecasts(histories, forecast, store));
   const std::int64_t origin = a.trace_start.empty()
-                                  ? covered_from
+                                  ? experiments::common_start(histories)
                                   : parse_time(a.trace_start, "--trace-start").time_since_epoch().count();
 
   // Jobs.
   std::vector<cl::ClusterJob> jobs;
   std::string source;
-  if (!a.trace.empty()) {
-    cl::TraceOptions o;
-    o.origin = origin;
-    o.unit = parse_duration(a.time_unit, "--time-unit");
-    o.accelerator_watts = a.accelerator_watts ? *a.accelerator_watts : cl::catalog_accelerator_watts();
-    o.slack = slack;
-    o.interruptible = a.interruptible;
-    jobs = cl::read_trace(a.trace, o);
-    source = a.trace;
-  } else if (!a.generate.empty()) {
-    auto spec = cl::GeneratorSpec::parse(a.generate);
-    spec.origin = origin;
-    if (slack && !spec.slack) spec.slack = slack;
-    if (a.interruptible && spec.interruptible_share == 0) spec.interruptible_share = 1;
-    jobs = cl::generate_jobs(spec);
-    source = "generated: " + spec.describe();
+  if (!a.trace.empty() || !a.generate.empty()) {
+    experiments::JobSource js;
+    js.trace = a.trace;
+    js.generate = a.generate;
+    js.time_unit = parse_duration(a.time_unit, "--time-unit");
+    js.accelerator_watts = a.accelerator_watts;
+    js.slack = slack;
+    js.interruptible = a.interruptible;
+    auto loaded = experiments::load_jobs(js, origin);
+    jobs = std::move(loaded.jobs);
+    source = std::move(loaded.source);
   }
   if (!a.graph.empty()) {
     const auto graph = workloads::JobGraph::load(a.graph, workloads::workload_resolver());
@@ -276,34 +191,15 @@ int run_cluster(const Args& a) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   // Totals.
-  std::size_t counts[4] = {0, 0, 0, 0};
-  double energy = 0, emissions = 0, embodied_jobs = 0, wait = 0, max_wait = 0, slowdown = 0;
-  std::size_t misses = 0, suspensions = 0, started_jobs = 0;
-  for (std::size_t j = 0; j < r.jobs.size(); ++j) {
-    const auto& x = r.jobs[j];
-    ++counts[static_cast<int>(x.outcome)];
-    energy += x.energy_kwh;
-    emissions += x.emissions_g;
-    embodied_jobs += x.embodied_g;
-    misses += x.deadline_missed;
-    suspensions += static_cast<std::size_t>(x.suspensions);
-    if (x.first_start >= 0) {
-      ++started_jobs;
-      wait += x.wait_seconds();
-      max_wait = std::max(max_wait, x.wait_seconds());
-    }
-    if (x.outcome == cl::JobOutcome::finished) {
-      slowdown += static_cast<double>(x.finish - x.release) / static_cast<double>(jobs_copy[j].length().count());
-    }
-  }
-  double idle_kwh = 0, idle_g = 0, embodied_sites = 0;
-  for (const auto& s : r.sites) {
-    idle_kwh += s.idle_kwh;
-    idle_g += s.idle_g;
-    embodied_sites += s.embodied_g;
-  }
-  const double n_started = static_cast<double>(std::max<std::size_t>(started_jobs, 1));
-  const double n_finished = static_cast<double>(std::max<std::size_t>(counts[0], 1));
+  const experiments::ClusterTotals t = experiments::cluster_totals(jobs_copy, r);
+  const std::size_t counts[4] = {t.finished, t.rejected, t.beyond_data, t.blocked};
+  const double energy = t.jobs_energy_kwh, emissions = t.jobs_emissions_g;
+  const double idle_kwh = t.idle_energy_kwh, idle_g = t.idle_emissions_g;
+  const double embodied_jobs = t.jobs_embodied_g, embodied_sites = t.sites_embodied_g;
+  const std::size_t misses = t.deadline_misses, suspensions = t.suspensions;
+  // The JSON says 0, not NaN (null), when no job started or finished.
+  const double mean_wait_h = t.started ? t.mean_wait_h() : 0.0;
+  const double mean_slowdown = t.finished ? t.mean_slowdown() : 0.0;
 
   ordered_json j;
   j["scheduler"] = a.scheduler;
@@ -320,9 +216,9 @@ int run_cluster(const Args& a) {
   j["idle_emissions_g"] = idle_g;
   j["embodied_g"] = embodied_sites;
   j["jobs_embodied_g"] = embodied_jobs;
-  j["mean_wait_h"] = hours(wait / n_started);
-  j["max_wait_h"] = hours(max_wait);
-  j["mean_slowdown"] = counts[0] ? slowdown / n_finished : 0.0;
+  j["mean_wait_h"] = mean_wait_h;
+  j["max_wait_h"] = hours(t.max_wait_seconds);
+  j["mean_slowdown"] = mean_slowdown;
   j["deadline_misses"] = misses;
   j["suspensions"] = suspensions;
   j["events"] = r.events;

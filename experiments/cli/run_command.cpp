@@ -1,5 +1,6 @@
-// shiftsim run: a sweep described by an experiment file, into one result cube; shiftsim merge:
-// the parts of a sharded run into the cube a single run would have written.
+// shiftsim run: a sweep described by an experiment file (single jobs, or cluster scenarios when the
+// file has a [cluster] table), into one result cube; shiftsim merge: the parts of a sharded run
+// into the cube a single run would have written.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -11,12 +12,15 @@
 #include <vector>
 
 #include "experiments/cli/commands.hpp"
+#include "experiments/cluster_experiment.hpp"
+#include "experiments/cluster_runner.hpp"
 #include "experiments/cube_file.hpp"
 #include "experiments/experiment.hpp"
 #include "experiments/merge.hpp"
 #include "experiments/progress.hpp"
 #include "experiments/runner.hpp"
 #include "grids/store.hpp"
+#include "sim/core/atomic_file.hpp"
 #include "sim/core/errors.hpp"
 
 namespace shiftsim::cli {
@@ -80,8 +84,88 @@ bool shard_complete(const ex::Cube& cube, const Shard& s) {
   return true;
 }
 
+// Refuses, before any work, a target that is a folder, one of the run's inputs, or an existing
+// file without --force.
+void prepare_target(const fs::path& target, const std::vector<std::pair<fs::path, const char*>>& inputs,
+                    bool force) {
+  std::error_code ec;
+  if (fs::is_directory(target, ec)) {
+    throw IoError(fmt::format("{}: is a folder; give --out a file name for the cube, such as "
+                              "{}/cube.h5",
+                              target.string(), target.string()));
+  }
+  for (const auto& [input, what] : inputs) {
+    if (fs::exists(target, ec) && fs::equivalent(target, input, ec)) {
+      throw IoError(fmt::format("{}: is {}, an input of this run; give --out another path",
+                                target.string(), what));
+    }
+  }
+  if (fs::exists(target) && !force) {
+    throw IoError(fmt::format("{}: exists; pass --force to replace it, or --out another path",
+                              target.string()));
+  }
+}
+
+void make_parent(const fs::path& target) {
+  if (!target.has_parent_path()) return;
+  std::error_code ec;
+  fs::create_directories(target.parent_path(), ec);
+  if (ec) {
+    throw IoError(fmt::format("{}: cannot create the folder for the cube ({}); give --out a "
+                              "path in a folder you can write",
+                              target.parent_path().string(), ec.message()));
+  }
+}
+
+// A cluster experiment (cluster_experiment.hpp): its scenarios in parallel, into one cube. No
+// shards and no resume: those split and continue long single-job sweeps.
+int run_cluster(const Args& a, const std::string& text) {
+  if (!a.shard.empty() || a.resume) {
+    throw ConfigError(fmt::format(
+        "{}: {} applies to single-job sweeps; a cluster experiment runs whole (run it without "
+        "--shard and --resume)",
+        a.experiment, a.resume ? "--resume" : "--shard"));
+  }
+  const fs::path file(a.experiment);
+  const ex::ClusterExperiment e = ex::parse_cluster_experiment(text, file.string(), file.parent_path());
+  const fs::path target = a.out.empty() ? e.output : fs::path(a.out);
+  std::vector<std::pair<fs::path, const char*>> inputs{{file, "the experiment file"},
+                                                        {e.store, "the grid store"}};
+  if (!e.jobs.trace.empty()) inputs.emplace_back(e.jobs.trace, "the trace");
+  prepare_target(target, inputs, a.force);
+  make_parent(target);
+
+  const grids::GridStore store = grids::GridStore::load(e.store);
+  ex::Progress progress(ex::Progress::detect(a.quiet));
+  ex::ClusterRunOptions o;
+  o.threads = a.threads;
+  o.stop = &g_stop;
+  o.version = SHIFTSIM_VERSION;
+  o.command_line = fmt::format("shiftsim run {}", a.experiment);  // as for single-job sweeps
+  o.progress = [&](std::size_t done, std::size_t total) { progress.update(done, total); };
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  const ex::ClusterRunResult r = ex::run_cluster_experiment(e, store, o);
+  progress.finish(r.scenarios_done, r.scenarios);
+  if (!r.complete()) {
+    fmt::print(stderr,
+               "shiftsim run: stopped after {} of {} scenarios; nothing was written (a cluster "
+               "experiment cannot resume: run it again).\n",
+               r.scenarios_done, r.scenarios);
+    return kInterruptedExit;
+  }
+  ex::write_cube(r.cube, target, a.force);
+  if (!a.quiet) {
+    fmt::print("{}: {} scenarios x {} sites x {} steps\n", target.string(), r.scenarios,
+               r.cube.dim("site").size(), r.cube.dim("time").size());
+  }
+  return 0;
+}
+
 int run(const Args& a) {
-  const ex::Experiment e = ex::read_experiment(a.experiment);
+  const std::string text = read_file(a.experiment);
+  if (ex::is_cluster_experiment(text, a.experiment)) return run_cluster(a, text);
+  const ex::Experiment e = ex::parse_experiment(text, a.experiment, fs::path(a.experiment).parent_path());
   const bool sharded = !a.shard.empty();
   const Shard shard = sharded ? parse_shard(a.shard) : Shard{};
   fs::path target = a.out.empty() ? e.output : fs::path(a.out);
@@ -92,23 +176,8 @@ int run(const Args& a) {
   // Cells are appended here as they finish, so that even kill -9 keeps them.
   const fs::path journal = fs::path(target) += ".journal";
   // Refuse before hours of work, not after.
-  std::error_code ec;
-  if (fs::is_directory(target, ec)) {
-    throw IoError(fmt::format("{}: is a folder; give --out a file name for the cube, such as "
-                              "{}/cube.h5",
-                              target.string(), target.string()));
-  }
-  for (const auto& [input, what] : {std::pair{fs::path(a.experiment), "the experiment file"},
-                                    std::pair{e.store, "the grid store"}}) {
-    if (fs::exists(target, ec) && fs::equivalent(target, input, ec)) {
-      throw IoError(fmt::format("{}: is {}, an input of this run; give --out another path",
-                                target.string(), what));
-    }
-  }
-  if (fs::exists(target) && !a.force) {
-    throw IoError(fmt::format("{}: exists; pass --force to replace it, or --out another path",
-                              target.string()));
-  }
+  prepare_target(target, {{fs::path(a.experiment), "the experiment file"}, {e.store, "the grid store"}},
+                 a.force);
   std::optional<ex::Cube> resume;
   if (a.resume) {
     if (!fs::exists(partial) && !fs::exists(journal)) {
@@ -127,14 +196,7 @@ int run(const Args& a) {
       }
     }
   }
-  if (target.has_parent_path()) {
-    fs::create_directories(target.parent_path(), ec);
-    if (ec) {
-      throw IoError(fmt::format("{}: cannot create the folder for the cube ({}); give --out a "
-                                "path in a folder you can write",
-                                target.parent_path().string(), ec.message()));
-    }
-  }
+  make_parent(target);
 
   const grids::GridStore store = grids::GridStore::load(e.store);
   ex::Progress progress(ex::Progress::detect(a.quiet));
@@ -180,8 +242,9 @@ int run(const Args& a) {
 }  // namespace
 
 void add_run_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand("run", "Run the sweep an experiment file describes into one "
-                                        "HDF5 result cube (see experiments/README.md)");
+  auto* cmd = app.add_subcommand("run", "Run the sweep an experiment file describes (single jobs, "
+                                        "or cluster scenarios) into one HDF5 result cube (see "
+                                        "experiments/README.md)");
   auto a = std::make_shared<Args>();
   cmd->add_option("experiment", a->experiment, "experiment file (TOML)")->required();
   cmd->add_option("--out", a->out, "result cube (default: the file's [output] path)");
@@ -189,8 +252,8 @@ void add_run_command(CLI::App& app) {
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--shard", a->shard,
                   "I/N: compute share I (0..N-1) of the cells into a part file "
-                  "(<output>.partI-of-N unless --out)");
-  cmd->add_flag("--resume", a->resume, "finish an interrupted run from its .partial file");
+                  "(<output>.partI-of-N unless --out); single-job sweeps only");
+  cmd->add_flag("--resume", a->resume, "finish an interrupted run from its .partial file (single-job sweeps only)");
   cmd->add_flag("--force", a->force, "replace an existing cube");
   cmd->add_flag("--quiet", a->quiet, "no progress on stderr");
   cmd->callback([a] {
