@@ -160,13 +160,19 @@ Jobs load_jobs(const JobSource& source, std::int64_t origin) {
     o.origin = origin;
     o.unit = source.time_unit;
     o.accelerator_watts = source.accelerator_watts ? *source.accelerator_watts : cl::catalog_accelerator_watts();
+    // Beyond any accelerator built (a few kW), a unit slip; refused before it becomes an
+    // energy the profile cannot hold.
+    if (!(o.accelerator_watts > 0) || o.accelerator_watts > 1e5) {
+      throw ConfigError(fmt::format("accelerator power {} W: give the power per accelerator in W, "
+                                    "above 0 and at most 100000", o.accelerator_watts));
+    }
     o.slack = source.slack;
     o.interruptible = source.interruptible;
     out.jobs = cl::read_trace(source.trace, o);
     out.source = source.trace.string();
   } else {
     auto spec = cl::GeneratorSpec::parse(source.generate);
-    spec.origin = origin;
+    if (spec.origin == 0) spec.origin = origin;  // an origin= in the spec wins (0: none given)
     if (source.slack && !spec.slack) spec.slack = source.slack;
     if (source.interruptible && spec.interruptible_share == 0) spec.interruptible_share = 1;
     out.jobs = cl::generate_jobs(spec);

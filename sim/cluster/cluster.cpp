@@ -250,7 +250,10 @@ ClusterResult Cluster::run(Scheduler& scheduler, Observer* observer) {
   observer_ = observer;
   result_.jobs.assign(jobs_.size(), JobResult{});
   result_.sites.resize(sites_.size());
-  const std::int64_t begin = jobs_.empty() ? sites_[0].charge.begin() : jobs_.front().arrival;
+  // The span begins with the first arrival, or at the end of the history if every job arrives
+  // after it (then nothing runs, and every job is beyond the data).
+  const std::int64_t begin =
+      jobs_.empty() ? sites_[0].charge.begin() : std::min(jobs_.front().arrival, horizon_);
   result_.begin = begin;
   site_last_.assign(sites_.size(), begin);
   for (std::size_t s = 0; s < sites_.size(); ++s) {
@@ -353,7 +356,11 @@ void Cluster::finish_scenario(std::int64_t end) {
     for (JobId p : jobs_[j].parents) {
       blocked |= result_.jobs[p].outcome != JobOutcome::finished;
     }
-    drop(j, blocked && st.phase == JobPhase::pending ? JobOutcome::blocked : JobOutcome::beyond_data);
+    // A job that never arrived (it comes after the history) is still judged by its size.
+    const JobOutcome why = jobs_[j].accelerators > max_capacity_ ? JobOutcome::rejected
+                           : blocked && st.phase == JobPhase::pending ? JobOutcome::blocked
+                                                                      : JobOutcome::beyond_data;
+    drop(j, why);
   }
   result_.end = end;
   for (std::size_t s = 0; s < sites_.size(); ++s) {

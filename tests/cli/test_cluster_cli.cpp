@@ -150,3 +150,34 @@ TEST_CASE("cluster: a job graph releases each job when its parents finish", "[cl
   CHECK(j["finished"] == j["jobs"]);
   CHECK(j["jobs"].get<int>() > 2);
 }
+
+TEST_CASE("cluster: review fixes", "[cli][cluster]") {
+  Scenario s;
+  SECTION("every job after the end of the history: beyond the data (or rejected), not a crash") {
+    const auto r = s.cluster("arrival_time,length,gpus\n0,1,1\n0,1,50\n", {"--trace-start", "2023-06-01T00:00Z", "--json"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto j = json::parse(r.out);
+    CHECK(j["beyond_data"] == 1);
+    CHECK(j["rejected"] == 1);
+  }
+  SECTION("a generator's own origin is kept") {
+    const auto r = run_shiftsim({"cluster", "--grids", s.store, "--site", "France=100", "--step", "1h", "--json",
+                                 "--generate", "poisson:rate=1/h,jobs=5,seed=1,origin=2022-06-01"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(json::parse(r.out)["begin"].get<std::string>().rfind("2022-06-01", 0) == 0);
+  }
+  SECTION("ids with commas and quotes are quoted in the job CSV") {
+    const std::string csv = s.dir.file("q.csv");
+    const auto r = s.cluster("id,arrival_time,length,cpus\n\"a,b\",0,1,1\n\"x\"\"y\",0,1,1\n", {"--jobs-csv", csv});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const std::string text = slurp(csv);
+    CHECK(text.find("\n\"a,b\",") != std::string::npos);
+    CHECK(text.find("\n\"x\"\"y\",") != std::string::npos);
+  }
+  SECTION("an absurd accelerator power is refused with the option's meaning") {
+    require_error(s.cluster(kTrace, {"--accelerator-power", "1e308"}), {"accelerator power", "W"});
+  }
+}
