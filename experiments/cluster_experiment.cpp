@@ -17,7 +17,6 @@ namespace shiftsim::experiments {
 
 namespace {
 
-constexpr double kMaxCheckpointEnergyKwh = 1e4;  // as experiment.cpp's pause costs
 constexpr double kMaxCapacityScale = 1e6;
 
 TomlSection require_section(TomlSection& root, std::string_view name) {
@@ -158,9 +157,9 @@ void read_jobs(TomlSection& c, ClusterExperiment& e, const std::filesystem::path
 void read_costs(TomlSection& c, ClusterExperiment& e) {
   if (auto t = c.duration("checkpoint_time", Zero::allowed)) e.costs.checkpoint_time = *t;
   if (auto en = c.number("checkpoint_energy_kwh")) {
-    if (*en < 0 || *en > kMaxCheckpointEnergyKwh)
+    if (*en < 0 || *en > sim::kMaxCheckpointEnergyKwh)
       c.fail("checkpoint_energy_kwh", fmt::format("{:g} kWh per suspension is out of range", *en),
-             fmt::format("give an energy from 0 to {:g} kWh", kMaxCheckpointEnergyKwh));
+             fmt::format("give an energy from 0 to {:g} kWh", sim::kMaxCheckpointEnergyKwh));
     e.costs.checkpoint_energy = kwh(*en);
   }
   if (auto m = c.duration("min_run", Zero::allowed)) e.costs.min_run = *m;

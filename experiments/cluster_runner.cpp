@@ -2,9 +2,7 @@
 
 #include <fmt/format.h>
 #include <tbb/blocked_range.h>
-#include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <limits>
@@ -14,6 +12,7 @@
 #include <utility>
 
 #include "experiments/cluster_scenario.hpp"
+#include "experiments/thread_arena.hpp"
 #include "sim/cluster/schedulers.hpp"
 #include "sim/core/atomic_file.hpp"
 #include "sim/core/errors.hpp"
@@ -255,14 +254,7 @@ Cube ClusterSweep::make_cube(const std::vector<std::optional<ScenarioOut>>& outs
 ClusterRunResult run_cluster_experiment(const ClusterExperiment& e, const grids::GridStore& store,
                                         const ClusterRunOptions& options) {
   ClusterSweep sweep(e, store);
-  const int threads = options.threads > 0 ? options.threads : tbb::task_arena::automatic;
-  // As runner.cpp: honour a request for more threads than cores (the determinism tests make one).
-  std::optional<tbb::global_control> limit;
-  if (options.threads > 0) {
-    limit.emplace(tbb::global_control::max_allowed_parallelism,
-                  static_cast<std::size_t>(options.threads));
-  }
-  tbb::task_arena arena(threads);
+  ThreadArena arena(options.threads);
   arena.execute([&] { sweep.make_forecasts(store); });
 
   const std::size_t n = sweep.scenarios();

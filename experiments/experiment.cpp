@@ -21,7 +21,6 @@ constexpr int kMinYear = 1970;
 constexpr int kMaxYear = 9999;
 constexpr int kMaxPerMonth = 28;                // every month has at least 28 days, so 28 steps
 constexpr Seconds kMaxEvery = 366 * kDay;       // one (leap) year
-constexpr double kMaxCheckpointEnergyKwh = 1e4;  // ten megawatt-hours per pause: beyond any job
 
 // A required section of the root.
 TomlSection require_section(TomlSection& root, std::string_view name) {
@@ -273,9 +272,9 @@ std::vector<PolicyEntry> read_policy(TomlSection p, const toml::table& raw, Seco
     costs.checkpoint_time = *t;
   }
   if (auto en = p.number("checkpoint_energy_kwh")) {
-    if (*en < 0 || *en > kMaxCheckpointEnergyKwh)
+    if (*en < 0 || *en > sim::kMaxCheckpointEnergyKwh)
       p.fail("checkpoint_energy_kwh", fmt::format("{:g} kWh per pause is out of range", *en),
-             fmt::format("give an energy from 0 to {:g} kWh", kMaxCheckpointEnergyKwh));
+             fmt::format("give an energy from 0 to {:g} kWh", sim::kMaxCheckpointEnergyKwh));
     costs.checkpoint_energy = kwh(*en);
   }
   if (auto m = p.duration("min_run", Zero::allowed)) costs.min_run = *m;

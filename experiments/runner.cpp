@@ -2,9 +2,7 @@
 
 #include <fmt/format.h>
 #include <tbb/blocked_range.h>
-#include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <cmath>
@@ -15,6 +13,7 @@
 #include "experiments/cells.hpp"
 #include "experiments/journal.hpp"
 #include "experiments/merge.hpp"
+#include "experiments/thread_arena.hpp"
 #include "grids/regions.hpp"
 #include "grids/resample.hpp"
 #include "sim/core/errors.hpp"
@@ -335,15 +334,7 @@ RunResult run_experiment(const Experiment& e, const grids::GridStore& store,
   }
   const Sweep sweep(e, store);
   RunResult result{sweep.make_cube(options), sweep.cells(), 0};
-  const int threads = options.threads > 0 ? options.threads : tbb::task_arena::automatic;
-  // Asking for more threads than cores is allowed (the determinism tests do it): lift TBB's
-  // default worker limit for this run so that the request is honoured, not ignored.
-  std::optional<tbb::global_control> limit;
-  if (options.threads > 0) {
-    limit.emplace(tbb::global_control::max_allowed_parallelism,
-                  static_cast<std::size_t>(options.threads));
-  }
-  tbb::task_arena arena(threads);
+  ThreadArena arena(options.threads);
   // The baseline is part of the skeleton a resumed cube or a journal is checked against.
   arena.execute([&] { sweep.fill_baseline(result.cube); });
   const std::size_t cells = result.cells;

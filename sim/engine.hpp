@@ -33,6 +33,11 @@ namespace shiftsim::sim {
 // What a pause costs, relaxing the paper's "pausing is immediate and free": at each pause the job
 // first writes a checkpoint for `checkpoint_time`, drawing `checkpoint_energy` evenly (the
 // machine stays reserved), and a run that ends in a pause must have worked at least `min_run`.
+// The most energy one checkpoint may draw: far beyond what writing one checkpoint of any training
+// job draws (a large node checkpointing for an hour draws about 10 kWh); a larger value is a unit
+// slip. Every reader of pause costs (command lines, experiment files) refuses more.
+constexpr double kMaxCheckpointEnergyKwh = 1e4;
+
 struct PauseCosts {
   Seconds checkpoint_time{0};
   Energy checkpoint_energy{};

@@ -48,15 +48,6 @@ struct Args {
   std::string jobs_csv, utilisation_csv;
 };
 
-std::uint64_t parse_seed(const std::string& text) {
-  std::uint64_t v = 0;
-  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc{} || p != text.data() + text.size()) {
-    throw ConfigError(fmt::format("--seed \"{}\" is not a whole number", text));
-  }
-  return v;
-}
-
 void refuse_existing(const std::string& path, bool force, const char* option) {
   if (!path.empty() && !force && std::filesystem::exists(path)) {
     throw ConfigError(fmt::format("{} {}: the file exists; pass --force to replace it", option, path));
@@ -142,8 +133,10 @@ int run_cluster(const Args& a) {
   sim::PauseCosts costs;
   costs.checkpoint_time = parse_duration(a.checkpoint_time, "--checkpoint-time", Zero::allowed);
   costs.min_run = parse_duration(a.min_run, "--min-run", Zero::allowed);
-  if (!std::isfinite(a.checkpoint_energy) || a.checkpoint_energy < 0 || a.checkpoint_energy > 1e4) {
-    throw ConfigError("--checkpoint-energy must be a number of kWh from 0 to 10000");
+  if (!std::isfinite(a.checkpoint_energy) || a.checkpoint_energy < 0 ||
+      a.checkpoint_energy > sim::kMaxCheckpointEnergyKwh) {
+    throw ConfigError(fmt::format("--checkpoint-energy must be a number of kWh from 0 to {:g}",
+                                  sim::kMaxCheckpointEnergyKwh));
   }
   costs.checkpoint_energy = kwh(a.checkpoint_energy);
   if (costs.checkpoint_energy.value > 0 && costs.checkpoint_time.count() == 0) {
@@ -196,43 +189,33 @@ int run_cluster(const Args& a) {
     source += (source.empty() ? "" : " + ") + std::string("graph ") + a.graph;
   }
 
-  const auto jobs_copy = jobs;  // the engine takes its own; the CSV needs the inputs
   cl::Cluster cluster(sites, std::move(jobs), costs);
   const auto started = std::chrono::steady_clock::now();
   const cl::ClusterResult r = cluster.run(*scheduler);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
-  // Totals.
-  const experiments::ClusterTotals t = experiments::cluster_totals(jobs_copy, r);
-  const std::size_t counts[4] = {t.finished, t.rejected, t.beyond_data, t.blocked};
-  const double energy = t.jobs_energy_kwh, emissions = t.jobs_emissions_g;
-  const double idle_kwh = t.idle_energy_kwh, idle_g = t.idle_emissions_g;
-  const double embodied_jobs = t.jobs_embodied_g, embodied_sites = t.sites_embodied_g;
-  const std::size_t misses = t.deadline_misses, suspensions = t.suspensions;
-  // The JSON says 0, not NaN (null), when no job started or finished.
-  const double mean_wait_h = t.started ? t.mean_wait_h() : 0.0;
-  const double mean_slowdown = t.finished ? t.mean_slowdown() : 0.0;
-
+  const experiments::ClusterTotals t = experiments::cluster_totals(cluster.jobs(), r);
   ordered_json j;
   j["scheduler"] = a.scheduler;
-  j["jobs"] = r.jobs.size();
-  j["finished"] = counts[0];
-  j["rejected"] = counts[1];
-  j["beyond_data"] = counts[2];
-  j["blocked"] = counts[3];
-  j["energy_kwh"] = energy + idle_kwh;
-  j["emissions_g"] = emissions + idle_g;
-  j["jobs_energy_kwh"] = energy;
-  j["jobs_emissions_g"] = emissions;
-  j["idle_energy_kwh"] = idle_kwh;
-  j["idle_emissions_g"] = idle_g;
-  j["embodied_g"] = embodied_sites;
-  j["jobs_embodied_g"] = embodied_jobs;
-  j["mean_wait_h"] = mean_wait_h;
+  j["jobs"] = t.jobs;
+  j["finished"] = t.finished;
+  j["rejected"] = t.rejected;
+  j["beyond_data"] = t.beyond_data;
+  j["blocked"] = t.blocked;
+  j["energy_kwh"] = t.energy_kwh();
+  j["emissions_g"] = t.emissions_g();
+  j["jobs_energy_kwh"] = t.jobs_energy_kwh;
+  j["jobs_emissions_g"] = t.jobs_emissions_g;
+  j["idle_energy_kwh"] = t.idle_energy_kwh;
+  j["idle_emissions_g"] = t.idle_emissions_g;
+  j["embodied_g"] = t.sites_embodied_g;
+  j["jobs_embodied_g"] = t.jobs_embodied_g;
+  // 0, not NaN (null), when no job started or finished.
+  j["mean_wait_h"] = t.started ? t.mean_wait_h() : 0.0;
   j["max_wait_h"] = hours(t.max_wait_seconds);
-  j["mean_slowdown"] = mean_slowdown;
-  j["deadline_misses"] = misses;
-  j["suspensions"] = suspensions;
+  j["mean_slowdown"] = t.finished ? t.mean_slowdown() : 0.0;
+  j["deadline_misses"] = t.deadline_misses;
+  j["suspensions"] = t.suspensions;
   j["events"] = r.events;
   j["decisions"] = r.decisions;
   j["events_per_second"] = seconds > 0 ? static_cast<double>(r.events) / seconds : 0.0;
@@ -260,20 +243,23 @@ int run_cluster(const Args& a) {
                sites.size() == 1 ? "" : "s", source);
     fmt::print("span        {} to {}\n", j["begin"].get<std::string>(), j["end"].get<std::string>());
     fmt::print("jobs        {} ({} finished, {} rejected, {} beyond the data, {} blocked)\n",
-               r.jobs.size(), counts[0], counts[1], counts[2], counts[3]);
-    fmt::print("energy      {:.6g} kWh ({:.6g} by jobs, {:.6g} idle)\n", energy + idle_kwh, energy, idle_kwh);
+               t.jobs, t.finished, t.rejected, t.beyond_data, t.blocked);
+    fmt::print("energy      {:.6g} kWh ({:.6g} by jobs, {:.6g} idle)\n", t.energy_kwh(),
+               t.jobs_energy_kwh, t.idle_energy_kwh);
     fmt::print("emissions   {:.6g} kg CO2eq operational ({:.6g} by jobs, {:.6g} idle), {:.6g} kg embodied\n",
-               (emissions + idle_g) / 1000, emissions / 1000, idle_g / 1000, embodied_sites / 1000);
+               t.emissions_g() / 1000, t.jobs_emissions_g / 1000, t.idle_emissions_g / 1000,
+               t.sites_embodied_g / 1000);
     fmt::print("wait        {:.3f} h mean, {:.3f} h max; mean slowdown {:.3f}; {} deadline miss{}; {} suspension{}\n",
                j["mean_wait_h"].get<double>(), j["max_wait_h"].get<double>(), j["mean_slowdown"].get<double>(),
-               misses, misses == 1 ? "" : "es", suspensions, suspensions == 1 ? "" : "s");
+               t.deadline_misses, t.deadline_misses == 1 ? "" : "es", t.suspensions,
+               t.suspensions == 1 ? "" : "s");
     for (const auto& s : j["sites"]) {
       fmt::print("site        {}: {} accelerators, {:.1f}% utilised, series {}\n", s["name"].get<std::string>(),
                  s["capacity"].get<int>(), 100 * s["mean_utilisation"].get<double>(), s["series"].get<std::string>());
     }
     fmt::print("events      {} in {:.3f} s ({:.3g}/s)\n", r.events, seconds, j["events_per_second"].get<double>());
   }
-  if (!a.jobs_csv.empty()) write_jobs_csv(a.jobs_csv, jobs_copy, r, sites);
+  if (!a.jobs_csv.empty()) write_jobs_csv(a.jobs_csv, cluster.jobs(), r, sites);
   if (!a.utilisation_csv.empty()) write_utilisation_csv(a.utilisation_csv, r);
   return 0;
 }

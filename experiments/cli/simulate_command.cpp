@@ -31,19 +31,6 @@ using sim::PolicyKind;
 // error in the input, but not a number either, so a script can tell.
 constexpr int kNoResultExit = 2;
 
-// Far beyond what writing one checkpoint of any training job draws (a large node checkpointing
-// for an hour draws about 10 kWh); a larger value is a unit slip.
-constexpr double kMaxCheckpointKwh = 1e4;
-
-std::uint64_t parse_seed(const std::string& text) {
-  std::uint64_t v = 0;
-  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc{} || p != text.data() + text.size()) {
-    throw ConfigError(fmt::format("--seed \"{}\" is not a whole number from 0 to {}", text,
-                                  std::numeric_limits<std::uint64_t>::max()));
-  }
-  return v;
-}
 
 struct Args {
   std::string store, region, workload, start, policy = "baseline", window = "0", forecast = "perfect";
@@ -93,10 +80,10 @@ sim::Policy make_policy(const Args& a) {
   p.costs.checkpoint_time = parse_duration(a.checkpoint_time, "--checkpoint-time", Zero::allowed);
   p.costs.min_run = parse_duration(a.min_run, "--min-run", Zero::allowed);
   if (!std::isfinite(a.checkpoint_energy) || a.checkpoint_energy < 0 ||
-      a.checkpoint_energy > kMaxCheckpointKwh) {
+      a.checkpoint_energy > sim::kMaxCheckpointEnergyKwh) {
     throw ConfigError(fmt::format("--checkpoint-energy must be a number of kWh from 0 to {} "
                                   "(what one checkpoint draws)",
-                                  kMaxCheckpointKwh));
+                                  sim::kMaxCheckpointEnergyKwh));
   }
   p.costs.checkpoint_energy = kwh(a.checkpoint_energy);
   if (p.costs.checkpoint_energy.value > 0 && p.costs.checkpoint_time.count() == 0) {

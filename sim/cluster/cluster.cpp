@@ -139,19 +139,14 @@ void Cluster::end_run(JobId j, std::int64_t t) {
   const Site& site = sites_[static_cast<std::size_t>(st.site)];
   const std::int64_t w0 = st.done;
   const std::int64_t w1 = std::min<std::int64_t>(w0 + (t - st.run_start), job.length().count());
-  const auto& prof = job.power;
-  const std::int64_t ps = prof.step().count();
   double kwh = 0, g = 0;
-  for (std::int64_t w = w0; w < w1;) {
-    const auto i = static_cast<std::size_t>(w / ps);
-    const std::int64_t seg_end = std::min<std::int64_t>(w1, static_cast<std::int64_t>(i + 1) * ps);
-    const double kw = prof.watts()[i] / 1000.0 * site.spec.pue;
-    const std::int64_t a = st.run_start + (w - w0);
-    const std::int64_t b = st.run_start + (seg_end - w0);
+  for_each_power_interval(job, w0, w1, [&](double watts, std::int64_t wa, std::int64_t wb) {
+    const double kw = watts / 1000.0 * site.spec.pue;
+    const std::int64_t a = st.run_start + (wa - w0);
+    const std::int64_t b = st.run_start + (wb - w0);
     kwh += kw * static_cast<double>(b - a) / 3600.0;
     g += kw * site.charge.between(a, b);
-    w = seg_end;
-  }
+  });
   auto& r = result_.jobs[j];
   r.energy_kwh += kwh;
   r.emissions_g += g;

@@ -137,6 +137,7 @@ class Cluster {
   int max_capacity() const { return max_capacity_; }
   std::int64_t history_end() const { return horizon_; }  // the common end of the histories
   std::size_t job_count() const { return jobs_.size(); }
+  const std::vector<ClusterJob>& jobs() const { return jobs_; }
   const ClusterJob& job(JobId j) const { return jobs_[j]; }
   JobPhase phase(JobId j) const { return state_[j].phase; }
   int site_of(JobId j) const { return state_[j].site; }

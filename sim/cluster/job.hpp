@@ -8,6 +8,7 @@
 // as in the single-job engine (sim/engine.hpp): pausing keeps the work done, resuming continues.
 //
 // Thread-safety: values.
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -43,6 +44,21 @@ struct ClusterJob {
     return Seconds{*deadline - arrival} - length();
   }
 };
+
+// Calls f(watts, a, b) for each interval of the job's power profile that overlaps its work
+// [w0, w1) (seconds of work), clipped to it: the pieces over which its power is constant. The
+// engine charges a run with it and planners price one, so that both walk the profile alike.
+// One call for a uniform profile.
+template <class F>
+void for_each_power_interval(const ClusterJob& job, std::int64_t w0, std::int64_t w1, F&& f) {
+  const std::int64_t step = job.power.step().count();
+  for (std::int64_t w = w0; w < w1;) {
+    const auto i = static_cast<std::size_t>(w / step);
+    const std::int64_t end = std::min<std::int64_t>(w1, static_cast<std::int64_t>(i + 1) * step);
+    f(job.power.watts()[i], w, end);
+    w = end;
+  }
+}
 
 // What became of a job, as the result reports it.
 enum class JobOutcome : std::uint8_t {

@@ -12,15 +12,10 @@ double expected_g(const Site& site, const ClusterJob& job, std::int64_t t, std::
   if (t < site.plan.begin() || t + (length - done) > site.plan.end()) {
     return std::numeric_limits<double>::quiet_NaN();
   }
-  const auto& prof = job.power;
-  const std::int64_t ps = prof.step().count();
   double g = 0;
-  for (std::int64_t w = done; w < length;) {
-    const auto i = static_cast<std::size_t>(w / ps);
-    const std::int64_t seg_end = std::min<std::int64_t>(length, static_cast<std::int64_t>(i + 1) * ps);
-    g += prof.watts()[i] / 1000.0 * site.spec.pue * site.plan.between(t + (w - done), t + (seg_end - done));
-    w = seg_end;
-  }
+  for_each_power_interval(job, done, length, [&](double watts, std::int64_t wa, std::int64_t wb) {
+    g += watts / 1000.0 * site.spec.pue * site.plan.between(t + (wa - done), t + (wb - done));
+  });
   return g;
 }
 

@@ -1,9 +1,10 @@
 #pragma once
-// What the delaying schedulers (carbon-suspend, spatial-delay) share: timers that hold a job back
-// until its planned time, and per-site ready queues where jobs whose time has come wait for room.
+// What the delaying schedulers (carbon-delay, carbon-suspend, spatial-delay) share: timers that
+// hold a job back until its planned time, and per-site ready queues where jobs whose time has
+// come wait for room.
 //
-// The ready order is carbon-delay's (schedulers/carbon_delay.cpp keeps its own copy of it): the
-// least slack first, i.e. the earliest latest start for the work still to do, then first come. A
+// The ready order: the least slack first, i.e. the earliest latest start for the work still to
+// do, then first come. A
 // head that does not fit holds back its site's queue, so a wide job is not starved by narrow ones
 // behind it.
 //
