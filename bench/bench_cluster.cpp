@@ -8,6 +8,10 @@
 //                             accelerators, 24 h of slack) under fifo and carbon-delay: building
 //                             the Cluster and running it. Without SHIFTSIM_DATA, a generated trace
 //                             of the same size stands in, and the label says so.
+//   BM_PaiSuspend/<min run>   the same trace, every job interruptible, under carbon-suspend with
+//                             10-minute checkpoints of 0.05 kWh and a minimum run of 1 s or 2 h:
+//                             the checkpoint-cost planner's price (no target in the issue;
+//                             reported beside fifo's time as a ratio).
 //   BM_Generated/<jobs>       10k, 100k and 1M generated jobs (Poisson arrivals over the year at
 //                             a rate proportional to the count, small catalog jobs), fifo: the
 //                             cost per event as the scenario grows.
@@ -18,6 +22,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
 #include <map>
 #include <optional>
@@ -92,13 +97,14 @@ std::map<std::string, double> g_seconds;    // benchmark name -> seconds per ite
 std::map<std::string, double> g_ns_per_event;
 
 void run_scenario(benchmark::State& state, const std::vector<cl::ClusterJob>& jobs,
-                  const std::string& scheduler, const std::string& name) {
+                  const std::string& scheduler, const std::string& name,
+                  const shiftsim::sim::PauseCosts& costs = {}) {
   std::uint64_t events = 0;
   double total = 0;
   for (auto _ : state) {
     auto copy = jobs;  // not timed: the Cluster takes its jobs
     const auto t0 = std::chrono::steady_clock::now();
-    cl::Cluster c(sites(), std::move(copy));
+    cl::Cluster c(sites(), std::move(copy), costs);
     auto s = cl::make_scheduler(scheduler);
     const auto r = c.run(*s);
     const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -127,6 +133,15 @@ void BM_PaiTrace(benchmark::State& state, const std::string& scheduler) {
   run_scenario(state, t.jobs, scheduler, "pai/" + scheduler);
 }
 
+void BM_PaiSuspend(benchmark::State& state, std::int64_t min_run_s) {
+  const auto& t = pai();
+  state.SetLabel(t.real ? "pai-100k.csv" : "generated stand-in (SHIFTSIM_DATA unset)");
+  auto jobs = t.jobs;
+  for (auto& j : jobs) j.interruptible = true;
+  const shiftsim::sim::PauseCosts costs{Seconds{600}, shiftsim::kwh(0.05), Seconds{min_run_s}};
+  run_scenario(state, jobs, "carbon-suspend", "suspend/" + std::to_string(min_run_s), costs);
+}
+
 void BM_Generated(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
   // Load independent of n: the rate grows with the count so that every size spans the year.
@@ -143,6 +158,8 @@ void BM_Generated(benchmark::State& state) {
 
 BENCHMARK_CAPTURE(BM_PaiTrace, fifo, std::string("fifo"))->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK_CAPTURE(BM_PaiTrace, carbon_delay, std::string("carbon-delay"))->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK_CAPTURE(BM_PaiSuspend, min_run_1s, std::int64_t{1})->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK_CAPTURE(BM_PaiSuspend, min_run_2h, std::int64_t{7200})->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(BM_Generated)->Arg(10'000)->Arg(100'000)->Arg(1'000'000)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(2);
 
 int main(int argc, char** argv) {
@@ -156,6 +173,13 @@ int main(int argc, char** argv) {
     if (it == g_seconds.end()) continue;
     std::printf("PAI 100k, 3 sites x 1000, %-13s %8.3f s (target < 10 s): %s\n", s, it->second,
                 it->second < 10 ? "PASS" : "FAIL");
+  }
+  const auto fifo = g_seconds.find("pai/fifo");
+  for (const char* m : {"1", "7200"}) {
+    const auto it = g_seconds.find(std::string("suspend/") + m);
+    if (it == g_seconds.end() || fifo == g_seconds.end()) continue;
+    std::printf("PAI 100k, carbon-suspend, checkpoints, min run %4ss: %8.3f s, %.0fx fifo\n", m,
+                it->second, it->second / fifo->second);
   }
   const auto base = g_ns_per_event.find("generated/10000");
   if (base != g_ns_per_event.end()) {

@@ -12,11 +12,13 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/cluster/cluster.hpp"
 #include "sim/cluster/schedulers.hpp"
 #include "sim/core/xorshift.hpp"
+#include "sim/costly_pause.hpp"
 #include "sim/simulate.hpp"
 
 using namespace shiftsim;
@@ -290,6 +292,50 @@ TEST_CASE("carbon-suspend: checkpoint costs decide whether a pause pays",
     CHECK(r.jobs[0].emissions_g == Approx(600));
     CHECK(r.jobs[0].finish == at(2));
   }
+}
+
+TEST_CASE("carbon-suspend: a long job with pause costs is planned on coarser blocks, still "
+          "feasible", "[cluster][carbon-suspend]") {
+  // 40 h at 1 kW on 5-minute steps, 24 h of slack, a 2 h minimum run and 10-minute checkpoints:
+  // 769 x 480 x 26 = 9.6 M states exactly, more than one job may take, so it is planned on
+  // blocks of several steps. The plan must still meet the deadline and the minimum run, leave
+  // each checkpoint its time, cost no less than the exact optimum on the fine grid (the coarse
+  // plan is one of the fine grid's plans), and beat running at once on a daily cycle.
+  constexpr std::int64_t kStep = 300;
+  std::vector<double> ci(static_cast<std::size_t>(6 * 24 * kH / kStep));
+  for (std::size_t i = 0; i < ci.size(); ++i) {
+    ci[i] = 300 + 250 * std::sin(2 * 3.14159265358979 * static_cast<double>(i) * kStep / (24.0 * kH));
+  }
+  const PauseCosts costs{Seconds{600}, kwh(0.05), Seconds{2 * kH}};
+  const auto job = with_deadline(make_job("J", 0, 40 * kH, 40), 64 * kH, true);
+
+  struct Runs final : Observer {
+    std::vector<std::pair<std::int64_t, std::int64_t>> runs;  // running intervals
+    std::vector<std::int64_t> suspended;                      // when each checkpoint ended
+    void on_phase(const Cluster& c, JobId, JobPhase from, JobPhase to) override {
+      if (to == JobPhase::running) runs.emplace_back(c.now(), -1);
+      if (from == JobPhase::running) runs.back().second = c.now();
+      if (to == JobPhase::suspended) suspended.push_back(c.now());
+    }
+  } watch;
+  const auto r = run({make_site("s", 1, ci, {}, kStep)}, {job}, "carbon-suspend", costs, &watch);
+  REQUIRE(r.jobs[0].outcome == JobOutcome::finished);
+  CHECK(r.jobs[0].finish <= at(64));
+  REQUIRE(watch.runs.size() >= 2);  // it pauses at least once on a daily cycle
+  CHECK(watch.suspended.size() == watch.runs.size() - 1);
+  for (std::size_t i = 0; i + 1 < watch.runs.size(); ++i) {
+    CHECK(watch.runs[i].second - watch.runs[i].first >= 2 * kH);
+    CHECK(watch.suspended[i] - watch.runs[i].second == 600);
+    CHECK(watch.runs[i + 1].first >= watch.suspended[i]);
+  }
+
+  const auto energy = job.power.at_step(Seconds{kStep});
+  const auto exact = plan_costly_pause_resume(ci, energy.kwh, 0, 769, 2, 0.025, 24);
+  REQUIRE(exact.status == kernels::Status::ok);
+  CHECK(r.jobs[0].emissions_g >= exact.planned_g * (1 - 1e-12));
+  CHECK(r.jobs[0].emissions_g <= exact.planned_g * 1.02);  // and not far from it
+  const auto now = run({make_site("s", 1, ci, {}, kStep)}, {make_job("J", 0, 40 * kH, 40)}, "fifo");
+  CHECK(r.jobs[0].emissions_g < now.jobs[0].emissions_g);
 }
 
 TEST_CASE("carbon-suspend: a resume without room falls back to running to the end",

@@ -18,6 +18,12 @@
 //     and runs of at least ceil(min run / step) steps;
 //   - the chosen steps, merged where consecutive, are its runs: it starts or resumes at each
 //     run's first step and is suspended at each run's end but the last.
+// The exact costly plan takes W x K x phases states (sim/costly_pause.hpp), which is fine for one
+// job but not for thousands of long ones: a 71 h job at 5-minute steps with a 2 h minimum run is
+// 25 M states. A job beyond kPlanStates is therefore planned on a grid of g site steps from its
+// first start (the smallest g that fits): block forecasts are the means of their steps, and work,
+// window, checkpoints and minimum runs are counted in whole blocks, rounded up, so the plan is
+// still feasible and still meets the deadline; it is exact on that grid, not on the site's.
 // When W < K it starts now, as carbon-delay with no slack; when the window lacks a forecast,
 // passes the end of the history, or the costly plan is refused as too large, it starts now too
 // (carbon-delay's fallback without a forecast). Other jobs are planned as by carbon-delay.
@@ -31,6 +37,7 @@
 // meets its deadline (never, while the plan holds) joins the ready queue at once and runs to the
 // end; a planned resume comes by the latest start that meets the deadline, so between suspension
 // and resume the remaining work always still fits.
+#include <algorithm>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -44,6 +51,9 @@
 
 namespace shiftsim::sim::cluster {
 namespace {
+
+// At most about a millisecond of planning per job (bench/bench_cluster.cpp, carbon-suspend).
+constexpr long double kPlanStates = 1 << 18;
 
 class CarbonSuspend final : public Scheduler {
  public:
@@ -122,37 +132,80 @@ class CarbonSuspend final : public Scheduler {
     const std::int64_t from = origin + (c.now() - origin + step - 1) / step * step;
     const std::int64_t remaining = c.remaining(j).count();
     if (from + remaining > *job.deadline) return Choice::now;
-    const std::int64_t k = (remaining + step - 1) / step;
-    const std::int64_t last = remaining - (k - 1) * step;
-    const std::int64_t w = (*job.deadline - from - last) / step + 1;
-    const std::int64_t s = (from - origin) / step;
-    if (from + w * step > c.history_end()) return Choice::now;
-
-    std::vector<std::int64_t> steps;
     const PauseCosts& costs = c.costs();
+    // The planning grid: the site's steps, or blocks of g of them for a costly plan too large
+    // to make exactly per job (the header comment).
+    const std::int64_t g = costs.is_free() ? 1 : coarsening(costs, remaining, *job.deadline - from, step);
+    const std::int64_t q = g * step;
+    const Shape sh = shape(costs, remaining, *job.deadline - from, q);
+    if (from + sh.w * q > c.history_end()) return Choice::now;
+    const std::int64_t s = (from - origin) / step;
+
+    std::vector<std::int64_t> blocks;
     if (costs.is_free()) {
       const kernels::Grid grid{site.forecast, site.actual.values};
-      steps = kernels::pause_resume_steps(grid, static_cast<std::size_t>(k), w, s);
+      blocks = kernels::pause_resume_steps(grid, static_cast<std::size_t>(sh.k), sh.w, s);
+      for (std::int64_t& b : blocks) b -= s;
     } else {
-      const std::int64_t r = (costs.checkpoint_time.count() + step - 1) / step;
-      const double ck = r > 0 ? costs.checkpoint_energy.value / static_cast<double>(r) : 0.0;
-      const std::int64_t m = (costs.min_run.count() + step - 1) / step;
+      // Block forecasts: the mean of their steps (NaN if any is missing, which the planner
+      // treats as no forecast).
+      std::vector<double> plan(static_cast<std::size_t>(sh.w));
+      for (std::int64_t b = 0; b < sh.w; ++b) {
+        double sum = 0;
+        for (std::int64_t i = 0; i < g; ++i) sum += site.forecast[static_cast<std::size_t>(s + b * g + i)];
+        plan[static_cast<std::size_t>(b)] = sum / static_cast<double>(g);
+      }
+      const double ck = sh.r > 0 ? costs.checkpoint_energy.value / static_cast<double>(sh.r) : 0.0;
       try {
-        const auto energy = job.power.at_step(Seconds{step});
-        auto plan = plan_costly_pause_resume(site.forecast, energy.kwh, s, w, r, ck, m);
-        if (plan.status == kernels::Status::ok) steps = std::move(plan.work);
-      } catch (const ConfigError&) {  // too large to plan exactly
+        const auto energy = job.power.at_step(Seconds{q});
+        auto p = plan_costly_pause_resume(plan, energy.kwh, 0, sh.w, sh.r, ck, sh.m);
+        if (p.status == kernels::Status::ok) blocks = std::move(p.work);
+      } catch (const ConfigError&) {  // too large to plan even on the coarsest grid
         return Choice::now;
       }
     }
-    if (steps.empty()) return Choice::now;  // no forecast for part of the window
-    for (const std::int64_t i : steps) {
-      const std::int64_t t = origin + i * step;
-      if (!runs.empty() && runs.back().end == t) runs.back().end = t + step;
-      else runs.push_back(Run{t, t + step});
+    if (blocks.empty()) return Choice::now;  // no forecast for part of the window
+    for (const std::int64_t b : blocks) {
+      const std::int64_t t = from + b * q;
+      if (!runs.empty() && runs.back().end == t) runs.back().end = t + q;
+      else runs.push_back(Run{t, t + q});
     }
-    runs.back().end -= step - last;
+    runs.back().end -= q - sh.last;
     return Choice::pause_resume;
+  }
+
+  // A job's plan on a grid of step q seconds: K work steps, the last holding `last` seconds; W
+  // window steps whose use still finishes within `span` (deadline - first start); checkpoint and
+  // minimum-run lengths rounded up to whole steps; the exact planner's state count.
+  struct Shape {
+    std::int64_t k, last, w, r, m;
+    long double states;
+  };
+  static Shape shape(const PauseCosts& costs, std::int64_t remaining, std::int64_t span,
+                     std::int64_t q) {
+    Shape sh{};
+    sh.k = (remaining + q - 1) / q;
+    sh.last = remaining - (sh.k - 1) * q;
+    sh.w = (span - sh.last) / q + 1;
+    sh.r = (costs.checkpoint_time.count() + q - 1) / q;
+    sh.m = (costs.min_run.count() + q - 1) / q;
+    // As the planner counts them (sim/costly_pause.cpp): m capped to [1, K], R to W - K + 1.
+    const std::int64_t m = std::clamp<std::int64_t>(sh.m, 1, sh.k);
+    const std::int64_t r = std::min<std::int64_t>(sh.r, sh.w - sh.k + 1);
+    sh.states = static_cast<long double>(sh.w) * static_cast<long double>(sh.k) *
+                static_cast<long double>(1 + m + std::max<std::int64_t>(r - 1, 0));
+    return sh;
+  }
+
+  // The smallest g whose grid of g site steps keeps the exact plan within kPlanStates.
+  static std::int64_t coarsening(const PauseCosts& costs, std::int64_t remaining,
+                                 std::int64_t span, std::int64_t step) {
+    std::int64_t g = 1;
+    while (shape(costs, remaining, span, g * step).states > kPlanStates &&
+           shape(costs, remaining, span, g * step).k > 1) {
+      ++g;
+    }
+    return g;
   }
 
   void come_due(Cluster& c, const Due& d) {
