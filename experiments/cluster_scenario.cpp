@@ -174,7 +174,7 @@ Jobs load_jobs(const JobSource& source, std::int64_t origin) {
     auto spec = cl::GeneratorSpec::parse(source.generate);
     if (spec.origin == 0) spec.origin = origin;  // an origin= in the spec wins (0: none given)
     if (source.slack && !spec.slack) spec.slack = source.slack;
-    if (source.interruptible && spec.interruptible_share == 0) spec.interruptible_share = 1;
+    if (source.interruptible && !spec.interruptible_share) spec.interruptible_share = 1;
     out.jobs = cl::generate_jobs(spec);
     out.source = "generated: " + spec.describe();
   }

@@ -283,7 +283,7 @@ void add_cluster_command(CLI::App& app) {
   cmd->add_option("--graph-deadline", a->graph_deadline, "the graph's deadline after submission (e.g. 3d)");
   cmd->add_option("--scheduler", a->scheduler, cl::scheduler_names())->capture_default_str();
   cmd->add_option("--slack", a->slack, "jobs without a deadline get arrival + length + slack");
-  cmd->add_flag("--interruptible", a->interruptible, "jobs without an interruptible column may be suspended");
+  cmd->add_flag("--interruptible", a->interruptible, "jobs without an interruptible column may be suspended (generated jobs: all, unless the spec gives interruptible=)");
   cmd->add_option("--accelerator-power", a->accelerator_watts,
                   "W per accelerator for trace jobs without a workload (default: the catalog's mean)");
   cmd->add_option("--forecast", a->forecast, "what schedulers decide on: perfect, gaussian:E, uniform:E, persistence, series:KEY")

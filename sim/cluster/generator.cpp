@@ -232,7 +232,7 @@ std::string GeneratorSpec::describe() const {
     for (double x : weights) w.push_back(fmt::format("{}", x));
     out += ",weights=" + join(w);
   }
-  if (interruptible_share != 0) out += fmt::format(",interruptible={}", interruptible_share);
+  if (interruptible_share) out += fmt::format(",interruptible={}", *interruptible_share);
   if (slack) out += ",slack=" + format_duration(*slack);
   if (origin != 0) out += ",origin=" + format_time(TimePoint{Seconds{origin}});
   return out;
@@ -248,9 +248,9 @@ void GeneratorSpec::validate() const {
     throw ConfigError(fmt::format("amplitude {} must be from 0 to 1", amplitude));
   if (!(peak_hour >= 0 && peak_hour < kHoursPerDay))
     throw ConfigError(fmt::format("peak {} must be an hour from 0 to 24 (excluded)", peak_hour));
-  if (!(interruptible_share >= 0 && interruptible_share <= 1))
+  if (interruptible_share && !(*interruptible_share >= 0 && *interruptible_share <= 1))
     throw ConfigError(
-        fmt::format("interruptible share {} must be from 0 to 1", interruptible_share));
+        fmt::format("interruptible share {} must be from 0 to 1", *interruptible_share));
   if (slack && (*slack < Seconds{0} || *slack > kMaxDuration))
     throw ConfigError(fmt::format("slack {} s must be from 0 to {}", slack->count(),
                                   format_duration(kMaxDuration)));
@@ -324,7 +324,7 @@ std::vector<ClusterJob> generate_jobs(const GeneratorSpec& spec) {
     const Template& chosen =
         templates[it == cumulative.end() ? last_positive
                                          : static_cast<std::size_t>(it - cumulative.begin())];
-    const bool interruptible = rng.unit() < spec.interruptible_share;
+    const bool interruptible = rng.unit() < spec.interruptible_share.value_or(0.0);
     const std::int64_t arrival = spec.origin + std::llround(t);
     const Seconds length = chosen.workload.duration();
     jobs.push_back(ClusterJob{

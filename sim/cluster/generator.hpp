@@ -55,7 +55,9 @@ struct GeneratorSpec {
   std::vector<std::string> mix;    // catalog names (any spelling the catalog finds); empty = the
                                    // default mix above
   std::vector<double> weights;     // same size as mix, each >= 0, sum > 0; empty = equal
-  double interruptible_share = 0;  // fraction of jobs marked interruptible, 0 .. 1
+  // Fraction of jobs marked interruptible, 0 .. 1; unset (none given) counts as 0 but lets a
+  // caller's default apply (shiftsim cluster --interruptible), which an explicit 0 refuses.
+  std::optional<double> interruptible_share;
   std::optional<Seconds> slack;    // every job gets deadline = arrival + length + slack
   std::uint64_t seed = 1;          // any value, 0 included
   std::int64_t origin = 0;         // Unix seconds: no job arrives before it

@@ -2,6 +2,11 @@
 
 #include <utility>
 
+#include <fmt/format.h>
+
+#include "sim/core/errors.hpp"
+#include "sim/core/time.hpp"
+
 namespace shiftsim::sim::cluster {
 
 std::vector<ClusterJob> jobs_from_graph(const workloads::JobGraph& graph, std::int64_t at,
@@ -10,7 +15,18 @@ std::vector<ClusterJob> jobs_from_graph(const workloads::JobGraph& graph, std::i
   std::vector<JobId> position(graph.size());
   for (std::size_t k = 0; k < order.size(); ++k) position[order[k]] = static_cast<JobId>(k);
   std::optional<workloads::GraphSchedule> timing;
-  if (deadline) timing = graph.schedule(*deadline);
+  if (deadline) {
+    timing = graph.schedule(*deadline);
+    // Every job would get a deadline before it could finish: refused rather than counted as
+    // misses, since no scheduler could have met it.
+    if (!timing->feasible) {
+      throw ConfigError(fmt::format(
+          "graph '{}': its deadline {} is shorter than its critical path {}, so no schedule "
+          "meets it; give a deadline of at least {} (shiftsim workloads graph shows the path)",
+          graph.name(), format_duration(*deadline), format_duration(timing->makespan),
+          format_duration(timing->makespan)));
+    }
+  }
   std::vector<ClusterJob> out;
   out.reserve(graph.size());
   for (std::size_t i : order) {

@@ -20,7 +20,7 @@ namespace shiftsim::sim::cluster {
 // each job's workload (its facility profile: the workload file's own overheads included). With a
 // deadline for the whole graph, each job's deadline is its latest start plus its length (the
 // graph's backward pass), so that a carbon-aware scheduler delays no job past what the graph can
-// afford.
+// afford. Throws ConfigError for a deadline shorter than the graph's critical path.
 std::vector<ClusterJob> jobs_from_graph(const workloads::JobGraph& graph, std::int64_t at,
                                         std::optional<Seconds> deadline = std::nullopt,
                                         bool interruptible = false);

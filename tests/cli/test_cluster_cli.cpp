@@ -133,6 +133,10 @@ TEST_CASE("cluster: bad input names the file and line and writes nothing", "[cli
                                         "[[job]]\nid = \"b\"\nworkload = \"densenet-121\"\nafter = [\"a\"]\n");
   require_error(run_shiftsim({"cluster", "--grids", s.store, "--site", "France=4", "--graph", graph}),
                 {"g.toml", "cycle"});
+  // A graph deadline shorter than the graph's critical path: no scheduler could meet it.
+  require_error(run_shiftsim({"cluster", "--grids", s.store, "--site", "France=64", "--graph",
+                              SHIFTSIM_SOURCE_DIR "/workloads/examples/hp_search.toml", "--graph-deadline", "1h"}),
+                {"hp-search", "shorter than its critical path", "at least"});
   // An existing output is not replaced without --force.
   s.dir.write("kept.csv", "precious\n");
   require_error(s.cluster(kTrace, {"--jobs-csv", s.dir.file("kept.csv")}), {"kept.csv", "--force"});
@@ -167,6 +171,19 @@ TEST_CASE("cluster: review fixes", "[cli][cluster]") {
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     CHECK(json::parse(r.out)["begin"].get<std::string>().rfind("2022-06-01", 0) == 0);
+  }
+  SECTION("--interruptible does not override a generator's explicit interruptible=0") {
+    for (const char* share : {"", ",interruptible=0"}) {
+      const auto r = run_shiftsim({"cluster", "--grids", s.store, "--site", "France=100", "--step", "1h",
+                                   "--json", "--interruptible", "--scheduler", "carbon-suspend", "--slack", "24h",
+                                   "--generate", std::string("poisson:rate=1/h,jobs=50,seed=1") + share});
+      INFO(r.err);
+      REQUIRE(r.exit_code == 0);
+      const auto j = json::parse(r.out);
+      INFO(j["source"]);
+      if (*share == 0) CHECK(j["suspensions"].get<int>() > 0);  // every job interruptible
+      else CHECK(j["suspensions"] == 0);
+    }
   }
   SECTION("ids with commas and quotes are quoted in the job CSV") {
     const std::string csv = s.dir.file("q.csv");

@@ -204,6 +204,8 @@ TEST_CASE("generator: the text form", "[cluster][generator]") {
   CHECK(s.mix == std::vector<std::string>{"bert-finetune", "vit-small"});
   CHECK(s.weights == std::vector<double>{3, 1});
   CHECK(s.interruptible_share == 0.5);
+  CHECK(GeneratorSpec::parse("poisson:interruptible=0").interruptible_share == 0.0);
+  CHECK_FALSE(GeneratorSpec::parse("poisson:rate=1/h").interruptible_share.has_value());
   CHECK(*s.slack == Seconds{86400});
   CHECK(s.origin == k2020);
 
