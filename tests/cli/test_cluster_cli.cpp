@@ -11,6 +11,7 @@
 
 #include "tests/support/cli.hpp"
 #include "tests/support/fixtures.hpp"
+#include "tests/support/synth_store.hpp"
 
 namespace {
 
@@ -20,15 +21,8 @@ using shiftsim::test::run_shiftsim;
 using shiftsim::test::TempDir;
 using Args = std::vector<std::string>;
 
-// SYNTHETIC surrogate series, 2022 at 1 h.
-struct Scenario {
-  TempDir dir;
-  std::string store = dir.file("synth.h5");
-  Scenario() {
-    auto r = run_shiftsim({"grids", "synth", "--years", "2022", "--step", "1h", "--seed", "1", "--into", store});
-    INFO(r.err);
-    REQUIRE(r.exit_code == 0);
-  }
+// The SYNTHETIC store of tests/support/synth_store.hpp, and a cluster of two sites on it.
+struct Scenario : shiftsim::test::SynthStore {
   CliResult cluster(const std::string& trace_text, const Args& extra) const {
     const std::string trace = dir.write("trace.csv", trace_text);
     Args a{"cluster", "--grids", store, "--site", "West US=4", "--site", "France=4,pue=1.2,idle=50W",

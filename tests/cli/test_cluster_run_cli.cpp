@@ -9,6 +9,7 @@
 #include "experiments/cube_file.hpp"
 #include "tests/support/cli.hpp"
 #include "tests/support/fixtures.hpp"
+#include "tests/support/synth_store.hpp"
 
 namespace {
 
@@ -37,11 +38,8 @@ path = "out/cluster.h5"
 }  // namespace
 
 TEST_CASE("run: a cluster experiment writes a cube read_cube opens", "[cli][cluster][run]") {
-  TempDir dir;
-  auto synth = run_shiftsim({"grids", "synth", "--years", "2022", "--step", "1h", "--seed", "1",
-                             "--into", dir.file("synth.h5")});
-  INFO(synth.err);
-  REQUIRE(synth.exit_code == 0);
+  const shiftsim::test::SynthStore synth;  // synth.h5, as the experiment names it
+  const TempDir& dir = synth.dir;
   const std::string exp = dir.write("cluster.toml", kExperiment);
 
   auto r = run_shiftsim({"run", exp, "--threads", "2", "--quiet"});

@@ -13,6 +13,7 @@
 
 #include "tests/support/cli.hpp"
 #include "tests/support/fixtures.hpp"
+#include "tests/support/synth_store.hpp"
 
 namespace {
 
@@ -22,16 +23,8 @@ using shiftsim::test::run_shiftsim;
 using shiftsim::test::TempDir;
 using Args = std::vector<std::string>;
 
-// A store of SYNTHETIC surrogate series for the 16 paper regions, 2022 at 1 h (about 0.1 s).
-struct SynthStore {
-  TempDir dir;
-  std::string store = dir.file("synth.h5");
-  SynthStore() {
-    auto r = run_shiftsim(
-        {"grids", "synth", "--years", "2022", "--step", "1h", "--seed", "1", "--into", store});
-    INFO(r.err);
-    REQUIRE(r.exit_code == 0);
-  }
+// The SYNTHETIC store of tests/support/synth_store.hpp, and simulate against it.
+struct SynthStore : shiftsim::test::SynthStore {
   // simulate in France, 2022-06-01 00:00 UTC, BERT finetune (6 h), plus `extra`.
   CliResult simulate(const Args& extra, bool json_output = false) const {
     Args a{"simulate", "--grids",  store,   "--workload", "bert-finetune",
