@@ -210,10 +210,12 @@ int run_cluster(const Args& a) {
   j["idle_emissions_g"] = t.idle_emissions_g;
   j["embodied_g"] = t.sites_embodied_g;
   j["jobs_embodied_g"] = t.jobs_embodied_g;
-  // 0, not NaN (null), when no job started or finished.
-  j["mean_wait_h"] = t.started ? t.mean_wait_h() : 0.0;
-  j["max_wait_h"] = hours(t.max_wait_seconds);
-  j["mean_slowdown"] = t.finished ? t.mean_slowdown() : 0.0;
+  // Over the jobs that started (waits) or finished (slowdown); null when there are none, as the
+  // cube's NaN: a mean of nothing is not a wait of 0.
+  const auto or_null = [](bool any, double x) { return any ? ordered_json(x) : ordered_json(nullptr); };
+  j["mean_wait_h"] = or_null(t.started > 0, t.mean_wait_h());
+  j["max_wait_h"] = or_null(t.started > 0, hours(t.max_wait_seconds));
+  j["mean_slowdown"] = or_null(t.finished > 0, t.mean_slowdown());
   j["deadline_misses"] = t.deadline_misses;
   j["suspensions"] = t.suspensions;
   j["events"] = r.events;
@@ -249,8 +251,11 @@ int run_cluster(const Args& a) {
     fmt::print("emissions   {:.6g} kg CO2eq operational ({:.6g} by jobs, {:.6g} idle), {:.6g} kg embodied\n",
                t.emissions_g() / 1000, t.jobs_emissions_g / 1000, t.idle_emissions_g / 1000,
                t.sites_embodied_g / 1000);
-    fmt::print("wait        {:.3f} h mean, {:.3f} h max; mean slowdown {:.3f}; {} deadline miss{}; {} suspension{}\n",
-               j["mean_wait_h"].get<double>(), j["max_wait_h"].get<double>(), j["mean_slowdown"].get<double>(),
+    const auto num = [&](const char* key) {
+      return j[key].is_null() ? std::string("n/a") : fmt::format("{:.3f}", j[key].get<double>());
+    };
+    fmt::print("wait        {} h mean, {} h max; mean slowdown {}; {} deadline miss{}; {} suspension{}\n",
+               num("mean_wait_h"), num("max_wait_h"), num("mean_slowdown"),
                t.deadline_misses, t.deadline_misses == 1 ? "" : "es", t.suspensions,
                t.suspensions == 1 ? "" : "s");
     for (const auto& s : j["sites"]) {

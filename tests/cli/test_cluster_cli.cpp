@@ -105,6 +105,16 @@ TEST_CASE("cluster: a job larger than any site is rejected, not an error", "[cli
   const auto j = json::parse(r.out);
   CHECK(j["rejected"] == 1);
   CHECK(j["finished"] == 1);
+  CHECK(j["mean_wait_h"] == 0.0);  // the job that started did not wait
+
+  // Only the job too large: nothing started, so there is no mean wait (null, not 0).
+  const auto none = json::parse(s.cluster("arrival_time,length,gpus\n0,1,9\n", {"--json"}).out);
+  CHECK(none["rejected"] == 1);
+  CHECK(none["mean_wait_h"].is_null());
+  CHECK(none["max_wait_h"].is_null());
+  CHECK(none["mean_slowdown"].is_null());
+  const auto text = s.cluster("arrival_time,length,gpus\n0,1,9\n", {});
+  CHECK(text.out.find("n/a h mean") != std::string::npos);
 }
 
 TEST_CASE("cluster: bad input names the file and line and writes nothing", "[cli][cluster][bad-input]") {
