@@ -1,5 +1,6 @@
 // shiftsim report: the paper's tables and headline findings from a result cube, as Markdown,
-// CSV and LaTeX (analysis/report.hpp).
+// CSV and LaTeX (analysis/report.hpp); for a cluster sweep's cube, its totals and utilisation
+// (analysis/cluster_report.hpp).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/cluster_report.hpp"
 #include "analysis/report.hpp"
 #include "experiments/cli/commands.hpp"
 #include "experiments/cube_file.hpp"
@@ -57,6 +59,14 @@ std::string markdown(const analysis::Report& r, const std::string& cube) {
   return md;
 }
 
+std::string cluster_markdown(const analysis::Report& r, const std::string& cube) {
+  std::string md = fmt::format("# Cluster sweep, by shiftsim\n\nFrom the result cube `{}`. {}\n\n"
+                               "## Tables\n\n",
+                               fs::path(cube).filename().string(), r.data);
+  for (const auto& t : r.tables) md += analysis::to_markdown(t);
+  return md;
+}
+
 std::string latex(const analysis::Report& r) {
   std::string tex = "% shiftsim report: the paper's tables (needs \\usepackage{booktabs}).\n";
   for (const auto& t : r.tables) tex += analysis::to_latex(t) + "\n";
@@ -96,6 +106,20 @@ void report(const Args& a) {
   }
 
   const experiments::Cube cube = experiments::read_cube(a.cube);
+  const auto kind = cube.attrs.find("kind");
+  if (kind != cube.attrs.end() && kind->second == "cluster") {
+    const auto r = analysis::make_cluster_report(cube);
+    fs::create_directories(out);
+    if (wants("md")) write_text(out / "report.md", cluster_markdown(r, a.cube));
+    if (wants("tex")) write_text(out / "report.tex", latex(r));
+    if (wants("csv")) {
+      fs::create_directories(out / "tables");
+      for (const auto& t : r.tables) write_text(out / "tables" / (t.id + ".csv"), analysis::to_csv(t));
+    }
+    fmt::print("{}", analysis::to_markdown(r.table("cluster_totals")));
+    fmt::print("{}: {} tables ({})\n", out.string(), r.tables.size(), a.formats);
+    return;
+  }
   std::optional<grids::GridStore> store;
   std::string store_path = a.grids;
   if (store_path.empty()) {
@@ -126,7 +150,8 @@ void report(const Args& a) {
 
 void add_report_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("report", "The paper's tables and headline findings from a "
-                                           "result cube (Markdown, CSV, LaTeX)");
+                                           "result cube, or a cluster sweep's totals (Markdown, "
+                                           "CSV, LaTeX)");
   auto a = std::make_shared<Args>();
   cmd->add_option("cube", a->cube, "result cube (shiftsim run)")->required();
   cmd->add_option("--out", a->out, "output folder (default: <cube>_report beside the cube)");

@@ -3,6 +3,7 @@
 // --force); shards and resume are refused, saying they apply to single-job sweeps.
 #include <catch2/catch.hpp>
 
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -87,4 +88,50 @@ TEST_CASE("run: a cluster experiment writes a cube read_cube opens", "[cli][clus
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.err, Contains("bad.toml"));
   CHECK_THAT(r.err, Contains("cluster2"));
+}
+
+TEST_CASE("report: a cluster cube gives its totals and utilisation tables",
+          "[cli][cluster][report]") {
+  const shiftsim::test::SynthStore synth;
+  const TempDir& dir = synth.dir;
+  const std::string exp = dir.write("cluster.toml", kExperiment);
+  auto r = run_shiftsim({"run", exp, "--quiet"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto cube = shiftsim::experiments::read_cube(dir.file("out/cluster.h5"));
+
+  r = run_shiftsim({"report", dir.file("out/cluster.h5"), "--out", dir.file("rep")});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Contains("vs fifo (%)"));
+  CHECK_THAT(shiftsim::test::read_bytes(dir.file("rep/report.md")), Contains("SYNTHETIC"));
+
+  // The CSV: comment lines, a header, then 2 schedulers x 2 scales x 2 forecasts (one seed), in
+  // the cube's order; emissions in kg equal the cube's, and the change is against fifo's row at
+  // the same scale and forecast.
+  std::vector<std::vector<std::string>> rows;
+  {
+    std::istringstream in(shiftsim::test::read_bytes(dir.file("rep/tables/cluster_totals.csv")));
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.empty() || line[0] == '#') continue;
+      std::vector<std::string> cells;
+      std::istringstream cs(line);
+      for (std::string cell; std::getline(cs, cell, ',');) cells.push_back(cell);
+      rows.push_back(cells);
+    }
+  }
+  REQUIRE(rows.size() == 1 + 8);
+  CHECK(rows[0][0] == "scheduler");
+  CHECK(rows[0][4] == "vs fifo (%)");
+  const auto& e = cube.var("emissions_g").f64;
+  for (std::size_t i = 0; i < 8; ++i) {
+    const auto& row = rows[1 + i];
+    CHECK(row[0] == (i < 4 ? "fifo" : "carbon-delay"));
+    CHECK(std::stod(row[3]) == Approx(e[i] / 1000).epsilon(1e-12));
+    CHECK(std::stod(row[4]) == Approx(100 * (e[i] - e[i % 4]) / e[i % 4]).margin(1e-9));
+    CHECK(std::stoi(row[12]) + std::stoi(row[13]) + std::stoi(row[14]) + std::stoi(row[15]) == 200);
+  }
+  CHECK(shiftsim::test::read_bytes(dir.file("rep/tables/cluster_utilisation.csv")).find("France") !=
+        std::string::npos);
 }
