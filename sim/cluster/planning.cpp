@@ -46,11 +46,10 @@ StartChoice best_start(const Site& site, const ClusterJob& job, std::int64_t fro
     if (g < lowest) lowest = g;
   }
   if (std::isinf(lowest)) return StartChoice{from, nan};
-  const double tie = lowest + kernels::kTieTolerance * std::abs(lowest);
-  if (!std::isnan(best.expected_g) && best.expected_g <= tie) return best;
+  if (!std::isnan(best.expected_g) && ties_with_lowest(best.expected_g, lowest)) return best;
   for (std::int64_t t = first; t <= latest; t += step) {
     const double g = expected_g(site, job, t, done);
-    if (!std::isnan(g) && g <= tie) return StartChoice{t, g};
+    if (!std::isnan(g) && ties_with_lowest(g, lowest)) return StartChoice{t, g};
   }
   return best;  // unreachable: the lowest is a candidate
 }

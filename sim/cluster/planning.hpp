@@ -11,11 +11,13 @@
 // exactly the kernel's candidates.
 //
 // Thread-safety: pure functions.
+#include <cmath>
 #include <cstdint>
 #include <optional>
 
 #include "sim/cluster/job.hpp"
 #include "sim/cluster/site.hpp"
+#include "sim/kernels.hpp"
 
 namespace shiftsim::sim::cluster {
 
@@ -33,6 +35,14 @@ struct StartChoice {
 // means no slack: start = from.
 StartChoice best_start(const Site& site, const ClusterJob& job, std::int64_t from,
                        std::int64_t latest, std::int64_t done = 0);
+
+// True when expected emissions g tie with the lowest of its alternatives: within
+// kernels::kTieTolerance (relative) of it, the single-job rule's tolerance. Schedulers comparing
+// sites use it too, so that a rounding hair (110 x PUE 1.1 against 110) neither delays a job nor
+// overrides the first-listed-site rule. Infinite g (no forecast) ties only with an infinite lowest.
+inline bool ties_with_lowest(double g, double lowest) {
+  return g <= lowest + kernels::kTieTolerance * std::abs(lowest);
+}
 
 // The latest start that still meets the job's deadline for its remaining work, or `from` when it
 // has no deadline or none is left.

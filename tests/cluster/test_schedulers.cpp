@@ -180,6 +180,28 @@ TEST_CASE("spatial: the cleanest site with room, on the forecast, PUE included",
   }
 }
 
+TEST_CASE("spatial and spatial-delay: a rounding hair between sites is a tie",
+          "[cluster][spatial][spatial-delay]") {
+  // Site a: 100 g/kWh at PUE 1.1, i.e. 110.00000000000001 in floating point; site b: 110 at PUE
+  // 1. An exact comparison would send the job to b (spatial) or make it wait 2 h for b's 110
+  // (spatial-delay); within the single-job rule's tolerance they tie, and the first listed site
+  // and the earliest start win.
+  REQUIRE(100 * 1.1 > 110.0);  // the hair this test is about
+  const std::vector<double> a(8, 100);
+  SECTION("spatial: the first listed site") {
+    const auto r = run({make_site("a", 1, a, {}, kH, 1.1), make_site("b", 1, std::vector<double>(8, 110))},
+                       {make_job("J", 0, kH, 1)}, "spatial");
+    CHECK(r.jobs[0].site == 0);
+  }
+  SECTION("spatial-delay: now at a, not later at b") {
+    const std::vector<double> b{500, 500, 110, 500, 500, 500, 500, 500};
+    const auto r = run({make_site("a", 1, a, {}, kH, 1.1), make_site("b", 1, b)},
+                       {with_deadline(make_job("J", 0, kH, 1), 5 * kH)}, "spatial-delay");
+    CHECK(r.jobs[0].site == 0);
+    CHECK(r.jobs[0].first_start == at(0));
+  }
+}
+
 // ---- spatial-delay ---------------------------------------------------------------------------
 
 TEST_CASE("spatial-delay: the clean site and the clean hour", "[cluster][spatial-delay]") {

@@ -1,10 +1,12 @@
 // spatial: jobs start in release order, as in fifo, but each goes to the site where it is expected
 // to emit least (its whole run from now on the site's forecast, PUE included, planning.hpp) among
-// the sites with room now; the first listed on ties, and a site without a forecast for the run
-// counts as the dirtiest. A head that fits nowhere yet holds back the jobs behind it.
+// the sites with room now; the first listed on ties (within the single-job rule's tolerance,
+// ties_with_lowest), and a site without a forecast for the run counts as the dirtiest. A head that fits nowhere yet holds back the jobs behind it.
+#include <algorithm>
 #include <cmath>
 #include <deque>
 #include <limits>
+#include <vector>
 
 #include "sim/cluster/planning.hpp"
 #include "sim/cluster/schedulers.hpp"
@@ -28,18 +30,22 @@ class Spatial final : public Scheduler {
  private:
   static int cleanest_site_with_room(const Cluster& c, JobId j) {
     const ClusterJob& job = c.job(j);
-    int best = -1;
-    double lowest = std::numeric_limits<double>::infinity();
+    const double inf = std::numeric_limits<double>::infinity();
+    std::vector<double> g(c.site_count(), std::numeric_limits<double>::quiet_NaN());  // NaN: no room
+    double lowest = inf;
+    bool any = false;
     for (std::size_t s = 0; s < c.site_count(); ++s) {
       if (c.free(s) < job.accelerators) continue;
-      double g = expected_g(c.site(s), job, c.now());
-      if (std::isnan(g)) g = std::numeric_limits<double>::infinity();
-      if (best < 0 || g < lowest) {
-        best = static_cast<int>(s);
-        lowest = g;
-      }
+      const double x = expected_g(c.site(s), job, c.now());
+      g[s] = std::isnan(x) ? inf : x;
+      lowest = std::min(lowest, g[s]);
+      any = true;
     }
-    return best;
+    if (!any) return -1;
+    for (std::size_t s = 0; s < c.site_count(); ++s) {
+      if (!std::isnan(g[s]) && ties_with_lowest(g[s], lowest)) return static_cast<int>(s);
+    }
+    return -1;  // unreachable: the lowest is a site with room
   }
 
   std::deque<JobId> queue_;

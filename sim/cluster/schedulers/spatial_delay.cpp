@@ -1,12 +1,14 @@
 // spatial-delay: where and when together. On release, each site that can hold the job proposes
 // its flexible start within the job's slack (best_start on its forecast, planning.hpp; a job that
 // is not deferrable proposes now); the proposal with the lowest expected emissions wins, then the
-// earliest start, then the first listed site (a proposal without a forecast counts as the
-// dirtiest). At that time the job becomes ready for that site, and starts there when it has room,
+// earliest start, then the first listed site, where emissions within the single-job rule's
+// tolerance of the lowest tie (ties_with_lowest: a rounding hair must not delay a job or move it);
+// a proposal without a forecast counts as the dirtiest. At that time the job becomes ready for that site, and starts there when it has room,
 // the least slack first (ready_queue.hpp). It never moves to another site while it waits.
+#include <algorithm>
 #include <cmath>
 #include <limits>
-#include <tuple>
+#include <vector>
 
 #include "sim/cluster/planning.hpp"
 #include "sim/cluster/schedulers.hpp"
@@ -21,16 +23,26 @@ class SpatialDelay final : public Scheduler {
     const ClusterJob& job = c.job(j);
     const std::int64_t latest = job.deferrable ? latest_start(job, c.now()) : c.now();
     const double inf = std::numeric_limits<double>::infinity();
-    std::tuple<double, std::int64_t, std::size_t> best{inf, 0, c.site_count()};
+    struct Proposal {
+      double g;
+      std::int64_t start;
+      std::size_t site;
+    };
+    std::vector<Proposal> proposals;
+    double lowest = inf;
     for (std::size_t s = 0; s < c.site_count(); ++s) {
       if (c.site(s).spec.capacity < job.accelerators) continue;
       const StartChoice choice = best_start(c.site(s), job, c.now(), latest);
-      const std::tuple<double, std::int64_t, std::size_t> candidate{
-          std::isnan(choice.expected_g) ? inf : choice.expected_g, choice.start, s};
-      if (std::get<2>(best) == c.site_count() || candidate < best) best = candidate;
+      proposals.push_back({std::isnan(choice.expected_g) ? inf : choice.expected_g, choice.start, s});
+      lowest = std::min(lowest, proposals.back().g);
     }
-    if (std::get<2>(best) == c.site_count()) return;  // unreachable: the engine rejects such jobs
-    timers_.at(c, std::get<1>(best), Planned{j, std::get<2>(best)});
+    // Among the proposals that tie with the lowest: the earliest start, then the first listed.
+    const Proposal* best = nullptr;
+    for (const Proposal& p : proposals) {
+      if (ties_with_lowest(p.g, lowest) && (!best || p.start < best->start)) best = &p;
+    }
+    if (!best) return;  // unreachable: the engine rejects jobs larger than every site
+    timers_.at(c, best->start, Planned{j, best->site});
   }
 
   void decide(Cluster& c) override {
