@@ -15,7 +15,10 @@
 //     (policy.hpp) for a slack of n whole steps;
 //   - with free pauses, the K steps of the window with the lowest forecast (earliest on ties);
 //     with costs, the cheapest plan counting checkpoints of ceil(checkpoint time / step) steps
-//     and runs of at least ceil(min run / step) steps;
+//     and runs of at least ceil(min run / step) steps; the plan spreads a checkpoint's energy
+//     evenly over those whole steps and leaves PUE out (of work and checkpoints alike, so the
+//     choice is the same), while the engine charges the checkpoint over its actual time, at the
+//     actual intensity, with PUE;
 //   - the chosen steps, merged where consecutive, are its runs: it starts or resumes at each
 //     run's first step and is suspended at each run's end but the last.
 // The exact costly plan takes W x K x phases states (sim/costly_pause.hpp), which is fine for one
