@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <numeric>
 #include <optional>
 #include <string>
 #include <utility>
@@ -318,18 +319,30 @@ TEST_CASE("carbon-suspend: checkpoint costs decide whether a pause pays",
 
 TEST_CASE("carbon-suspend: a long job with pause costs is planned on coarser blocks, still "
           "feasible", "[cluster][carbon-suspend]") {
-  // 40 h at 1 kW on 5-minute steps, 24 h of slack, a 2 h minimum run and 10-minute checkpoints:
-  // 769 x 480 x 26 = 9.6 M states exactly, more than one job may take, so it is planned on
-  // blocks of several steps. The plan must still meet the deadline and the minimum run, leave
-  // each checkpoint its time, cost no less than the exact optimum on the fine grid (the coarse
-  // plan is one of the fine grid's plans), and beat running at once on a daily cycle.
+  // 40 h at 1 kW on 5-minute steps, 24 h of slack, a 2 h minimum run and 10-minute checkpoints
+  // is 768 x 480 x 26 = 9.6 M states planned exactly, more than one job may take
+  // (kPlanStates), so it is planned on blocks of g > 1 steps. The second case is off every
+  // grid: released 2 minutes after a step, a length, checkpoint and minimum run that are no
+  // whole number of steps. Either way the plan must meet the deadline and the minimum run, leave
+  // each checkpoint its time, begin and end its runs on a grid of g > 1 steps from its first
+  // start, cost no less than the exact optimum on the fine grid (the coarse plan is one of its
+  // plans; up to how the checkpoint is charged) and not much more, and beat running at once.
   constexpr std::int64_t kStep = 300;
   std::vector<double> ci(static_cast<std::size_t>(6 * 24 * kH / kStep));
   for (std::size_t i = 0; i < ci.size(); ++i) {
     ci[i] = 300 + 250 * std::sin(2 * 3.14159265358979 * static_cast<double>(i) * kStep / (24.0 * kH));
   }
-  const PauseCosts costs{Seconds{600}, kwh(0.05), Seconds{2 * kH}};
-  const auto job = with_deadline(make_job("J", 0, 40 * kH, 40), 64 * kH, true);
+  struct Case {
+    std::int64_t arrival, length, checkpoint, min_run;
+  };
+  const Case k = GENERATE(Case{0, 40 * kH, 600, 2 * kH}, Case{120, 40 * kH + 700, 420, 6600});
+  CAPTURE(k.arrival, k.length, k.checkpoint, k.min_run);
+  const double ck_kwh = 0.05;
+  const PauseCosts costs{Seconds{k.checkpoint}, kwh(ck_kwh), Seconds{k.min_run}};
+  const std::int64_t deadline = k.arrival + k.length + 24 * kH;
+  const double kw = 1.0;
+  const auto job = with_deadline(make_job("J", k.arrival, k.length, kw * static_cast<double>(k.length) / kH),
+                                 deadline, true);
 
   struct Runs final : Observer {
     std::vector<std::pair<std::int64_t, std::int64_t>> runs;  // running intervals
@@ -342,22 +355,56 @@ TEST_CASE("carbon-suspend: a long job with pause costs is planned on coarser blo
   } watch;
   const auto r = run({make_site("s", 1, ci, {}, kStep)}, {job}, "carbon-suspend", costs, &watch);
   REQUIRE(r.jobs[0].outcome == JobOutcome::finished);
-  CHECK(r.jobs[0].finish <= at(64));
+  CHECK(r.jobs[0].finish <= kT0 + deadline);
   REQUIRE(watch.runs.size() >= 2);  // it pauses at least once on a daily cycle
   CHECK(watch.suspended.size() == watch.runs.size() - 1);
-  for (std::size_t i = 0; i + 1 < watch.runs.size(); ++i) {
-    CHECK(watch.runs[i].second - watch.runs[i].first >= 2 * kH);
-    CHECK(watch.suspended[i] - watch.runs[i].second == 600);
+  const std::int64_t from = kT0 + (k.arrival + kStep - 1) / kStep * kStep;  // first step boundary
+  std::int64_t grid = 0;  // gcd of the run boundaries' offsets from `from`, in steps
+  for (std::size_t i = 0; i < watch.runs.size(); ++i) {
+    grid = std::gcd(grid, (watch.runs[i].first - from) / kStep);
+    CHECK((watch.runs[i].first - from) % kStep == 0);
+    if (i + 1 == watch.runs.size()) break;
+    grid = std::gcd(grid, (watch.runs[i].second - from) / kStep);
+    CHECK(watch.runs[i].second - watch.runs[i].first >= k.min_run);
+    CHECK(watch.suspended[i] - watch.runs[i].second == k.checkpoint);
     CHECK(watch.runs[i + 1].first >= watch.suspended[i]);
   }
+  CHECK(grid > 1);
 
+  // The exact plan on the fine grid, as the header comment defines its window.
+  const std::int64_t steps = (k.length + kStep - 1) / kStep;
+  const std::int64_t last = k.length - (steps - 1) * kStep;
+  const std::int64_t w = (kT0 + deadline - from - last) / kStep + 1;
+  const std::int64_t rs = (k.checkpoint + kStep - 1) / kStep;
   const auto energy = job.power.at_step(Seconds{kStep});
-  const auto exact = plan_costly_pause_resume(ci, energy.kwh, 0, 769, 2, 0.025, 24);
+  const auto exact = plan_costly_pause_resume(ci, energy.kwh, (from - kT0) / kStep, w, rs,
+                                              ck_kwh / static_cast<double>(rs),
+                                              (k.min_run + kStep - 1) / kStep);
   REQUIRE(exact.status == kernels::Status::ok);
-  CHECK(r.jobs[0].emissions_g >= exact.planned_g * (1 - 1e-12));
+  // Checkpoints are planned spread over whole steps and charged over their actual time.
+  const double charging = static_cast<double>(watch.suspended.size()) * ck_kwh * 550;
+  CHECK(r.jobs[0].emissions_g >= exact.planned_g - charging - 1e-9);
   CHECK(r.jobs[0].emissions_g <= exact.planned_g * 1.02);  // and not far from it
-  const auto now = run({make_site("s", 1, ci, {}, kStep)}, {make_job("J", 0, 40 * kH, 40)}, "fifo");
+  const auto now = run({make_site("s", 1, ci, {}, kStep)},
+                       {make_job("J", k.arrival, k.length, kw * static_cast<double>(k.length) / kH)}, "fifo");
   CHECK(r.jobs[0].emissions_g < now.jobs[0].emissions_g);
+}
+
+TEST_CASE("carbon-suspend: when no pause fits, the job is planned as by carbon-delay",
+          "[cluster][carbon-suspend]") {
+  // A minimum run as long as the job, or a checkpoint longer than the slack, leaves one run:
+  // the flexible-start choice on the site's own steps, whatever the coarse grid would have been.
+  const std::vector<double> ci{400, 300, 350, 100, 120, 500, 500, 500, 500, 500, 500, 500};
+  const auto job = with_deadline(make_job("J", 0, 2 * kH, 2), 6 * kH, true);
+  const auto delay = run({make_site("s", 1, ci)}, {job}, "carbon-delay");
+  REQUIRE(delay.jobs[0].first_start == at(3));
+  for (const PauseCosts& costs : {PauseCosts{Seconds{600}, kwh(0.1), Seconds{2 * kH}},
+                                  PauseCosts{Seconds{5 * kH}, kwh(0.1), Seconds{0}}}) {
+    const auto r = run({make_site("s", 1, ci)}, {job}, "carbon-suspend", costs);
+    CHECK(r.jobs[0].suspensions == 0);
+    CHECK(r.jobs[0].first_start == delay.jobs[0].first_start);
+    CHECK(r.jobs[0].emissions_g == Approx(delay.jobs[0].emissions_g));
+  }
 }
 
 TEST_CASE("carbon-suspend: a resume without room falls back to running to the end",

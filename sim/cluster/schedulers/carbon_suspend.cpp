@@ -14,7 +14,9 @@
 //     floor((deadline - t_s) / step) for whole-step lengths and the single-job window K + n
 //     (policy.hpp) for a slack of n whole steps;
 //   - with free pauses, the K steps of the window with the lowest forecast (earliest on ties);
-//     with costs, the cheapest plan counting checkpoints of ceil(checkpoint time / step) steps
+//     with costs, when no pause fits (K < 2, a minimum run of K steps or more, or no room in the
+//     window for a checkpoint), one run at the flexible-start choice; otherwise
+//     the cheapest plan counting checkpoints of ceil(checkpoint time / step) steps
 //     and runs of at least ceil(min run / step) steps; the plan spreads a checkpoint's energy
 //     evenly over those whole steps and leaves PUE out (of work and checkpoints alike, so the
 //     choice is the same), while the engine charges the checkpoint over its actual time, at the
@@ -138,9 +140,15 @@ class CarbonSuspend final : public Scheduler {
     const PauseCosts& costs = c.costs();
     // The planning grid: the site's steps, or blocks of g of them for a costly plan too large
     // to make exactly per job (the header comment).
-    const std::int64_t g = costs.is_free() ? 1 : coarsening(costs, remaining, *job.deadline - from, step);
+    const std::int64_t span = *job.deadline - from;
+    const std::int64_t g = costs.is_free() ? 1 : coarsening(costs, remaining, span, step);
     const std::int64_t q = g * step;
-    const Shape sh = shape(costs, remaining, *job.deadline - from, q);
+    const Shape sh = shape(costs, remaining, span, q);
+    // No pause fits (one block, a minimum run as long as the job, or no room for a checkpoint):
+    // the plan is one run, which the flexible-start rule finds on the site's own steps.
+    if (!costs.is_free() && (sh.k < 2 || sh.m >= sh.k || sh.k + sh.r > sh.w)) {
+      return Choice::flexible_start;
+    }
     if (from + sh.w * q > c.history_end()) return Choice::now;
     const std::int64_t s = (from - origin) / step;
 
@@ -155,7 +163,9 @@ class CarbonSuspend final : public Scheduler {
       std::vector<double> plan(static_cast<std::size_t>(sh.w));
       for (std::int64_t b = 0; b < sh.w; ++b) {
         double sum = 0;
-        for (std::int64_t i = 0; i < g; ++i) sum += site.forecast[static_cast<std::size_t>(s + b * g + i)];
+        for (std::int64_t i = 0; i < g; ++i) {
+          sum += site.forecast[static_cast<std::size_t>(s + b * g + i)];
+        }
         plan[static_cast<std::size_t>(b)] = sum / static_cast<double>(g);
       }
       const double ck = sh.r > 0 ? costs.checkpoint_energy.value / static_cast<double>(sh.r) : 0.0;
