@@ -1,6 +1,7 @@
 #include "analysis/cluster_report.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cmath>
 #include <cstddef>
@@ -35,8 +36,31 @@ struct Grid {
 
 std::vector<std::string> labels(const Cube& c, const char* name) {
   const auto* l = std::get_if<Labels>(&c.dim(name).coords);
-  if (!l) throw ConfigError(fmt::format("not a shiftsim cluster cube: dimension '{}' has no labels", name));
+  if (!l) {
+    throw ConfigError(fmt::format("not a shiftsim cluster cube: dimension '{}' has no labels", name));
+  }
   return l->values;
+}
+
+// The variable, checked against the layout cluster_runner.hpp documents: a cube that claims to be
+// a cluster cube but was written otherwise is refused, not misread.
+const Variable& checked(const Cube& c, const char* name, const std::vector<std::string>& dims,
+                        DType type) {
+  const Variable* v = nullptr;
+  for (const auto& x : c.vars) {
+    if (x.name == name) v = &x;
+  }
+  std::size_t size = 1;
+  for (const auto& d : dims) size *= c.dim(d).size();
+  const std::size_t have = v ? (v->type == DType::f64 ? v->f64.size() : v->i32.size()) : 0;
+  if (!v || v->dims != dims || v->type != type || have != size) {
+    throw ConfigError(fmt::format(
+        "not a shiftsim cluster cube: variable '{}' is {} (expected over ({}) as {}); make the "
+        "cube again with 'shiftsim run'",
+        name, v ? fmt::format("over ({})", fmt::join(v->dims, ", ")) : std::string("missing"),
+        fmt::join(dims, ", "), type == DType::f64 ? "float64" : "int32"));
+  }
+  return *v;
 }
 
 Grid grid_of(const Cube& c) {
@@ -55,6 +79,17 @@ Grid grid_of(const Cube& c) {
     if (!n) throw ConfigError("not a shiftsim cluster cube: capacity_scale is not numeric");
     g.scales = n->values;
     g.times = c.dim("time").size();
+    const std::vector<std::string> scenario{"scheduler", "capacity_scale", "forecast", "seed"};
+    for (const char* name : {"emissions_g", "embodied_g", "energy_kwh", "mean_wait_h", "max_wait_h",
+                             "mean_slowdown"}) {
+      checked(c, name, scenario, DType::f64);
+    }
+    for (const char* name : {"deadline_misses", "suspensions", "finished", "rejected",
+                             "beyond_data", "blocked"}) {
+      checked(c, name, scenario, DType::i32);
+    }
+    checked(c, "utilisation", {"scheduler", "capacity_scale", "forecast", "seed", "site", "time"},
+            DType::f64);
   } catch (const std::out_of_range& e) {
     throw ConfigError(fmt::format("not a shiftsim cluster cube: {}", e.what()));
   }
@@ -123,6 +158,13 @@ Report make_cluster_report(const Cube& cube) {
   Report r;
   r.data = data_paragraph(cube, g);
   const auto base = baseline_of(g);
+  std::size_t missing = 0;  // scenarios a stopped run never finished
+  for (const auto x : cube.var("finished").i32) missing += x == experiments::kMissingI32;
+  if (missing > 0) {
+    r.data += fmt::format(" INCOMPLETE: {} of {} scenarios are missing (a stopped run); means "
+                          "are over the seeds present.",
+                          missing, cube.var("finished").i32.size());
+  }
   const int count_decimals = g.seeds.size() > 1 ? 1 : 0;
 
   Table totals{"cluster_totals", "Cluster sweep: emissions, waits and outcomes per scenario",
@@ -133,9 +175,9 @@ Report make_cluster_report(const Cube& cube) {
                                    "and forecast (negative: less).",
                                    g.schedulers[*base], g.schedulers[*base])
                      : std::string("No carbon-agnostic baseline (fifo or backfill) in the cube: "
-                                   "no change column."),
+                                   "the change column is n/a."),
                 "Waits over the jobs that started, slowdown over those that finished; n/a when "
-                "none did.",
+                "none did. With several seeds, max wait is the mean of each seed's maximum.",
                 r.data},
                {{"scheduler", 0},
                 {"capacity scale", 2},
@@ -155,14 +197,16 @@ Report make_cluster_report(const Cube& cube) {
                 {"blocked", count_decimals}},
                {}};
   Table util{"cluster_utilisation", "Cluster sweep: mean utilisation per site (%)",
-             {"The mean share of each site's accelerators held, over the steps of the scenario's "
-              "span (first arrival to last finish), then over seeds.",
+             {"The mean share of each site's accelerators held, over the whole steps of the "
+              "scenario's span (first arrival to last finish; a partly covered first or last step "
+              "counts as a step), then over seeds. `shiftsim cluster` divides by the span in "
+              "seconds instead, so short runs differ slightly.",
               r.data},
              {{"scheduler", 0}, {"capacity scale", 2}, {"forecast", 0}},
              {}};
   for (const auto& site : g.sites) util.columns.push_back({site, 1});
 
-  const Variable& u = cube.var("utilisation");
+  const Variable& u = cube.var("utilisation");  // checked by grid_of
   for (std::size_t sc = 0; sc < g.schedulers.size(); ++sc) {
     for (std::size_t k = 0; k < g.scales.size(); ++k) {
       for (std::size_t f = 0; f < g.forecasts.size(); ++f) {
@@ -173,13 +217,14 @@ Report make_cluster_report(const Cube& cube) {
           const double b = seed_mean(cube, g, "emissions_g", *base, k, f);
           if (b > 0) change = 100 * (e - b) / b;
         }
-        totals.rows.push_back({g.schedulers[sc], g.scales[k], g.forecasts[f], e / 1000, change,
+        const std::string scale = fmt::format("{:g}", g.scales[k]);  // 0.125, not 0.13
+        totals.rows.push_back({g.schedulers[sc], scale, g.forecasts[f], e / 1000, change,
                                mean("embodied_g") / 1000, mean("energy_kwh") / 1000,
                                mean("mean_wait_h"), mean("max_wait_h"), mean("mean_slowdown"),
                                mean("deadline_misses"), mean("suspensions"), mean("finished"),
                                mean("rejected"), mean("beyond_data"), mean("blocked")});
 
-        std::vector<Value> row{g.schedulers[sc], g.scales[k], g.forecasts[f]};
+        std::vector<Value> row{g.schedulers[sc], scale, g.forecasts[f]};
         for (std::size_t site = 0; site < g.sites.size(); ++site) {
           double sum = 0;
           std::size_t n = 0;

@@ -67,8 +67,9 @@ std::string cluster_markdown(const analysis::Report& r, const std::string& cube)
   return md;
 }
 
-std::string latex(const analysis::Report& r) {
-  std::string tex = "% shiftsim report: the paper's tables (needs \\usepackage{booktabs}).\n";
+std::string latex(const analysis::Report& r, bool cluster) {
+  std::string tex = cluster ? "% shiftsim report: a cluster sweep's tables (needs \\usepackage{booktabs}).\n"
+                            : "% shiftsim report: the paper's tables (needs \\usepackage{booktabs}).\n";
   for (const auto& t : r.tables) tex += analysis::to_latex(t) + "\n";
   return tex;
 }
@@ -87,12 +88,17 @@ void report(const Args& a) {
       formats.push_back(f);
     }
   }
+  if (formats.empty()) throw ConfigError("--format: give at least one of md, csv and tex");
   const fs::path out = a.out.empty() ? fs::path(fs::path(a.cube).replace_extension("").string() + "_report")
                                      : fs::path(a.out);
   auto wants = [&](const std::string& f) {
     return std::find(formats.begin(), formats.end(), f) != formats.end();
   };
   // Refuse before computing, and before writing anything.
+  if (fs::exists(out) && !fs::is_directory(out)) {
+    throw IoError(fmt::format("{}: exists and is not a folder; give --out a folder for the report",
+                              out.string()));
+  }
   std::vector<fs::path> targets;
   if (wants("md")) targets.push_back(out / "report.md");
   if (wants("tex")) targets.push_back(out / "report.tex");
@@ -111,10 +117,14 @@ void report(const Args& a) {
     const auto r = analysis::make_cluster_report(cube);
     fs::create_directories(out);
     if (wants("md")) write_text(out / "report.md", cluster_markdown(r, a.cube));
-    if (wants("tex")) write_text(out / "report.tex", latex(r));
+    if (wants("tex")) write_text(out / "report.tex", latex(r, true));
     if (wants("csv")) {
       fs::create_directories(out / "tables");
       for (const auto& t : r.tables) write_text(out / "tables" / (t.id + ".csv"), analysis::to_csv(t));
+    }
+    if (!a.grids.empty()) {
+      fmt::print(stderr, "shiftsim report: --grids is not used for a cluster cube (it holds every "
+                         "figure its tables need)\n");
     }
     fmt::print("{}", analysis::to_markdown(r.table("cluster_totals")));
     fmt::print("{}: {} tables ({})\n", out.string(), r.tables.size(), a.formats);
@@ -137,7 +147,7 @@ void report(const Args& a) {
 
   fs::create_directories(out);
   if (wants("md")) write_text(out / "report.md", markdown(r, a.cube));
-  if (wants("tex")) write_text(out / "report.tex", latex(r));
+  if (wants("tex")) write_text(out / "report.tex", latex(r, false));
   if (wants("csv")) {
     fs::create_directories(out / "tables");
     for (const auto& t : r.tables) write_text(out / "tables" / (t.id + ".csv"), analysis::to_csv(t));
