@@ -74,6 +74,19 @@ std::string latex(const analysis::Report& r, bool cluster) {
   return tex;
 }
 
+// report.md, report.tex and tables/<id>.csv in `out`, those `wants` names.
+template <class Wants>
+void write_report(const fs::path& out, const analysis::Report& r, const std::string& md,
+                  const std::string& tex, const Wants& wants) {
+  fs::create_directories(out);
+  if (wants("md")) write_text(out / "report.md", md);
+  if (wants("tex")) write_text(out / "report.tex", tex);
+  if (wants("csv")) {
+    fs::create_directories(out / "tables");
+    for (const auto& t : r.tables) write_text(out / "tables" / (t.id + ".csv"), analysis::to_csv(t));
+  }
+}
+
 void report(const Args& a) {
   std::vector<std::string> formats;
   {
@@ -114,18 +127,12 @@ void report(const Args& a) {
   const experiments::Cube cube = experiments::read_cube(a.cube);
   const auto kind = cube.attrs.find("kind");
   if (kind != cube.attrs.end() && kind->second == "cluster") {
-    const auto r = analysis::make_cluster_report(cube);
-    fs::create_directories(out);
-    if (wants("md")) write_text(out / "report.md", cluster_markdown(r, a.cube));
-    if (wants("tex")) write_text(out / "report.tex", latex(r, true));
-    if (wants("csv")) {
-      fs::create_directories(out / "tables");
-      for (const auto& t : r.tables) write_text(out / "tables" / (t.id + ".csv"), analysis::to_csv(t));
-    }
     if (!a.grids.empty()) {
       fmt::print(stderr, "shiftsim report: --grids is not used for a cluster cube (it holds every "
                          "figure its tables need)\n");
     }
+    const auto r = analysis::make_cluster_report(cube);
+    write_report(out, r, cluster_markdown(r, a.cube), latex(r, true), wants);
     fmt::print("{}", analysis::to_markdown(r.table("cluster_totals")));
     fmt::print("{}: {} tables ({})\n", out.string(), r.tables.size(), a.formats);
     return;
@@ -145,13 +152,7 @@ void report(const Args& a) {
   }
   const auto r = analysis::make_report(cube, store ? &*store : nullptr);
 
-  fs::create_directories(out);
-  if (wants("md")) write_text(out / "report.md", markdown(r, a.cube));
-  if (wants("tex")) write_text(out / "report.tex", latex(r, false));
-  if (wants("csv")) {
-    fs::create_directories(out / "tables");
-    for (const auto& t : r.tables) write_text(out / "tables" / (t.id + ".csv"), analysis::to_csv(t));
-  }
+  write_report(out, r, markdown(r, a.cube), latex(r, false), wants);
   fmt::print("{}", analysis::to_markdown(r.table("headline")));
   fmt::print("{}: {} tables ({})\n", out.string(), r.tables.size(), a.formats);
 }

@@ -7,40 +7,15 @@
 #include "sim/cluster/cluster.hpp"
 #include "sim/cluster/schedulers.hpp"
 #include "sim/core/errors.hpp"
+#include "tests/cluster/golden.hpp"
 
 using namespace shiftsim;
 using namespace shiftsim::sim;
 using namespace shiftsim::sim::cluster;
-
-namespace {
-
-const std::int64_t kT0 = make_time(2022, 3, 1).time_since_epoch().count();
-constexpr std::int64_t kH = 3600;
-
-Site site(int capacity, std::vector<double> values, double pue = 1.0, double idle_watts = 0) {
-  grids::RegularSeries s{TimePoint{Seconds{kT0}}, Seconds{kH}, values};
-  return Site(SiteSpec{"test", capacity, pue, idle_watts, {}}, s, values);
-}
-
-ClusterJob job(std::string id, double arrival_h, int accelerators, double length_h, double watts) {
-  ClusterJob j;
-  j.id = std::move(id);
-  j.arrival = kT0 + static_cast<std::int64_t>(arrival_h * kH);
-  j.accelerators = accelerators;
-  const auto length = Seconds{static_cast<std::int64_t>(length_h * kH)};
-  j.power = workloads::PowerProfile::uniform(Energy{watts / 1000.0 * length_h}, length);
-  return j;
-}
-
-ClusterResult run(std::vector<Site> sites, std::vector<ClusterJob> jobs, const char* scheduler) {
-  Cluster c(std::move(sites), std::move(jobs));
-  return c.run(*make_scheduler(scheduler));
-}
-
-}  // namespace
+using namespace shiftsim::sim::cluster::golden;
 
 TEST_CASE("G1: fifo on a full site, with PUE and idle power", "[cluster][golden]") {
-  const auto r = run({site(2, {100, 200, 300, 400}, 1.5, 100)},
+  const auto r = run({site("test", 2, {100, 200, 300, 400}, 1.5, 100)},
                      {job("A", 0, 2, 2, 1000), job("B", 0.5, 1, 1, 500), job("C", 1, 1, 0.5, 2000)},
                      "fifo");
   REQUIRE(r.jobs.size() == 3);
@@ -77,7 +52,7 @@ TEST_CASE("G2: carbon-delay with too little room serves the least slack first", 
   };
   const std::vector<double> ci{300, 100, 100, 400, 400};
   SECTION("capacity 1") {
-    const auto r = run({site(1, ci)}, jobs(), "carbon-delay");
+    const auto r = run({site("test", 1, ci)}, jobs(), "carbon-delay");
     CHECK(r.jobs[2].first_start == kT0 + 1 * kH);
     CHECK(r.jobs[0].first_start == kT0 + 2 * kH);
     CHECK(r.jobs[1].first_start == kT0 + 3 * kH);
@@ -88,7 +63,7 @@ TEST_CASE("G2: carbon-delay with too little room serves the least slack first", 
     CHECK(r.jobs[1].wait_seconds() == Approx(3 * kH));
   }
   SECTION("capacity 3") {
-    const auto r = run({site(3, ci)}, jobs(), "carbon-delay");
+    const auto r = run({site("test", 3, ci)}, jobs(), "carbon-delay");
     for (const auto& j : r.jobs) {
       CHECK(j.first_start == kT0 + kH);
       CHECK(j.emissions_g == Approx(100));
@@ -101,7 +76,7 @@ TEST_CASE("G3: graph releases, rejection, blocking and the end of the history", 
        r_ = job("R", 0, 1, 1, 1000), l = job("L", 3, 2, 2, 1000);
   q.parents = {0};
   r_.parents = {2};
-  const auto r = run({site(2, {100, 100, 100, 100})}, {p, q, s, r_, l}, "fifo");
+  const auto r = run({site("test", 2, {100, 100, 100, 100})}, {p, q, s, r_, l}, "fifo");
   CHECK(r.jobs[0].outcome == JobOutcome::rejected);
   CHECK(r.jobs[1].outcome == JobOutcome::blocked);
   CHECK(r.jobs[2].emissions_g == Approx(200));
@@ -131,12 +106,12 @@ class WakeNow final : public Scheduler {
 
 TEST_CASE("cluster engine contracts", "[cluster]") {
   SECTION("a start on a full site is a scheduler error") {
-    Cluster c({site(1, {100, 100})}, {job("a", 0, 1, 1, 100), job("b", 0, 1, 1, 100)});
+    Cluster c({site("test", 1, {100, 100})}, {job("a", 0, 1, 1, 100), job("b", 0, 1, 1, 100)});
     Reckless s;
     CHECK_THROWS_AS(c.run(s), std::logic_error);
   }
   SECTION("waking at the current instant would never end, and is refused") {
-    Cluster c({site(1, {100, 100})}, {job("a", 0, 1, 1, 100)});
+    Cluster c({site("test", 1, {100, 100})}, {job("a", 0, 1, 1, 100)});
     WakeNow s;
     CHECK_THROWS_AS(c.run(s), std::logic_error);
   }
@@ -148,11 +123,11 @@ TEST_CASE("cluster engine contracts", "[cluster]") {
         if (c.phase(0) == JobPhase::running) c.suspend(0);
       }
     } s;
-    Cluster c({site(1, {100, 100})}, {job("a", 0, 1, 1, 100)});
+    Cluster c({site("test", 1, {100, 100})}, {job("a", 0, 1, 1, 100)});
     CHECK_THROWS_AS(c.run(s), std::logic_error);
   }
   SECTION("jobs arriving before the history are refused with the site and what to do") {
-    CHECK_THROWS_WITH(Cluster({site(1, {100, 100})}, {job("early", -1, 1, 1, 100)}),
+    CHECK_THROWS_WITH(Cluster({site("test", 1, {100, 100})}, {job("early", -1, 1, 1, 100)}),
                       Catch::Contains("before the intensity history of site test") &&
                           Catch::Contains("early"));
   }

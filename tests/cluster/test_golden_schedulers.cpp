@@ -8,50 +8,12 @@
 #include <vector>
 
 #include "sim/cluster/cluster.hpp"
-#include "sim/cluster/schedulers.hpp"
+#include "tests/cluster/golden.hpp"
 
 using namespace shiftsim;
 using namespace shiftsim::sim;
 using namespace shiftsim::sim::cluster;
-
-namespace {
-
-// validation.md's origin: its times are hours after it.
-const std::int64_t kT0 = make_time(2022, 3, 1).time_since_epoch().count();
-constexpr std::int64_t kH = 3600;
-
-std::int64_t at(double hours) { return kT0 + static_cast<std::int64_t>(hours * kH); }
-
-// An hourly site whose forecast is its actual intensity, as in every scenario of validation.md.
-Site site(std::string name, int capacity, std::vector<double> values, double pue = 1.0) {
-  grids::RegularSeries s{TimePoint{Seconds{kT0}}, Seconds{kH}, values};
-  return Site(SiteSpec{std::move(name), capacity, pue, 0, {}}, s, std::move(values));
-}
-
-// `watts` is the power of the whole job (all its accelerators), uniform over its run.
-ClusterJob job(std::string id, double arrival_h, int accelerators, double length_h, double watts) {
-  ClusterJob j;
-  j.id = std::move(id);
-  j.arrival = at(arrival_h);
-  j.accelerators = accelerators;
-  const auto length = Seconds{static_cast<std::int64_t>(length_h * kH)};
-  j.power = workloads::PowerProfile::uniform(kwh(watts / 1000.0 * length_h), length);
-  return j;
-}
-
-ClusterJob with_deadline(ClusterJob j, double deadline_h, bool interruptible = false) {
-  j.deadline = at(deadline_h);
-  j.interruptible = interruptible;
-  return j;
-}
-
-ClusterResult run(std::vector<Site> sites, std::vector<ClusterJob> jobs, const char* scheduler,
-                  PauseCosts costs = {}) {
-  Cluster c(std::move(sites), std::move(jobs), costs);
-  return c.run(*make_scheduler(scheduler));
-}
-
-}  // namespace
+using namespace shiftsim::sim::cluster::golden;
 
 TEST_CASE("G4: backfill jumps what cannot delay the head's reservation",
           "[cluster][golden][backfill]") {
