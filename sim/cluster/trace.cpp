@@ -7,7 +7,9 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <unordered_map>
+#include <tuple>
 #include <utility>
 
 #include "sim/core/atomic_file.hpp"
@@ -15,6 +17,7 @@
 #include "sim/core/errors.hpp"
 #include "sim/core/units.hpp"
 #include "workloads/catalog.hpp"
+#include "workloads/workload_file.hpp"
 
 namespace shiftsim::sim::cluster {
 
@@ -244,6 +247,25 @@ class TraceReader {
          "write true, false, yes, no, 1 or 0, or leave it empty for the default");
   }
 
+  // The row's workload when it names a workload file rather than a catalog entry: the file,
+  // relative to the trace's folder, read once per distinct name. Null for none or a catalog name.
+  const workloads::Workload* workload_file() {
+    const std::string_view spec = header_.field(row(), Column::workload);
+    if (spec.empty() || workloads::builtin_catalog().find(spec)) return nullptr;
+    const std::string key(spec);
+    if (const auto it = files_.find(key); it != files_.end()) return &it->second;
+    const std::filesystem::path path = std::filesystem::path(file_).parent_path() / key;
+    if (!std::filesystem::is_regular_file(path)) {
+      fail(Column::workload,
+           fmt::format("no workload '{}' in the catalog, and no workload file {}", key,
+                       path.string()),
+           fmt::format("use one of {}, a workload file's path relative to the trace's folder, or "
+                       "leave it empty for the trace's power per accelerator",
+                       workloads::builtin_catalog().names()));
+    }
+    return &files_.emplace(key, workloads::read_workload_file(path)).first->second;
+  }
+
   // The job's catalog name ("" for none) and its power per accelerator, in W.
   std::pair<std::string, double> workload_power() const {
     const std::string_view name = header_.field(row(), Column::workload);
@@ -285,28 +307,62 @@ class TraceReader {
            fmt::format("sort the trace by {}", header_.column(Column::arrival)));
     const std::int64_t arrival_s = options_.origin + seconds(arrival, Column::arrival, "arrival");
 
-    const double length = number(f, Column::length);
-    if (length <= 0)
-      fail(Column::length,
-           fmt::format("length {} is not positive", header_.field(f, Column::length)),
-           "give every job a run time > 0, or remove the row");
-    const Seconds length_s =
-        std::max(kMinLength, Seconds{seconds(length, Column::length, "length")});
+    // A workload file gives the job's whole power profile (its length) and accelerators: the
+    // trace's may then be left empty, and must agree with it when given.
+    const workloads::Workload* wl = workload_file();
+    const bool length_given = !header_.field(f, Column::length).empty();
+    Seconds length_s{0};
+    if (wl && !length_given) {
+      length_s = wl->duration();
+    } else {
+      const double length = number(f, Column::length);
+      if (length <= 0)
+        fail(Column::length,
+             fmt::format("length {} is not positive", header_.field(f, Column::length)),
+             "give every job a run time > 0, or remove the row");
+      length_s = std::max(kMinLength, Seconds{seconds(length, Column::length, "length")});
+      if (wl && std::abs((length_s - wl->duration()).count()) > 1) {
+        fail(Column::length,
+             fmt::format("length {} ({}) is not the workload file's duration, {}",
+                         header_.field(f, Column::length), format_duration(length_s),
+                         format_duration(wl->duration())),
+             "leave it empty to take the workload file's, or give the same length");
+      }
+    }
 
-    const double count = number(f, Column::accelerators);
-    if (count < 1 || count > kMaxJobAccelerators || count != std::floor(count))
-      fail(Column::accelerators,
-           fmt::format("\"{}\" is not a whole number from 1 to {}",
-                       header_.field(f, Column::accelerators),
-                       fmt::group_digits(kMaxJobAccelerators)),
-           "give how many accelerators the job holds");
+    double count = 0;
+    if (wl && header_.field(f, Column::accelerators).empty()) {
+      count = wl->accelerators > 0 ? wl->accelerators : 1;
+    } else {
+      count = number(f, Column::accelerators);
+      if (count < 1 || count > kMaxJobAccelerators || count != std::floor(count))
+        fail(Column::accelerators,
+             fmt::format("\"{}\" is not a whole number from 1 to {}",
+                         header_.field(f, Column::accelerators),
+                         fmt::group_digits(kMaxJobAccelerators)),
+             "give how many accelerators the job holds");
+      if (wl && wl->accelerators > 0 && count != wl->accelerators) {
+        fail(Column::accelerators,
+             fmt::format("{} accelerators, but the workload file's job has {}",
+                         header_.field(f, Column::accelerators), wl->accelerators),
+             "leave it empty to take the workload file's, or give the same number");
+      }
+    }
 
-    auto [workload, per_accelerator] = workload_power();
-    const Energy energy = watts(per_accelerator * count) * length_s;
+    std::string workload;
+    workloads::PowerProfile power = workloads::PowerProfile(Seconds{1}, Seconds{1}, {1.0});
+    if (wl) {
+      workload = wl->name;
+      power = wl->facility_profile();
+    } else {
+      double per_accelerator = 0;
+      std::tie(workload, per_accelerator) = workload_power();
+      power = workloads::PowerProfile::uniform(watts(per_accelerator * count) * length_s, length_s);
+    }
     ClusterJob job{.id = {},
                    .arrival = arrival_s,
                    .accelerators = static_cast<int>(count),
-                   .power = workloads::PowerProfile::uniform(energy, length_s),
+                   .power = std::move(power),
                    .deadline = std::nullopt,
                    .deferrable = boolean(Column::deferrable).value_or(true),
                    .interruptible = boolean(Column::interruptible).value_or(options_.interruptible),
@@ -394,6 +450,7 @@ class TraceReader {
   std::string unit_;
   bool index_ids_;
   std::unordered_map<std::string, JobId> ids_;
+  std::map<std::string, workloads::Workload> files_;  // workload files by name as written
   std::vector<ClusterJob> jobs_;
   double previous_arrival_ = 0;
 };

@@ -15,8 +15,12 @@
 //   deferrable, interruptible   optional; true/false/1/0/yes/no, any case; empty = the default
 //                               (deferrable true, interruptible TraceOptions::interruptible)
 //   workload                    optional; a built-in catalog name: the job draws that entry's
-//                               power per accelerator (energy / (hours x gpus)); empty = the
-//                               TraceOptions::accelerator_watts
+//                               power per accelerator (energy / (hours x gpus)); or a workload
+//                               file (workloads/workload_file.hpp: phases or a measured profile),
+//                               its path relative to the trace's folder: the job runs that file's
+//                               facility profile, and its length and accelerators may be left
+//                               empty (given, they must agree with the file's, to the second);
+//                               empty = the TraceOptions::accelerator_watts
 //   after                       optional; ';'-separated ids of jobs that must finish first. They
 //                               must be on earlier lines, which makes a cycle impossible
 // Rows are sorted by arrival. Identical rows are distinct jobs: a trace without ids cannot say

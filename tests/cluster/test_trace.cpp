@@ -169,6 +169,54 @@ TEST_CASE("trace: a file on disk; a missing file is an IoError", "[cluster][trac
   CHECK_THROWS_AS(read_trace(dir.file("missing.csv"), hourly()), IoError);
 }
 
+TEST_CASE("trace: a workload file gives the job its profile, length and accelerators",
+          "[cluster][trace]") {
+  // 4 accelerators, 2 h at 1 kW then 1 h at 3 kW (whole job): 5 kWh over 3 h, by hand.
+  test::TempDir dir;
+  dir.write("phased.toml",
+            "gpu = \"A100\"\ngpus = 4\n"
+            "[[profile.phase]]\nduration = \"2h\"\npower = \"1000W\"\n"
+            "[[profile.phase]]\nduration = \"1h\"\npower = \"3000W\"\n");
+  const std::string header = "id,arrival_time,length,gpus,workload\n";
+  const auto path = dir.write("t.csv", header +
+                                           "a,0,,,phased.toml\n"
+                                           "b,1,3,4,phased.toml\n"
+                                           "c,2,1,2,bert-finetune\n");
+  const auto jobs = read_trace(path, hourly());
+  REQUIRE(jobs.size() == 3);
+  for (int i : {0, 1}) {
+    CHECK(jobs[i].workload == "phased");
+    CHECK(jobs[i].accelerators == 4);
+    CHECK(jobs[i].length() == Seconds{3 * 3600});
+    CHECK(jobs[i].power.energy().value == Approx(5.0));
+  }
+  CHECK(jobs[0].power.watts().front() == Approx(1000));
+  CHECK(jobs[0].power.watts().back() == Approx(3000));
+  CHECK(jobs[2].workload == "bert-finetune");  // catalog names still win
+  CHECK(jobs[2].length() == Seconds{3600});
+
+  auto refused = [&](const std::string& row, std::initializer_list<std::string_view> words) {
+    const auto bad = dir.write("bad.csv", header + row);
+    try {
+      read_trace(bad, hourly());
+      FAIL("accepted: " << row);
+    } catch (const ParseError& e) {
+      const std::string m = e.what();
+      INFO(m);
+      CHECK(e.line() == 2);
+      for (auto w : words) CHECK_THAT(m, Contains(std::string(w)));
+    }
+  };
+  refused("a,0,2,,phased.toml\n", {"bad.csv:2", "length", "3h", "Leave it empty"});
+  refused("a,0,,8,phased.toml\n", {"bad.csv:2", "8 accelerators", "has 4"});
+  refused("a,0,1,1,nothing.toml\n", {"bad.csv:2", "no workload 'nothing.toml' in the catalog",
+                                        "nothing.toml", "bert-finetune"});
+  // A broken workload file is its own file's error, with its line.
+  dir.write("broken.toml", "gpus = 4\nspeed = 3\n");
+  CHECK_THROWS_WITH(read_trace(dir.write("b2.csv", header + "a,0,,,broken.toml\n"), hourly()),
+                    Contains("broken.toml"));
+}
+
 TEST_CASE("trace: empty files, headers and columns", "[cluster][trace][errors]") {
   expect_error("", 0, {"empty", "header"});
   expect_error("\n\n", 0, {"empty"});
