@@ -244,6 +244,10 @@ Cube ClusterSweep::make_cube(const std::vector<std::optional<ScenarioOut>>& outs
   if (!e_.jobs.trace.empty()) {
     c.attrs["trace_file"] = e_.jobs.trace.filename().string();
     c.attrs["trace_sha256"] = sha256_hex(read_file(e_.jobs.trace));
+    // The workload files its rows name change the jobs as much as the trace does.
+    std::string files;
+    for (const auto& f : jobs_.workload_files) files += fmt::format("{} sha256={}\n", f.name, f.sha256);
+    if (!files.empty()) c.attrs["trace_workload_files"] = files;
   }
   if (!warning.empty()) c.attrs["data_warning"] = warning;
   return c;

@@ -168,7 +168,7 @@ Jobs load_jobs(const JobSource& source, std::int64_t origin) {
     }
     o.slack = source.slack;
     o.interruptible = source.interruptible;
-    out.jobs = cl::read_trace(source.trace, o);
+    out.jobs = cl::read_trace(source.trace, o, &out.workload_files);
     out.source = source.trace.string();
   } else {
     auto spec = cl::GeneratorSpec::parse(source.generate);

@@ -19,6 +19,7 @@
 #include "grids/series.hpp"
 #include "grids/store.hpp"
 #include "sim/cluster/cluster.hpp"
+#include "sim/cluster/trace.hpp"
 #include "sim/forecast.hpp"
 #include "workloads/embodied.hpp"
 
@@ -77,6 +78,7 @@ struct JobSource {
 struct Jobs {
   std::vector<sim::cluster::ClusterJob> jobs;
   std::string source;  // "pai.csv" or "generated: poisson:rate=..."
+  std::vector<sim::cluster::TraceWorkloadFile> workload_files;  // those a trace's rows name
 };
 
 // The jobs, time 0 at `origin` (Unix seconds). ConfigError when the source gives none or both.

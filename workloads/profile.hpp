@@ -10,6 +10,7 @@
 // watts.size() == ceil(duration / step), every value finite and >= 0, total energy > 0.
 // Immutable after construction; safe to share between threads.
 #include <cstddef>
+#include <memory>
 #include <vector>
 
 #include "sim/core/time.hpp"
@@ -44,8 +45,8 @@ class PowerProfile {
 
   Seconds step() const { return step_; }
   Seconds duration() const { return duration_; }
-  const std::vector<double>& watts() const { return watts_; }
-  std::size_t size() const { return watts_.size(); }
+  const std::vector<double>& watts() const { return *watts_; }
+  std::size_t size() const { return watts_->size(); }
   // The length of interval i: step, or what is left of the duration for the last one.
   Seconds length(std::size_t i) const;
 
@@ -64,7 +65,9 @@ class PowerProfile {
  private:
   Seconds step_;
   Seconds duration_;
-  std::vector<double> watts_;
+  // Immutable and shared: copies of a profile (a trace's thousands of jobs running one measured
+  // workload, a sweep's copies per scenario) cost a pointer, not the values.
+  std::shared_ptr<const std::vector<double>> watts_;
   Energy energy_;
 };
 

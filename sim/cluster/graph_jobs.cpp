@@ -35,7 +35,7 @@ std::vector<ClusterJob> jobs_from_graph(const workloads::JobGraph& graph, std::i
     j.id = graph.name() + "/" + g.id;
     j.arrival = at;
     j.accelerators = g.workload.accelerators > 0 ? g.workload.accelerators : 1;
-    j.power = g.workload.facility_profile();
+    j.power = site_power(g.workload);
     j.workload = g.workload.name;
     j.interruptible = interruptible;
     j.line = g.line;

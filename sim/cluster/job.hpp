@@ -17,6 +17,7 @@
 
 #include "sim/core/time.hpp"
 #include "workloads/profile.hpp"
+#include "workloads/workload.hpp"
 
 namespace shiftsim::sim::cluster {
 
@@ -44,6 +45,13 @@ struct ClusterJob {
     return Seconds{*deadline - arrival} - length();
   }
 };
+
+// The power a job running workload `w` draws at a cluster site, before the site's PUE: the
+// accelerators' plus the workload's CPU and DRAM overheads (workloads/overheads.hpp). The
+// workload's own PUE and embodied share are left out: in a cluster each site has its own
+// (SiteSpec::pue and embodied), which the engine applies to every job there, so counting the
+// file's as well would count them twice.
+workloads::PowerProfile site_power(const workloads::Workload& w);
 
 // Calls f(watts, a, b) for each interval of the job's power profile that overlaps its work
 // [w0, w1) (seconds of work), clipped to it: the pieces over which its power is constant. The

@@ -15,6 +15,7 @@
 #include "sim/core/atomic_file.hpp"
 #include "sim/core/csv.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/core/sha256.hpp"
 #include "sim/core/units.hpp"
 #include "workloads/catalog.hpp"
 #include "workloads/workload_file.hpp"
@@ -170,10 +171,12 @@ Header read_header(CsvCursor& csv, const std::string& file) {
 // One pass over the rows; holds what a row's checks need from the rows before it.
 class TraceReader {
  public:
-  TraceReader(std::string_view text, const std::string& file, const TraceOptions& options)
+  TraceReader(std::string_view text, const std::string& file, const TraceOptions& options,
+              std::vector<TraceWorkloadFile>* workload_files)
       : text_(text),
         file_(file),
         options_(options),
+        workload_files_(workload_files),
         csv_(text, ',', file),
         header_(read_header(csv_, file)),
         unit_(format_duration(options.unit)),
@@ -263,7 +266,16 @@ class TraceReader {
                        "leave it empty for the trace's power per accelerator",
                        workloads::builtin_catalog().names()));
     }
-    return &files_.emplace(key, workloads::read_workload_file(path)).first->second;
+    try {
+      auto wl = workloads::read_workload_file(path);
+      if (workload_files_) workload_files_->push_back({key, sha256_hex(read_file(path))});
+      return &files_.emplace(key, std::move(wl)).first->second;
+    } catch (const Error& e) {  // the file's own error, at the row that named it
+      std::string inner = e.what();
+      while (!inner.empty() && inner.back() == '.') inner.pop_back();
+      fail(Column::workload, fmt::format("workload file {}: {}", key, inner),
+           "fix the workload file, or name a catalog workload");
+    }
   }
 
   // The job's catalog name ("" for none) and its power per accelerator, in W.
@@ -328,6 +340,7 @@ class TraceReader {
                          format_duration(wl->duration())),
              "leave it empty to take the workload file's, or give the same length");
       }
+      if (wl) length_s = wl->duration();  // what the job runs, to the second (its deadline too)
     }
 
     double count = 0;
@@ -353,7 +366,7 @@ class TraceReader {
     workloads::PowerProfile power = workloads::PowerProfile(Seconds{1}, Seconds{1}, {1.0});
     if (wl) {
       workload = wl->name;
-      power = wl->facility_profile();
+      power = site_power(*wl);
     } else {
       double per_accelerator = 0;
       std::tie(workload, per_accelerator) = workload_power();
@@ -445,6 +458,7 @@ class TraceReader {
   std::string_view text_;
   const std::string& file_;
   const TraceOptions& options_;
+  std::vector<TraceWorkloadFile>* workload_files_;
   CsvCursor csv_;
   Header header_;
   std::string unit_;
@@ -458,15 +472,17 @@ class TraceReader {
 }  // namespace
 
 std::vector<ClusterJob> parse_trace(std::string_view text, const std::string& file,
-                                    const TraceOptions& options) {
+                                    const TraceOptions& options,
+                                    std::vector<TraceWorkloadFile>* workload_files) {
   check_options(options);
-  return TraceReader(text, file, options).read();
+  return TraceReader(text, file, options, workload_files).read();
 }
 
-std::vector<ClusterJob> read_trace(const std::filesystem::path& path, const TraceOptions& options) {
+std::vector<ClusterJob> read_trace(const std::filesystem::path& path, const TraceOptions& options,
+                                   std::vector<TraceWorkloadFile>* workload_files) {
   check_options(options);
   const std::string text = read_file(path);
-  return parse_trace(text, path.string(), options);
+  return parse_trace(text, path.string(), options, workload_files);
 }
 
 double catalog_accelerator_watts() {

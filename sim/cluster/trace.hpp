@@ -17,9 +17,12 @@
 //   workload                    optional; a built-in catalog name: the job draws that entry's
 //                               power per accelerator (energy / (hours x gpus)); or a workload
 //                               file (workloads/workload_file.hpp: phases or a measured profile),
-//                               its path relative to the trace's folder: the job runs that file's
-//                               facility profile, and its length and accelerators may be left
-//                               empty (given, they must agree with the file's, to the second);
+//                               its path relative to the trace's folder (or absolute): the job
+//                               runs that file's profile (site_power, job.hpp: the site's PUE
+//                               applies, not the file's), and its length and accelerators may be
+//                               left empty (given, they must agree with the file's, to the
+//                               second; the job runs the file's). A bad file is an error at the
+//                               row that first names it, with the file's own message;
 //                               empty = the TraceOptions::accelerator_watts
 //   after                       optional; ';'-separated ids of jobs that must finish first. They
 //                               must be on earlier lines, which makes a cycle impossible
@@ -68,10 +71,20 @@ struct TraceOptions {
   bool interruptible = false;    // default for jobs without an `interruptible` value
 };
 
+// A workload file a trace's rows name, for provenance: as written in the trace, and the SHA-256
+// of its bytes as read (a measured file it points to is not included).
+struct TraceWorkloadFile {
+  std::string name;
+  std::string sha256;
+};
+
+// `workload_files`, when given, receives the workload files the rows name, in order of first use.
 std::vector<ClusterJob> parse_trace(std::string_view text, const std::string& file,
-                                    const TraceOptions& options);
+                                    const TraceOptions& options,
+                                    std::vector<TraceWorkloadFile>* workload_files = nullptr);
 // Reads the file whole and parses it; IoError when it cannot be read.
-std::vector<ClusterJob> read_trace(const std::filesystem::path& path, const TraceOptions& options);
+std::vector<ClusterJob> read_trace(const std::filesystem::path& path, const TraceOptions& options,
+                                   std::vector<TraceWorkloadFile>* workload_files = nullptr);
 
 // The built-in catalog's accelerator power: its total energy over its total GPU-hours,
 // 14,192.39 kWh / 50,748 GPU-h = 279.66 W. transformer-6b (256 A100s for 192 h, 281 W each) is

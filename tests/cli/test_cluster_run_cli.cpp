@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "experiments/cube_file.hpp"
+#include "sim/core/sha256.hpp"
 #include "tests/support/cli.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/synth_store.hpp"
@@ -134,4 +135,47 @@ TEST_CASE("report: a cluster cube gives its totals and utilisation tables",
   }
   CHECK(shiftsim::test::read_bytes(dir.file("rep/tables/cluster_utilisation.csv")).find("France") !=
         std::string::npos);
+}
+
+TEST_CASE("report: refuses an --out that is a file and an empty --format", "[cli][report]") {
+  const shiftsim::test::SynthStore synth;
+  const TempDir& dir = synth.dir;
+  auto r = run_shiftsim({"run", dir.write("cluster.toml", kExperiment), "--quiet"});
+  REQUIRE(r.exit_code == 0);
+  const std::string file = dir.write("afile", "precious\n");
+  r = run_shiftsim({"report", dir.file("out/cluster.h5"), "--out", file});
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Contains("not a folder"));
+  CHECK(shiftsim::test::read_bytes(file) == "precious\n");
+  r = run_shiftsim({"report", dir.file("out/cluster.h5"), "--out", dir.file("rep"), "--format", ""});
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Contains("at least one of md, csv and tex"));
+}
+
+TEST_CASE("run: a cluster cube records the workload files its trace names", "[cli][cluster][run]") {
+  const shiftsim::test::SynthStore synth;
+  const TempDir& dir = synth.dir;
+  const std::string phased = "gpus = 2\nduration = \"3h\"\nenergy_kwh = 1.5\n";
+  dir.write("phased.toml", phased);
+  dir.write("t.csv", "arrival_time,length,gpus,workload\n0,,,phased.toml\n1,2,1,\n");
+  const std::string exp = dir.write("trace.toml", R"([grids]
+store = "synth.h5"
+step = "1h"
+
+[cluster]
+sites = ["France=4"]
+schedulers = ["fifo"]
+trace = "t.csv"
+trace_start = "2022-03-01T00:00Z"
+
+[output]
+path = "trace.h5"
+)");
+  auto r = run_shiftsim({"run", exp, "--quiet"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto cube = shiftsim::experiments::read_cube(dir.file("trace.h5"));
+  CHECK(cube.attrs.at("trace_workload_files") ==
+        "phased.toml sha256=" + shiftsim::sha256_hex(phased) + "\n");
+  CHECK(cube.var("finished").i32.at(0) == 2);
 }

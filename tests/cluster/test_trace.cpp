@@ -15,6 +15,7 @@
 
 #include "sim/cluster/trace.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/core/sha256.hpp"
 #include "tests/support/fixtures.hpp"
 
 using namespace shiftsim;
@@ -171,27 +172,43 @@ TEST_CASE("trace: a file on disk; a missing file is an IoError", "[cluster][trac
 
 TEST_CASE("trace: a workload file gives the job its profile, length and accelerators",
           "[cluster][trace]") {
-  // 4 accelerators, 2 h at 1 kW then 1 h at 3 kW (whole job): 5 kWh over 3 h, by hand.
+  // 4 accelerators, 2 h at 1 kW then 1 h at 3 kW (whole job): 5 kWh over 3 h, by hand. The
+  // file's CPU overhead (25% of IT power: x 4/3) counts; its PUE does not (the site's applies).
   test::TempDir dir;
-  dir.write("phased.toml",
-            "gpu = \"A100\"\ngpus = 4\n"
-            "[[profile.phase]]\nduration = \"2h\"\npower = \"1000W\"\n"
-            "[[profile.phase]]\nduration = \"1h\"\npower = \"3000W\"\n");
+  const std::string phased =
+      "gpu = \"A100\"\ngpus = 4\n"
+      "[[profile.phase]]\nduration = \"2h\"\npower = \"1000W\"\n"
+      "[[profile.phase]]\nduration = \"1h\"\npower = \"3000W\"\n"
+      "[overheads]\npue = 1.5\ncpu = \"25%\"\n";
+  dir.write("phased.toml", phased);
   const std::string header = "id,arrival_time,length,gpus,workload\n";
   const auto path = dir.write("t.csv", header +
                                            "a,0,,,phased.toml\n"
                                            "b,1,3,4,phased.toml\n"
                                            "c,2,1,2,bert-finetune\n");
-  const auto jobs = read_trace(path, hourly());
+  std::vector<TraceWorkloadFile> files;
+  const auto jobs = read_trace(path, hourly(), &files);
   REQUIRE(jobs.size() == 3);
   for (int i : {0, 1}) {
     CHECK(jobs[i].workload == "phased");
     CHECK(jobs[i].accelerators == 4);
     CHECK(jobs[i].length() == Seconds{3 * 3600});
-    CHECK(jobs[i].power.energy().value == Approx(5.0));
+    CHECK(jobs[i].power.energy().value == Approx(5.0 * 4 / 3));
   }
-  CHECK(jobs[0].power.watts().front() == Approx(1000));
-  CHECK(jobs[0].power.watts().back() == Approx(3000));
+  CHECK(jobs[0].power.watts().front() == Approx(1000.0 * 4 / 3));
+  CHECK(jobs[0].power.watts().back() == Approx(3000.0 * 4 / 3));
+  REQUIRE(files.size() == 1);  // read once, recorded once
+  CHECK(files[0].name == "phased.toml");
+  CHECK(files[0].sha256 == sha256_hex(phased));
+
+  // A length 1 s short of the file's (in seconds) is accepted, and the job runs the file's 3 h,
+  // its slack deadline counted from that.
+  TraceOptions seconds = hourly();
+  seconds.unit = Seconds{1};
+  seconds.slack = Seconds{0};
+  const auto near = read_trace(dir.write("s.csv", header + "a,0,10799,4,phased.toml\n"), seconds);
+  CHECK(near[0].length() == Seconds{10800});
+  CHECK(near[0].deadline == near[0].arrival + 10800);
   CHECK(jobs[2].workload == "bert-finetune");  // catalog names still win
   CHECK(jobs[2].length() == Seconds{3600});
 
@@ -211,10 +228,9 @@ TEST_CASE("trace: a workload file gives the job its profile, length and accelera
   refused("a,0,,8,phased.toml\n", {"bad.csv:2", "8 accelerators", "has 4"});
   refused("a,0,1,1,nothing.toml\n", {"bad.csv:2", "no workload 'nothing.toml' in the catalog",
                                         "nothing.toml", "bert-finetune"});
-  // A broken workload file is its own file's error, with its line.
-  dir.write("broken.toml", "gpus = 4\nspeed = 3\n");
-  CHECK_THROWS_WITH(read_trace(dir.write("b2.csv", header + "a,0,,,broken.toml\n"), hourly()),
-                    Contains("broken.toml"));
+  // A broken workload file: an error at the trace's row, with the file's own message.
+  dir.write("broken.toml", "gpus = 4\nduration = \"3h\"\nenergy_kwh = 1\nspeed = 3\n");
+  refused("a,0,,,broken.toml\n", {"bad.csv:2", "column 'workload'", "broken.toml:4", "speed"});
 }
 
 TEST_CASE("trace: empty files, headers and columns", "[cluster][trace][errors]") {
