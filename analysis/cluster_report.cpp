@@ -217,7 +217,7 @@ Report make_cluster_report(const Cube& cube) {
           const double b = seed_mean(cube, g, "emissions_g", *base, k, f);
           if (b > 0) change = 100 * (e - b) / b;
         }
-        const std::string scale = fmt::format("{:g}", g.scales[k]);  // 0.125, not 0.13
+        const std::string scale = fmt::format("{}", g.scales[k]);  // exact: 0.125, not 0.13
         totals.rows.push_back({g.schedulers[sc], scale, g.forecasts[f], e / 1000, change,
                                mean("embodied_g") / 1000, mean("energy_kwh") / 1000,
                                mean("mean_wait_h"), mean("max_wait_h"), mean("mean_slowdown"),

@@ -78,11 +78,17 @@ std::string latex(const analysis::Report& r, bool cluster) {
 template <class Wants>
 void write_report(const fs::path& out, const analysis::Report& r, const std::string& md,
                   const std::string& tex, const Wants& wants) {
-  fs::create_directories(out);
+  try {
+    fs::create_directories(out);
+    if (wants("csv")) fs::create_directories(out / "tables");
+  } catch (const fs::filesystem_error& e) {  // a file where a folder must be, no permission
+    throw IoError(fmt::format("{}: cannot make the report's folders ({}); give --out a folder "
+                              "you can write",
+                              out.string(), e.code().message()));
+  }
   if (wants("md")) write_text(out / "report.md", md);
   if (wants("tex")) write_text(out / "report.tex", tex);
   if (wants("csv")) {
-    fs::create_directories(out / "tables");
     for (const auto& t : r.tables) write_text(out / "tables" / (t.id + ".csv"), analysis::to_csv(t));
   }
 }

@@ -5,7 +5,8 @@
 // charged exactly what simulate() charges it under pause-resume with its slack as window
 // (tests/cluster/test_schedulers.cpp).
 //
-// The plan, for a job that is interruptible, deferrable and has slack > 0:
+// The plan, for a job that is interruptible, deferrable and has slack > 0 (when no pause fits,
+// below, it is the flexible start instead, which may begin at the release itself):
 //   - it starts at the first step boundary at or after its release (a release off the step grid
 //     waits for it, as the single-job rule only knows whole steps);
 //   - it has K = ceil(remaining / step) work steps, the last holding what is left, and a window
