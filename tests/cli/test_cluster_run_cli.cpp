@@ -147,6 +147,9 @@ TEST_CASE("report: refuses an --out that is a file and an empty --format", "[cli
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.err, Contains("not a folder"));
   CHECK(shiftsim::test::read_bytes(file) == "precious\n");
+  r = run_shiftsim({"report", dir.file("out/cluster.h5"), "--out", file + "/sub"});  // below a file
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Contains("cannot make the report's folders"));
   r = run_shiftsim({"report", dir.file("out/cluster.h5"), "--out", dir.file("rep"), "--format", ""});
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.err, Contains("at least one of md, csv and tex"));
