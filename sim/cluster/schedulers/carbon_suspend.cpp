@@ -42,10 +42,10 @@
 // run costs.min_run). Planning the rest again after a late start was tried (free pauses): on
 // the PAI trace with 150 accelerators at each of 3 sites it cut emissions by 6% but raised
 // deadline misses from 1,242 to 3,245, as re-planned jobs crowd the clean hours just before
-// their deadlines; running on was kept. Deadline pressure: a job suspended without a later planned run that still
-// meets its deadline (never, while the plan holds) joins the ready queue at once and runs to the
-// end; a planned resume comes by the latest start that meets the deadline, so between suspension
-// and resume the remaining work always still fits.
+// their deadlines; running on was kept. Deadline pressure: a job suspended without a later
+// planned run that still meets its deadline (never, while the plan holds) joins the ready queue
+// at once and runs to the end; a planned resume comes by the latest start that meets the
+// deadline, so between suspension and resume the remaining work always still fits.
 #include <algorithm>
 #include <cstdint>
 #include <utility>
