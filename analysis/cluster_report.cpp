@@ -37,7 +37,8 @@ struct Grid {
 std::vector<std::string> labels(const Cube& c, const char* name) {
   const auto* l = std::get_if<Labels>(&c.dim(name).coords);
   if (!l) {
-    throw ConfigError(fmt::format("not a shiftsim cluster cube: dimension '{}' has no labels", name));
+    throw ConfigError(
+        fmt::format("not a shiftsim cluster cube: dimension '{}' has no labels", name));
   }
   return l->values;
 }

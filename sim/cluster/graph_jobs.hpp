@@ -17,10 +17,10 @@
 namespace shiftsim::sim::cluster {
 
 // The graph's jobs, submitted at `at`: ids "<graph name>/<job id>", accelerators and power from
-// each job's workload (site_power, job.hpp: its CPU and DRAM overheads; the site's PUE applies). With a
-// deadline for the whole graph, each job's deadline is its latest start plus its length (the
-// graph's backward pass), so that a carbon-aware scheduler delays no job past what the graph can
-// afford. Throws ConfigError for a deadline shorter than the graph's critical path.
+// each job's workload (site_power, job.hpp: its CPU and DRAM overheads; the site's PUE
+// applies). With a deadline for the whole graph, each job's deadline is its latest start plus its
+// length (the graph's backward pass), so that a carbon-aware scheduler delays no job past what
+// the graph can afford. Throws ConfigError for a deadline shorter than the graph's critical path.
 std::vector<ClusterJob> jobs_from_graph(const workloads::JobGraph& graph, std::int64_t at,
                                         std::optional<Seconds> deadline = std::nullopt,
                                         bool interruptible = false);

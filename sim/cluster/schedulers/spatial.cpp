@@ -1,7 +1,8 @@
 // spatial: jobs start in release order, as in fifo, but each goes to the site where it is expected
 // to emit least (its whole run from now on the site's forecast, PUE included, planning.hpp) among
 // the sites with room now; the first listed on ties (within the single-job rule's tolerance,
-// ties_with_lowest), and a site without a forecast for the run counts as the dirtiest. A head that fits nowhere yet holds back the jobs behind it.
+// ties_with_lowest), and a site without a forecast for the run counts as the dirtiest. A head
+// that fits nowhere yet holds back the jobs behind it.
 #include <algorithm>
 #include <cmath>
 #include <deque>
@@ -31,7 +32,8 @@ class Spatial final : public Scheduler {
   static int cleanest_site_with_room(const Cluster& c, JobId j) {
     const ClusterJob& job = c.job(j);
     const double inf = std::numeric_limits<double>::infinity();
-    std::vector<double> g(c.site_count(), std::numeric_limits<double>::quiet_NaN());  // NaN: no room
+    // NaN: no room.
+    std::vector<double> g(c.site_count(), std::numeric_limits<double>::quiet_NaN());
     double lowest = inf;
     bool any = false;
     for (std::size_t s = 0; s < c.site_count(); ++s) {

@@ -3,8 +3,9 @@
 // is not deferrable proposes now); the proposal with the lowest expected emissions wins, then the
 // earliest start, then the first listed site, where emissions within the single-job rule's
 // tolerance of the lowest tie (ties_with_lowest: a rounding hair must not delay a job or move it);
-// a proposal without a forecast counts as the dirtiest. At that time the job becomes ready for that site, and starts there when it has room,
-// the least slack first (ready_queue.hpp). It never moves to another site while it waits.
+// a proposal without a forecast counts as the dirtiest. At that time the job becomes ready for
+// that site, and starts there when it has room, the least slack first (ready_queue.hpp). It never
+// moves to another site while it waits.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -33,7 +34,8 @@ class SpatialDelay final : public Scheduler {
     for (std::size_t s = 0; s < c.site_count(); ++s) {
       if (c.site(s).spec.capacity < job.accelerators) continue;
       const StartChoice choice = best_start(c.site(s), job, c.now(), latest);
-      proposals.push_back({std::isnan(choice.expected_g) ? inf : choice.expected_g, choice.start, s});
+      const double g = std::isnan(choice.expected_g) ? inf : choice.expected_g;
+      proposals.push_back({g, choice.start, s});
       lowest = std::min(lowest, proposals.back().g);
     }
     // Among the proposals that tie with the lowest: the earliest start, then the first listed.
