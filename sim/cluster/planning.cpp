@@ -54,4 +54,8 @@ StartChoice best_start(const Site& site, const ClusterJob& job, std::int64_t fro
   return best;  // unreachable: the lowest is a candidate
 }
 
+StartChoice delayed_start(const Site& site, const ClusterJob& job, std::int64_t now) {
+  return best_start(site, job, now, job.deferrable ? latest_start(job, now) : now);
+}
+
 }  // namespace shiftsim::sim::cluster

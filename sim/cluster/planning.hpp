@@ -36,6 +36,10 @@ struct StartChoice {
 StartChoice best_start(const Site& site, const ClusterJob& job, std::int64_t from,
                        std::int64_t latest, std::int64_t done = 0);
 
+// carbon-delay's choice for a job released at `now` on `site`: the flexible start within its slack
+// when it is deferrable, else now (with the expected emissions of starting then).
+StartChoice delayed_start(const Site& site, const ClusterJob& job, std::int64_t now);
+
 // True when expected emissions g tie with the lowest of its alternatives: within
 // kernels::kTieTolerance (relative) of it, the single-job rule's tolerance. Schedulers comparing
 // sites use it too, so that a rounding hair (110 x PUE 1.1 against 110) neither delays a job nor

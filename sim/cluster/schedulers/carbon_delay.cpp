@@ -13,25 +13,14 @@ namespace {
 class CarbonDelay final : public Scheduler {
  public:
   void on_release(Cluster& c, JobId j) override {
-    const ClusterJob& job = c.job(j);
-    const std::size_t site = home_site(c, j);
-    const std::int64_t at =
-        job.deferrable ? best_start(c.site(site), job, c.now(), latest_start(job, c.now())).start : c.now();
-    timers_.at(c, at, Planned{j, site});
+    const std::size_t site = home_site(c, j);  // its home, chosen at release
+    starts_.plan(c, j, delayed_start(c.site(site), c.job(j), c.now()).start, site);
   }
 
-  void decide(Cluster& c) override {
-    timers_.pop_due(c.now(), [&](const Planned& p) { ready_.push(c, p.job, p.site); });
-    ready_.dispatch(c, [](JobId) {});
-  }
+  void decide(Cluster& c) override { starts_.decide(c); }
 
  private:
-  struct Planned {
-    JobId job;
-    std::size_t site;  // its home site, chosen at release
-  };
-  Timers<Planned> timers_;
-  ReadyQueues ready_;
+  PlannedStarts starts_;
 };
 
 }  // namespace

@@ -79,14 +79,10 @@ class CarbonSuspend final : public Scheduler {
         }
         plans_[j].runs = std::move(runs);
         break;
-      case Choice::flexible_start: {
-        std::int64_t at = c.now();
-        if (job.deferrable) {
-          at = best_start(c.site(plans_[j].site), job, c.now(), latest_start(job, c.now())).start;
-        }
-        timers_.at(c, at, Due{What::ready, j, 0});
+      case Choice::flexible_start:
+        timers_.at(c, delayed_start(c.site(plans_[j].site), job, c.now()).start,
+                   Due{What::ready, j, 0});
         break;
-      }
       case Choice::now:
         timers_.at(c, c.now(), Due{What::ready, j, 0});
         break;
@@ -145,9 +141,8 @@ class CarbonSuspend final : public Scheduler {
     // The planning grid: the site's steps, or blocks of g of them for a costly plan too large
     // to make exactly per job (the header comment).
     const std::int64_t span = *job.deadline - from;
-    const std::int64_t g = costs.is_free() ? 1 : coarsening(costs, remaining, span, step);
+    const auto [g, sh] = planning_grid(costs, remaining, span, step);
     const std::int64_t q = g * step;
-    const Shape sh = shape(costs, remaining, span, q);
     // No pause fits (one block, a minimum run as long as the job, or no room for a checkpoint):
     // the plan is one run, which the flexible-start rule finds on the site's own steps.
     if (!costs.is_free() && (sh.k < 2 || sh.m >= sh.k || sh.k + sh.r > sh.w)) {
@@ -214,15 +209,19 @@ class CarbonSuspend final : public Scheduler {
     return sh;
   }
 
-  // The smallest g whose grid of g site steps keeps the exact plan within kPlanStates.
-  static std::int64_t coarsening(const PauseCosts& costs, std::int64_t remaining,
-                                 std::int64_t span, std::int64_t step) {
+  // The planning grid, in site steps, and the plan's shape on it: the site's own steps with free
+  // pauses (the fast rule needs no budget), else the smallest g whose grid of g site steps keeps
+  // the exact costly plan within kPlanStates (or leaves one block).
+  static std::pair<std::int64_t, Shape> planning_grid(const PauseCosts& costs,
+                                                      std::int64_t remaining, std::int64_t span,
+                                                      std::int64_t step) {
     std::int64_t g = 1;
-    while (shape(costs, remaining, span, g * step).states > kPlanStates &&
-           shape(costs, remaining, span, g * step).k > 1) {
+    Shape sh = shape(costs, remaining, span, step);
+    while (!costs.is_free() && sh.states > kPlanStates && sh.k > 1) {
       ++g;
+      sh = shape(costs, remaining, span, g * step);
     }
-    return g;
+    return {g, sh};
   }
 
   void come_due(Cluster& c, const Due& d) {

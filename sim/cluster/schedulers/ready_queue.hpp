@@ -1,7 +1,7 @@
 #pragma once
 // What the delaying schedulers (carbon-delay, carbon-suspend, spatial-delay) share: timers that
-// hold a job back until its planned time, and per-site ready queues where jobs whose time has
-// come wait for room.
+// hold a job back until its planned time, per-site ready queues where jobs whose time has come
+// wait for room, and the two together for a job planned once to a (time, site).
 //
 // The ready order: the least slack first, i.e. the earliest latest start for the work still to
 // do, then first come. A
@@ -85,6 +85,27 @@ class Timers {
   };
   std::priority_queue<Entry, std::vector<Entry>, Later> heap_;
   std::uint64_t order_ = 0;
+};
+
+// Jobs planned to start on a site at a time: held by a timer until then, then in that site's
+// ready queue (carbon-delay and spatial-delay, which differ only in how they plan).
+class PlannedStarts {
+ public:
+  void plan(Cluster& c, JobId j, std::int64_t at, std::size_t site) {
+    timers_.at(c, at, Planned{j, site});
+  }
+  void decide(Cluster& c) {
+    timers_.pop_due(c.now(), [&](const Planned& p) { ready_.push(c, p.job, p.site); });
+    ready_.dispatch(c, [](JobId) {});
+  }
+
+ private:
+  struct Planned {
+    JobId job;
+    std::size_t site;
+  };
+  Timers<Planned> timers_;
+  ReadyQueues ready_;
 };
 
 }  // namespace shiftsim::sim::cluster

@@ -22,7 +22,6 @@ class SpatialDelay final : public Scheduler {
  public:
   void on_release(Cluster& c, JobId j) override {
     const ClusterJob& job = c.job(j);
-    const std::int64_t latest = job.deferrable ? latest_start(job, c.now()) : c.now();
     const double inf = std::numeric_limits<double>::infinity();
     struct Proposal {
       double g;
@@ -33,7 +32,7 @@ class SpatialDelay final : public Scheduler {
     double lowest = inf;
     for (std::size_t s = 0; s < c.site_count(); ++s) {
       if (c.site(s).spec.capacity < job.accelerators) continue;
-      const StartChoice choice = best_start(c.site(s), job, c.now(), latest);
+      const StartChoice choice = delayed_start(c.site(s), job, c.now());
       const double g = std::isnan(choice.expected_g) ? inf : choice.expected_g;
       proposals.push_back({g, choice.start, s});
       lowest = std::min(lowest, proposals.back().g);
@@ -44,21 +43,13 @@ class SpatialDelay final : public Scheduler {
       if (ties_with_lowest(p.g, lowest) && (!best || p.start < best->start)) best = &p;
     }
     if (!best) return;  // unreachable: the engine rejects jobs larger than every site
-    timers_.at(c, best->start, Planned{j, best->site});
+    starts_.plan(c, j, best->start, best->site);
   }
 
-  void decide(Cluster& c) override {
-    timers_.pop_due(c.now(), [&](const Planned& p) { ready_.push(c, p.job, p.site); });
-    ready_.dispatch(c, [](JobId) {});
-  }
+  void decide(Cluster& c) override { starts_.decide(c); }
 
  private:
-  struct Planned {
-    JobId job;
-    std::size_t site;
-  };
-  Timers<Planned> timers_;
-  ReadyQueues ready_;
+  PlannedStarts starts_;
 };
 
 }  // namespace
