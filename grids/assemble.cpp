@@ -265,6 +265,65 @@ void fill_gaps(Grid& g, const ImportOptions& o, const Where& where,
     repairs[o.gaps == GapPolicy::hold ? "gaps_held" : "gaps_interpolated"] += filled;
 }
 
+// The archive of issued forecasts beside the series (assemble.hpp, step 5): each row at the slot
+// of its issue time; rows that several files give (overlapping downloads) must agree.
+void attach_forecasts(Series& s, const std::vector<const RawFile*>& files) {
+  const RawFile* first = nullptr;
+  for (const auto* f : files)
+    if (f->forecast_leads > 0 && first == nullptr) first = f;
+  if (first == nullptr) return;
+  const std::size_t leads = first->forecast_leads;
+  for (const auto* f : files) {
+    if (f->forecast_leads == 0) continue;
+    if (f->forecast_leads != leads || f->forecast_step != first->forecast_step)
+      throw ParseError(f->path, 0,
+                       fmt::format("its forecasts have {} leads every {}, those of {} {} every {}",
+                                   f->forecast_leads, format_duration(f->forecast_step),
+                                   first->path, leads, format_duration(first->forecast_step)),
+                       "import files with the same forecast horizon together");
+  }
+  if (first->forecast_step.count() <= 0 || first->forecast_step.count() % s.step.count() != 0)
+    throw ParseError(first->path, 0,
+                     fmt::format("forecast leads every {} do not fit the series' step {}",
+                                 format_duration(first->forecast_step), format_duration(s.step)),
+                     "import the file without --resample, or at a step dividing the leads'");
+  s.forecast.leads = leads;
+  s.forecast.step = first->forecast_step;
+  s.forecast.values.assign(s.size() * leads, std::nan(""));
+  // Which file and line set each row, for the message when another file disagrees.
+  std::vector<std::pair<const RawFile*, std::uint32_t>> set_by(s.size(), {nullptr, 0});
+  const std::int64_t t0 = s.start.time_since_epoch().count(), step = s.step.count();
+  for (const auto* f : files) {
+    if (f->forecast_leads == 0) continue;
+    for (std::size_t i = 0; i < f->points.size(); ++i) {
+      const std::int64_t dt = f->points[i].time.time_since_epoch().count() - t0;
+      if (dt < 0 || dt % step != 0 || dt / step >= static_cast<std::int64_t>(s.size())) continue;
+      const auto slot = static_cast<std::size_t>(dt / step);
+      const double* row = &f->forecasts[i * leads];
+      double* out = &s.forecast.values[slot * leads];
+      if (set_by[slot].first == nullptr) {
+        std::copy(row, row + leads, out);
+        set_by[slot] = {f, f->points[i].line};
+        continue;
+      }
+      for (std::size_t k = 0; k < leads; ++k) {
+        const bool same = row[k] == out[k] || (std::isnan(row[k]) && std::isnan(out[k]));
+        if (!same)
+          throw ParseError(
+              f->path, f->points[i].line,
+              fmt::format("files overlap with different forecasts: issued at {}, lead {} is {} "
+                          "here and {} in {}:{}",
+                          when(t0 + static_cast<std::int64_t>(slot) * step), k + 1, row[k], out[k],
+                          set_by[slot].first->path, set_by[slot].second),
+              "import only one of the overlapping files, or download them again");
+      }
+    }
+  }
+  std::int64_t missing = 0;
+  for (const auto& b : set_by) missing += b.first == nullptr;
+  if (missing > 0) s.repairs["forecast_rows_missing"] += missing;
+}
+
 Series assemble_key(std::vector<const RawFile*> files, const ImportOptions& o) {
   std::stable_sort(files.begin(), files.end(), [](const RawFile* a, const RawFile* b) {
     return a->points.front().time < b->points.front().time;
@@ -315,6 +374,7 @@ Series assemble_key(std::vector<const RawFile*> files, const ImportOptions& o) {
   s.step = Seconds{g.step};
   s.values = std::move(g.values);
   s.flags = std::move(g.flags);
+  attach_forecasts(s, files);
   return s;
 }
 

@@ -11,7 +11,10 @@
 //     --resample puts the data on a regular step;
 //  4. empty cells and missing timestamps are gaps: an error unless --gaps repairs them
 //     (interpolate or hold, each gap at most --max-gap long); empty cells at either end of the
-//     series are trimmed.
+//     series are trimmed;
+//  5. forecasts the files carry (SGIP's f1..f36) become the series' forecast archive, each row at
+//     its issue time; overlapping files must give the same forecasts, and rows no file gave (a
+//     repaired value) are NaN, counted as forecast_rows_missing.
 // Every repair is counted in Series::repairs and flagged on the values it touched.
 #include <vector>
 

@@ -25,6 +25,12 @@ struct RawFile {
   std::string source;
   std::vector<RawPoint> points;
   std::map<std::string, std::int64_t> repairs;  // repairs the reader itself made (e.g. DST rows)
+  // Forecasts issued at each point's time (formats that carry them, such as SGIP's f1..f36):
+  // forecast_leads values per point, row-major in point order, gCO2eq/kWh; lead k (1-based) is
+  // for time + k * forecast_step. Empty when the file has none.
+  std::size_t forecast_leads = 0;
+  Seconds forecast_step{0};
+  std::vector<double> forecasts;
 };
 
 }  // namespace shiftsim::grids

@@ -19,14 +19,17 @@ namespace {
 
 std::vector<Region> parse_table() {
   std::vector<Region> out;
-  for (auto& f : read_data_table(embedded::regions_csv, "grids/data/regions.csv", 7)) {
-    Region r{f[0], f[1], f[2], f[3], f[4], f[5], {}};
-    std::string_view proxies = f[6];
-    while (!proxies.empty()) {
-      auto semi = proxies.find(';');
-      r.proxy_zones.emplace_back(trim(proxies.substr(0, semi)));
-      proxies = semi == std::string_view::npos ? std::string_view{} : proxies.substr(semi + 1);
+  auto split = [](std::string_view list) {
+    std::vector<std::string> zones;
+    while (!list.empty()) {
+      auto semi = list.find(';');
+      zones.emplace_back(trim(list.substr(0, semi)));
+      list = semi == std::string_view::npos ? std::string_view{} : list.substr(semi + 1);
     }
+    return zones;
+  };
+  for (auto& f : read_data_table(embedded::regions_csv, "grids/data/regions.csv", 8)) {
+    Region r{f[0], f[1], f[2], f[3], f[4], f[5], split(f[6]), split(f[7])};
     out.push_back(std::move(r));
   }
   return out;

@@ -18,6 +18,7 @@ struct Region {
   std::string watttime_ba;
   std::string zone;          // Electricity Maps zone id
   std::vector<std::string> proxy_zones;
+  std::vector<std::string> marginal_zones;  // other marginal signals' zones (SGIP_CAISO_PGE)
 };
 
 // The table, in the paper's order. Parsed once; thread-safe.

@@ -48,6 +48,17 @@ struct SourceFile {
   auto operator<=>(const SourceFile&) const = default;
 };
 
+// Forecasts as they were issued, kept beside the series they forecast: row i holds the forecast
+// issued at the series' time i for time i + k * step, k = 1..leads (row-major, gCO2eq/kWh, NaN
+// where the provider issued none, e.g. for a value shiftsim filled on import). Kept and checked
+// on import; not yet read by any policy.
+struct ForecastArchive {
+  std::size_t leads = 0;  // 0: no archive
+  Seconds step{0};        // lead spacing
+  std::vector<double> values;  // size() * leads of the owning series
+  bool empty() const { return leads == 0; }
+};
+
 struct Series {
   SeriesKey key;
   std::string source;  // who produced the numbers, e.g. "Electricity Maps (export)"
@@ -57,6 +68,7 @@ struct Series {
   std::vector<std::uint8_t> flags;
   std::vector<SourceFile> files;
   std::map<std::string, std::int64_t> repairs;  // repair kind -> count; only non-zero kinds
+  ForecastArchive forecast;                     // issued forecasts, when the files had them
 
   std::size_t size() const { return values.size(); }
   TimePoint end() const { return start + step * static_cast<std::int64_t>(values.size()); }

@@ -114,6 +114,41 @@ std::vector<T> read_dataset(const H5::Group& g, const char* name, const H5::Pred
   return out;
 }
 
+// The forecast archive: a 2-D dataset [issue time, lead] beside the values.
+void write_forecast(H5::Group& g, const ForecastArchive& f, std::size_t rows) {
+  hsize_t dims[2] = {rows, f.leads};
+  H5::DataSpace space(2, dims);
+  H5::DSetCreatPropList dcpl;
+  H5Pset_obj_track_times(dcpl.getId(), false);
+  hsize_t chunk[2] = {std::min<hsize_t>(2016, std::max<hsize_t>(rows, 1)), f.leads};  // a week at 5 min
+  dcpl.setChunk(2, chunk);
+  dcpl.setShuffle();
+  dcpl.setDeflate(6);
+  H5::DataSet ds = g.createDataSet("forecast", H5::PredType::IEEE_F64LE, space, dcpl);
+  if (rows > 0) ds.write(f.values.data(), H5::PredType::NATIVE_DOUBLE);
+  put_int(ds, "lead_step_seconds", f.step.count());
+  put_string(ds, "units", "gCO2eq/kWh");
+  put_string(ds, "description",
+             "row i: the forecast issued at the series' time i for time i + k * lead_step, "
+             "k = 1..leads (column k-1); NaN where none was issued");
+}
+
+ForecastArchive read_forecast(const H5::Group& g, std::size_t rows) {
+  ForecastArchive f;
+  if (!g.nameExists("forecast")) return f;
+  H5::DataSet ds = g.openDataSet("forecast");
+  H5::DataSpace space = ds.getSpace();
+  hsize_t dims[2] = {0, 0};
+  if (space.getSimpleExtentNdims() != 2 || (space.getSimpleExtentDims(dims), dims[0] != rows) ||
+      dims[1] == 0)
+    throw ConfigError("its forecast dataset is not [values, leads]");
+  f.leads = static_cast<std::size_t>(dims[1]);
+  f.step = Seconds{get_int(ds, "lead_step_seconds")};
+  f.values.resize(rows * f.leads);
+  if (rows > 0) ds.read(f.values.data(), H5::PredType::NATIVE_DOUBLE);
+  return f;
+}
+
 H5::Group open_or_create(H5::Group& parent, const std::string& name) {
   if (parent.nameExists(name)) return parent.openGroup(name);
   // The C++ API of HDF5 1.10 cannot pass a group-creation list, so this one call uses C.
@@ -134,6 +169,7 @@ void write_series(H5::Group& root, const Series& s) {
   H5::Group g = open_or_create(signal, std::string(to_string(s.key.basis)));
   write_dataset(g, "values", s.values, H5::PredType::IEEE_F64LE, H5::PredType::NATIVE_DOUBLE);
   write_dataset(g, "flags", s.flags, H5::PredType::STD_U8LE, H5::PredType::NATIVE_UINT8);
+  if (!s.forecast.empty()) write_forecast(g, s.forecast, s.values.size());
   put_string(g, "zone", s.key.zone);
   put_string(g, "signal", std::string(to_string(s.key.signal)));
   put_string(g, "basis", std::string(to_string(s.key.basis)));
@@ -163,6 +199,7 @@ Series read_series(const H5::Group& g) {
   s.step = Seconds{get_int(g, "step_seconds")};
   s.values = read_dataset<double>(g, "values", H5::PredType::NATIVE_DOUBLE);
   s.flags = read_dataset<std::uint8_t>(g, "flags", H5::PredType::NATIVE_UINT8);
+  s.forecast = read_forecast(g, s.values.size());
   auto names = get_strings(g, "files");
   auto hashes = get_strings(g, "files_sha256");
   for (std::size_t i = 0; i < names.size() && i < hashes.size(); ++i)
@@ -261,6 +298,7 @@ namespace shiftsim::grids {
 
 std::vector<const Series*> series_for_region(const GridStore& store, const Region& region) {
   std::vector<std::string> zones{region.zone, region.watttime_ba};
+  zones.insert(zones.end(), region.marginal_zones.begin(), region.marginal_zones.end());
   zones.insert(zones.end(), region.proxy_zones.begin(), region.proxy_zones.end());
   std::vector<const Series*> out;
   for (const auto& z : zones)

@@ -6,6 +6,8 @@
 //   /series/<zone>/<signal>/<basis>/
 //       values   float64[n]  gCO2eq/kWh, chunked and compressed
 //       flags    uint8[n]    bit 0: estimated by the provider; bit 1: repaired on import
+//       forecast float64[n][leads]  optional: the forecasts issued at each value's time
+//                (ForecastArchive; attr lead_step_seconds)
 //       attrs    zone, signal, basis, source, start (ISO 8601 UTC), start_unix (int64 s),
 //                step_seconds (int64), units, files (names), files_sha256, repair_<kind> (int64)
 //
@@ -50,8 +52,8 @@ class GridStore {
 namespace shiftsim::grids {
 
 struct Region;
-// Series that can stand for a region, best first: its zone, its WattTime BA, then its proxy
-// zones; within each, key order.
+// Series that can stand for a region, best first: its zone, its WattTime BA, its other marginal
+// zones (SGIP), then its proxy zones; within each, key order.
 std::vector<const Series*> series_for_region(const GridStore& store, const Region& region);
 // What a command's region-or-zone argument names: a paper region's series (as above), else the
 // series of the zone with that id.

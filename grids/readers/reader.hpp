@@ -39,6 +39,8 @@ bool detect_electricitymaps_api(const std::vector<std::string>& header);
 RawFile read_electricitymaps_api(const ReaderInput& in);
 bool detect_watttime(const std::vector<std::string>& header);
 RawFile read_watttime(const ReaderInput& in);
+bool detect_sgip(const std::vector<std::string>& header);
+RawFile read_sgip(const ReaderInput& in);
 bool detect_eirgrid(const std::vector<std::string>& header);
 RawFile read_eirgrid(const ReaderInput& in);
 bool detect_generic(const std::vector<std::string>& header);

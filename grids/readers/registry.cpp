@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "sim/core/csv.hpp"
+#include "grids/readers/gzip.hpp"
 #include "grids/readers/reader.hpp"
 #include "sim/core/atomic_file.hpp"
 #include "sim/core/errors.hpp"
@@ -13,13 +14,15 @@ namespace shiftsim::grids {
 
 namespace {
 // Detection order matters: the generic reader accepts anything and comes last.
-constexpr std::array<FormatReader, 5> kReaders{{
+constexpr std::array<FormatReader, 6> kReaders{{
     {"electricitymaps", "Electricity Maps CSV export (Datetime (UTC), Zone Id, Carbon Intensity ...)",
      detect_electricitymaps, read_electricitymaps},
     {"electricitymaps-api", "Electricity Maps API history (datetime,carbonIntensity,isEstimated,...)",
      detect_electricitymaps_api, read_electricitymaps_api},
     {"watttime", "WattTime historical MOER (point_time,value or a time plus one BA column), lbs/MWh",
      detect_watttime, read_watttime},
+    {"sgip", "SGIP GHG signal (time,moer,f1..f36: MOER in kg/kWh and its issued 3 h forecasts)",
+     detect_sgip, read_sgip},
     {"eirgrid", "EirGrid Smart Grid Dashboard (DD-Mon-YYYY HH:MM:SS,CO2_INTENSITY,ROI,value)",
      detect_eirgrid, read_eirgrid},
     {"generic", "any CSV, described by --time-column, --value-column, --zone and friends",
@@ -54,14 +57,18 @@ const FormatReader& choose_reader(const ReaderInput& in) {
 }
 
 RawFile read_grid_file(const std::string& path, const ImportOptions& options) {
-  std::string text = read_file(path);
-  ReaderInput in{path, text, options};
+  const std::string bytes = read_file(path);
+  // The SHA-256 is of the file as given (so it matches the provider's checksums), the text
+  // read is the decompressed one.
+  const bool gz = is_gzip(bytes);
+  const std::string text = gz ? gunzip(bytes, path) : std::string{};
+  ReaderInput in{path, gz ? std::string_view(text) : std::string_view(bytes), options};
   const FormatReader& reader = choose_reader(in);
   RawFile raw = reader.read(in);
   if (raw.points.empty())
     throw ParseError(path, 0, "the file has no data rows", "give a file with data rows");
   raw.path = path;
-  raw.file = SourceFile{std::filesystem::path(path).filename().string(), sha256_hex(text)};
+  raw.file = SourceFile{std::filesystem::path(path).filename().string(), sha256_hex(bytes)};
   if (!options.zone.empty()) raw.key.zone = options.zone;
   if (options.signal) raw.key.signal = *options.signal;
   if (options.basis) raw.key.basis = *options.basis;

@@ -24,4 +24,7 @@ class TempDir {
 
 std::string read_bytes(const std::filesystem::path& p);
 
+// `text` as a gzip stream (one member, zlib's default level), as `gzip` writes it.
+std::string gzip_bytes(std::string_view text);
+
 }  // namespace shiftsim::test
