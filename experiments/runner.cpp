@@ -1,5 +1,7 @@
 #include "experiments/runner.hpp"
 
+#include "grids/calibrated.hpp"
+
 #include <fmt/format.h>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
@@ -242,7 +244,14 @@ Cube Sweep::make_cube(const RunOptions& o) const {
     series += fmt::format("{}: {} ({}) sha256={}\n", r.name, r.series->key.label(), r.series->source,
                           grids::values_sha256(*r.series));
     if (r.series->key.signal == grids::Signal::surrogate) {
-      warning = "SYNTHETIC data: some regions use the built-in surrogate series, not measurements";
+      // The calibrated surrogate says so wherever it is shown (grids/calibrated.hpp).
+      const bool calibrated = r.series->source.find(grids::kCalibratedNote) != std::string::npos;
+      if (calibrated || warning.empty())
+        warning = calibrated ? fmt::format("{}: some regions use the built-in calibrated "
+                                           "surrogate series, not measurements",
+                                           grids::kCalibratedNote)
+                             : "SYNTHETIC data: some regions use the built-in surrogate series, "
+                               "not measurements";
     }
   }
   c.attrs = {{"title", "shiftsim result cube"},

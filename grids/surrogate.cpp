@@ -30,6 +30,9 @@ constexpr double kFloorShare = 0.02;     // no value below 2% of its month's mea
 // their tiny level; applied to a Fig. 1 level of hundreds of g/kWh that would pin the series to
 // the floor. Relative swings are capped here; the table keeps the figures as derived.
 constexpr double kMaxRelativeSigma = 0.35;
+// The calibrated surrogate's fitted sigmas are bounded by the fit (calibration.hpp), not by the
+// cap above: marginal signals swing far more than average ones. This only stops nonsense.
+constexpr double kMaxCalibratedSigma = 3.0;
 
 double to_double(const std::string& s, const char* table) {
   double v = 0;
@@ -216,7 +219,7 @@ SurrogateShape derive_shape(const Series& real, const std::string& timezone) {
   }
   SurrogateShape s;
   s.zone = real.key.zone;
-  s.year = year_of(h.start);
+  s.year = year_of(h.start + h.step * static_cast<std::int64_t>(h.values.size() / 2));  // the middle: files pad their year
   for (int k = 1; k <= 2; ++k) {
     std::complex<double> c{};
     for (int hr = 0; hr < 24; ++hr)
@@ -264,7 +267,8 @@ SurrogateShape derive_shape(const Series& real, const std::string& timezone) {
   return s;
 }
 
-std::vector<Series> synthesize(const SynthOptions& o) {
+namespace {
+std::vector<int> checked_years(const SynthOptions& o) {
   check_simulation_step(o.step);
   if (o.years.empty()) throw ConfigError("give at least one year (--years 2020)");
   std::vector<int> years = o.years;
@@ -275,82 +279,118 @@ std::vector<Series> synthesize(const SynthOptions& o) {
       throw ConfigError(fmt::format(
           "years must be consecutive so that the series has no gap; got {} after {}", years[i],
           years[i - 1]));
+  return years;
+}
+}  // namespace
+
+std::size_t region_index(std::string_view label) {
+  const auto regions = paper_regions();
+  for (std::size_t i = 0; i < regions.size(); ++i)
+    if (regions[i].label == label) return i;
+  throw ConfigError(fmt::format("'{}' is not one of the paper's regions", label));
+}
+
+Series synthesize_region(const Region& region, const SurrogateShape& shape_in,
+                         const SynthOptions& o, std::size_t* clean_steps) {
+  const std::vector<int> years = checked_years(o);
+  const double step_h = double(o.step.count()) / 3600.0;
+  const SurrogateShape* shape = &shape_in;
+  const auto monthly = fig1_monthly_intensity(region.label);
+  std::uint64_t mix = o.seed * 0x100000001B3ull + region_index(region.label);
+  Rng rng(splitmix(mix));
+  LocalOffset offset(region.timezone);
+
+  Series s;
+  s.key = {region.watttime_ba, Signal::surrogate, Basis::direct};
+  s.source = "shiftsim surrogate (SYNTHETIC: monthly means from Dodge et al. 2022 Fig. 1, "
+             "daily shape and variability derived from real data)";
+  s.start = make_time(years.front(), 1, 1);
+  s.step = o.step;
+  const TimePoint end = make_time(years.back() + 1, 1, 1);
+  const auto n = static_cast<std::size_t>((end - s.start) / o.step);
+  s.values.resize(n);
+  s.flags.assign(n, 0);
+
+  // Day-to-day swing on local days, with one day of margin at each end for interpolation.
+  const std::int64_t first_day = (s.start.time_since_epoch().count() - 86400) / 86400 - 1;
+  const std::int64_t day_count = (end - s.start) / kDay + 4;
+  std::vector<double> swing(static_cast<std::size_t>(day_count));
+  const double max_sigma = o.cap_sigma ? kMaxRelativeSigma : kMaxCalibratedSigma;
+  const double sigma_day = std::min(shape->sigma_day, max_sigma);
+  const double sigma_hour = std::min(shape->sigma_hour, max_sigma);
+  double w = rng.normal() * sigma_day;
+  const double day_innov = sigma_day * std::sqrt(1 - shape->phi_day * shape->phi_day);
+  for (auto& v : swing) {
+    v = w;
+    w = shape->phi_day * w + day_innov * rng.normal();
+  }
+  // Index of the first value of each UTC month, and n at the end (the step divides a day, so
+  // every month starts on a step).
+  std::vector<std::size_t> month_start;
+  for (int y : years)
+    for (unsigned m = 1; m <= 12; ++m)
+      month_start.push_back(static_cast<std::size_t>((make_time(y, m, 1) - s.start) / o.step));
+  month_start.push_back(n);
+  const double phi = std::pow(shape->phi_hour, step_h);
+  const double innov = sigma_hour * std::sqrt(1 - phi * phi);
+  double e = rng.normal() * sigma_hour;
+  // The clean-margin regime draws from a stream of its own, so that it leaves the other draws
+  // (and the uncalibrated surrogate) as they are.
+  const bool regime = std::isfinite(shape->clean_level);
+  std::uint64_t clean_mix = mix ^ 0xC1EA4C1EA4C1EA4Full;
+  Rng clean_rng(splitmix(clean_mix));
+  const double phi_c = std::pow(shape->phi_clean, step_h);
+  const double innov_c = std::sqrt(1 - phi_c * phi_c);
+  const double harmonics = std::max(shape->a1 + shape->a2, 1e-9);
+  double q = regime ? clean_rng.normal() : 0.0;
+  std::size_t cleans = 0;
+  std::size_t month = 0;  // index into month_start
+  for (std::size_t i = 0; i < n; ++i) {
+    while (i >= month_start[month + 1]) ++month;
+    const TimePoint t = s.time_at(i);
+    const double local = double(t.time_since_epoch().count() + offset.at(t)) + 0.5 * double(o.step.count());
+    const double local_days = local / 86400.0;
+    const double hour = (local_days - std::floor(local_days)) * 24.0;
+    // Linear between local noons.
+    const double pos = local_days - 0.5 - double(first_day);
+    const auto k = static_cast<std::size_t>(std::clamp(std::floor(pos), 0.0, double(day_count - 2)));
+    const double frac = std::clamp(pos - double(k), 0.0, 1.0);
+    const double day_level = 1.0 + swing[k] * (1 - frac) + swing[k + 1] * frac;
+    const double level = monthly[month % 12];
+    const double d = diurnal(*shape, hour);
+    const bool clean = regime && q + (d - 1.0) / harmonics < shape->clean_level;
+    s.values[i] = clean ? kFloorShare * level
+                        : std::max(level * d * day_level * (1.0 + e), kFloorShare * level);
+    if (regime) q = phi_c * q + innov_c * clean_rng.normal();
+    cleans += clean;
+    e = phi * e + innov * rng.normal();
+  }
+  // Rescale each UTC month to its Fig. 1 mean exactly.
+  for (std::size_t m = 0; m + 1 < month_start.size(); ++m) {
+    const std::size_t i = month_start[m], j = month_start[m + 1];
+    double sum = 0;
+    for (std::size_t k = i; k < j; ++k) sum += s.values[k];
+    const double factor = monthly[m % 12] / (sum / double(j - i));
+    for (std::size_t k = i; k < j; ++k)
+      s.values[k] = std::min(s.values[k] * factor, kMaxIntensity);
+  }
+  if (clean_steps != nullptr) *clean_steps = cleans;
+  return s;
+}
+
+std::vector<Series> synthesize(const SynthOptions& o) {
+  checked_years(o);
   const auto shapes_text_hash = sha256_hex(embedded::surrogate_shape_csv);
   const auto fig1_hash = sha256_hex(embedded::fig1_monthly_csv);
-  const double step_h = double(o.step.count()) / 3600.0;
   std::vector<Series> out;
-  std::uint64_t region_index = 0;
   for (const Region& region : paper_regions()) {
     const SurrogateShape* shape = nullptr;
     for (const auto& s : surrogate_shapes())
       if (s.label == region.label) shape = &s;
     if (!shape) throw ConfigError(fmt::format("no surrogate shape for region '{}'", region.label));
-    const auto monthly = fig1_monthly_intensity(region.label);
-    std::uint64_t mix = o.seed * 0x100000001B3ull + region_index++;
-    Rng rng(splitmix(mix));
-    LocalOffset offset(region.timezone);
-
-    Series s;
-    s.key = {region.watttime_ba, Signal::surrogate, Basis::direct};
-    s.source = "shiftsim surrogate (SYNTHETIC: monthly means from Dodge et al. 2022 Fig. 1, "
-               "daily shape and variability derived from real data)";
-    s.start = make_time(years.front(), 1, 1);
-    s.step = o.step;
-    const TimePoint end = make_time(years.back() + 1, 1, 1);
-    const auto n = static_cast<std::size_t>((end - s.start) / o.step);
-    s.values.resize(n);
-    s.flags.assign(n, 0);
+    Series s = synthesize_region(region, *shape, o);
     s.files = {{"grids/data/surrogate_shape.csv", shapes_text_hash},
                {"grids/data/fig1_monthly_grams.csv", fig1_hash}};
-
-    // Day-to-day swing on local days, with one day of margin at each end for interpolation.
-    const std::int64_t first_day = (s.start.time_since_epoch().count() - 86400) / 86400 - 1;
-    const std::int64_t day_count = (end - s.start) / kDay + 4;
-    std::vector<double> swing(static_cast<std::size_t>(day_count));
-    const double sigma_day = std::min(shape->sigma_day, kMaxRelativeSigma);
-    const double sigma_hour = std::min(shape->sigma_hour, kMaxRelativeSigma);
-    double w = rng.normal() * sigma_day;
-    const double day_innov = sigma_day * std::sqrt(1 - shape->phi_day * shape->phi_day);
-    for (auto& v : swing) {
-      v = w;
-      w = shape->phi_day * w + day_innov * rng.normal();
-    }
-    // Index of the first value of each UTC month, and n at the end (the step divides a day, so
-    // every month starts on a step).
-    std::vector<std::size_t> month_start;
-    for (int y : years)
-      for (unsigned m = 1; m <= 12; ++m)
-        month_start.push_back(static_cast<std::size_t>((make_time(y, m, 1) - s.start) / o.step));
-    month_start.push_back(n);
-    const double phi = std::pow(shape->phi_hour, step_h);
-    const double innov = sigma_hour * std::sqrt(1 - phi * phi);
-    double e = rng.normal() * sigma_hour;
-    std::size_t month = 0;  // index into month_start
-    for (std::size_t i = 0; i < n; ++i) {
-      while (i >= month_start[month + 1]) ++month;
-      const TimePoint t = s.time_at(i);
-      const double local = double(t.time_since_epoch().count() + offset.at(t)) + 0.5 * double(o.step.count());
-      const double local_days = local / 86400.0;
-      const double hour = (local_days - std::floor(local_days)) * 24.0;
-      // Linear between local noons.
-      const double pos = local_days - 0.5 - double(first_day);
-      const auto k = static_cast<std::size_t>(std::clamp(std::floor(pos), 0.0, double(day_count - 2)));
-      const double frac = std::clamp(pos - double(k), 0.0, 1.0);
-      const double day_level = 1.0 + swing[k] * (1 - frac) + swing[k + 1] * frac;
-      const double level = monthly[month % 12];
-      s.values[i] = std::max(level * diurnal(*shape, hour) * day_level * (1.0 + e),
-                             kFloorShare * level);
-      e = phi * e + innov * rng.normal();
-    }
-    // Rescale each UTC month to its Fig. 1 mean exactly.
-    for (std::size_t m = 0; m + 1 < month_start.size(); ++m) {
-      const std::size_t i = month_start[m], j = month_start[m + 1];
-      double sum = 0;
-      for (std::size_t k = i; k < j; ++k) sum += s.values[k];
-      const double factor = monthly[m % 12] / (sum / double(j - i));
-      for (std::size_t k = i; k < j; ++k)
-        s.values[k] = std::min(s.values[k] * factor, kMaxIntensity);
-    }
     out.push_back(std::move(s));
   }
   return out;

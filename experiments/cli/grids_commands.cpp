@@ -1,4 +1,4 @@
-// `shiftsim grids ...`: import, list, show, regions, synth, derive-shape.
+// `shiftsim grids ...`: import, list, show, regions, synth, derive-shape, calibrate.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -16,6 +16,8 @@
 #include "grids/regions.hpp"
 #include "grids/stats.hpp"
 #include "grids/store.hpp"
+#include "experiments/calibration.hpp"
+#include "grids/calibrated.hpp"
 #include "grids/surrogate.hpp"
 #include "sim/core/errors.hpp"
 
@@ -274,20 +276,25 @@ void add_synth(CLI::App& grids_app) {
     std::vector<int> years{2020};
     std::string step = "5min", into;
     std::uint64_t seed = 1;
+    bool calibrated = false;
   };
   auto a = std::make_shared<Args>();
+  cmd->add_flag("--calibrated", a->calibrated,
+                "the surrogate calibrated to the paper's Figs. 3-4 (grids/data/"
+                "surrogate_calibrated.csv), as the README's main job uses");
   cmd->add_option("--years", a->years, "consecutive calendar years")->capture_default_str();
   cmd->add_option("--step", a->step, "step, dividing a day")->capture_default_str();
   cmd->add_option("--seed", a->seed, "random seed")->capture_default_str();
   cmd->add_option("--into", a->into, "grid store (HDF5); created if missing")->required();
   cmd->callback([a] {
     grids::SynthOptions o{a->years, parse_duration(a->step, "--step"), a->seed};
-    auto series = grids::synthesize(o);
+    auto series = a->calibrated ? grids::synthesize_calibrated(o) : grids::synthesize(o);
     GridStore store = GridStore::load_or_empty(a->into);
     for (auto& s : series) store.put(std::move(s));
     store.save(a->into);
-    fmt::print("wrote {} SYNTHETIC surrogate series ({} to {}, step {}, seed {}) into {}\n",
-               grids::paper_regions().size(), a->years.front(), a->years.back(),
+    fmt::print("wrote {} {} surrogate series ({} to {}, step {}, seed {}) into {}\n",
+               grids::paper_regions().size(),
+               a->calibrated ? grids::kCalibratedNote : "SYNTHETIC", a->years.front(), a->years.back(),
                format_duration(o.step), o.seed, a->into);
   });
 }
@@ -298,7 +305,7 @@ void add_derive_shape(CLI::App& grids_app) {
       "Derive a region's surrogate shape figures from real data (a row of "
       "grids/data/surrogate_shape.csv)");
   struct Args {
-    std::string store, region, zone, basis, source;
+    std::string store, region, zone, basis, source, signal = "average";
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("store", a->store, "grid store with the real series")->required();
@@ -306,17 +313,20 @@ void add_derive_shape(CLI::App& grids_app) {
   cmd->add_option("--zone", a->zone, "zone of the real series (default: the region's)");
   cmd->add_option("--basis", a->basis, "basis of the real series (default: the only one)");
   cmd->add_option("--source", a->source, "source text for the row");
+  cmd->add_option("--signal", a->signal, "signal of the real series (average or marginal)")
+      ->capture_default_str();
   cmd->callback([a] {
     const auto& region = grids::resolve_region(a->region);
+    const grids::Signal signal = grids::parse_signal(a->signal);
     GridStore store = GridStore::load(a->store);
     const std::string zone = a->zone.empty() ? region.zone : a->zone;
     const Series* pick = nullptr;
     for (const Series* s : store.find_zone(zone))
-      if (s->key.signal == grids::Signal::average &&
+      if (s->key.signal == signal &&
           (a->basis.empty() || s->key.basis == grids::parse_basis(a->basis)))
         pick = pick ? pick : s;
     if (!pick)
-      throw ConfigError(fmt::format("{}: no average series for zone {}", a->store, zone));
+      throw ConfigError(fmt::format("{}: no {} series for zone {}", a->store, a->signal, zone));
     auto shape = grids::derive_shape(*pick, region.timezone);
     // Print peak hours in [0, period) after rounding, so 23.999 does not print as 24.00.
     auto wrap = [](double h, double period) {
@@ -332,6 +342,68 @@ void add_derive_shape(CLI::App& grids_app) {
   });
 }
 
+void add_calibrate(CLI::App& grids_app) {
+  auto* cmd = grids_app.add_subcommand(
+      "calibrate",
+      "Fit the calibrated surrogate to the paper's Figs. 3-4 and print its table "
+      "(grids/data/surrogate_calibrated.csv)");
+  struct Args {
+    experiments::CalibrationSetup setup;
+    std::vector<std::string> regions;
+    bool report = false;
+    std::vector<double> predict;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("--predict", a->predict,
+                  "no fit: print the Fig. 3-4 values of the given figures (amp_scale sigma_day "
+                  "sigma_hour phi_hour clean_level phi_clean) for each --region")
+      ->expected(6);
+  cmd->add_option("--seed", a->setup.seed, "the surrogate's seed")->capture_default_str();
+  cmd->add_option("--year", a->setup.year, "the year fitted")->capture_default_str();
+  cmd->add_option("--evaluations", a->setup.max_evaluations, "model evaluations per region")
+      ->capture_default_str()
+      ->check(CLI::Range(5, 100000));
+  cmd->add_option("--region", a->regions, "fit only these regions (default: all 16)");
+  cmd->add_flag("--report", a->report,
+                "also print each region's fitted values beside the paper's (to stderr)");
+  cmd->callback([a] {
+    std::vector<experiments::RegionFit> fits;
+    if (!a->predict.empty()) {
+      const grids::CalibrationParams p{a->predict[0], a->predict[1], a->predict[2],
+                                       a->predict[3], a->predict[4], a->predict[5]};
+      for (const auto& r : a->regions) {
+        double clean = 0;
+        const auto v = experiments::predict_fig34(r, p, a->setup, &clean);
+        const auto* paper = grids::find_paper_fig34(r);
+        if (paper == nullptr) throw ConfigError(fmt::format("no Fig. 3-4 values for '{}'", r));
+        const auto pv = experiments::to_values(*paper);
+        fmt::print("{} (clean share {:.3f}; paper's values in brackets)\n", r, clean);
+        for (std::size_t i = 0; i < 16; ++i)
+          fmt::print("{:7.2f} ({:6.2f}){}", v[i], pv[i], i % 4 == 3 ? "\n" : " ");
+      }
+      return;
+    }
+    if (a->regions.empty()) {
+      fits = experiments::fit_all(a->setup);
+    } else {
+      for (const auto& r : a->regions) fits.push_back(experiments::fit_region(r, a->setup));
+    }
+    fmt::print("{}", experiments::calibration_table(fits, a->setup));
+    if (!a->report) return;
+    for (const auto& f : fits) {
+      fmt::print(stderr, "{} ({} evaluations, rmse {:.2f} pp)\n", f.region.label, f.evaluations,
+                 f.region.fit_rmse_pp);
+      const char* rows[] = {"FS DenseNet-201", "FS 6B", "P&R DenseNet-201", "P&R 6B"};
+      for (std::size_t r = 0; r < 4; ++r) {
+        fmt::print(stderr, "  {:<17}", rows[r]);
+        for (std::size_t k = 0; k < 4; ++k)
+          fmt::print(stderr, " {:7.2f} ({:6.2f})", f.predicted[r * 4 + k], f.paper[r * 4 + k]);
+        fmt::print(stderr, "\n");
+      }
+    }
+  });
+}
+
 }  // namespace
 
 void add_grids_commands(CLI::App& app) {
@@ -343,6 +415,7 @@ void add_grids_commands(CLI::App& app) {
   add_regions(*grids_app);
   add_synth(*grids_app);
   add_derive_shape(*grids_app);
+  add_calibrate(*grids_app);
 }
 
 }  // namespace shiftsim::cli
