@@ -7,7 +7,9 @@
 //   table3          BERT finetune in Central US, baseline emissions by start hour (every 3 h) on
 //                   the first 3 days of the cube's first year, UTC, beside the paper's values;
 //   table<N>_<w>    Tables 4-13 (one per window w): mean emissions decrease (%) of flexible start
-//                   and pause-resume, and pause-resume's pauses per hour of job duration, per
+//                   and pause-resume, and pause-resume's pauses per run, per hour of the whole
+//                   window (N + duration: what the paper's column matches, so the one compared)
+//                   and per hour of the job's duration, per
 //                   workload: the mean over starts per region (savings_pct_mean), then the plain
 //                   mean over the cube's regions, beside the published value and the difference;
 //   region_<q>_<w>  the same quantities per region (q: fs, pr, pauses);
@@ -15,6 +17,12 @@
 //                   kg, with the paper's read-off yearly mean beside;
 //   fig2            baseline emissions per workload over regions and starts: min, quartiles,
 //                   mean, max;
+//   fig<3|4>_<w>    Figs. 3 (flexible start, 6-24 h) and 4 (pause-resume, 25-100 %) per region
+//                   for DenseNet-201 and the 6B model, beside the values read off the paper;
+//   validation      "Calibration and validation": mean and max |diff| on Figs. 3-4 per region
+//                   (what the calibrated surrogate is fitted to), Tables 4-13 for the nine other
+//                   workloads and for all, the pause counts (both denominators), Fig. 1's
+//                   monthly levels, and the best region of two headline findings;
 //   headline        the paper's findings recomputed: best versus worst region, midnight versus
 //                   6:00 starts, the largest flexible-start and pause-resume savings and where.
 // A cube with forecast or seed dimensions is read at forecast "perfect" (else the first) and the

@@ -43,7 +43,8 @@ TEST_CASE("report: tables, published values and differences", "[analysis][report
   const auto cube = paper_like_cube();
   const auto r = make_report(cube, nullptr);
   for (const char* id : {"headline", "table2", "table13_24h", "table9_100pct", "fig2",
-                         "region_fs_24h", "region_pr_24h", "region_pauses_24h", "region_pr_100pct"}) {
+                         "region_fs_24h", "region_pr_24h", "region_pauses_24h", "region_pr_100pct",
+                         "fig3_densenet-201", "fig4_densenet-201", "validation"}) {
     INFO(id);
     CHECK_NOTHROW(r.table(id));
   }
@@ -55,13 +56,21 @@ TEST_CASE("report: tables, published values and differences", "[analysis][report
   REQUIRE(t13.columns.size() == 3);
   CHECK(t13.columns[1].name == "bert-finetune");
   CHECK(t13.columns[2].name == "densenet-201");
-  // Rows: FS, FS (paper), FS (diff), P&R, P&R (paper), P&R (diff), pauses x 3.
-  REQUIRE(t13.rows.size() == 9);
+  // Rows: FS, FS (paper), FS (diff), P&R, P&R (paper), P&R (diff), pauses per run, pauses per
+  // window hour x 3, pauses per job hour and its diff.
+  REQUIRE(t13.rows.size() == 12);
   CHECK(num(t13.rows[1][1]) == 14.5);  // the paper's Table 13: BERT finetune FS 24h
   CHECK(num(t13.rows[1][2]) == 25.9);  // DenseNet 201 FS 24h
   CHECK(num(t13.rows[4][1]) == 19.0);  // P&R
-  CHECK(num(t13.rows[7][2]) == 0.08);  // pauses per hour
-  for (std::size_t row : {0u, 3u, 6u}) {
+  CHECK(num(t13.rows[8][2]) == 0.08);  // pauses per hour
+  CHECK(std::get<std::string>(t13.rows[7][0]) == "P&R pauses/window-h");
+  CHECK(std::get<std::string>(t13.rows[10][0]) == "P&R pauses/job-h");
+  // Per run, per window hour (N + D = 24 + 6 h for BERT finetune), per job hour (6 h).
+  const double runs = num(t13.rows[6][1]);
+  CHECK(num(t13.rows[7][1]) == Approx(runs / 30.0));
+  CHECK(num(t13.rows[10][1]) == Approx(runs / 6.0));
+  CHECK(num(t13.rows[11][1]) == Approx(runs / 6.0 - 0.23));  // against the paper's 0.23
+  for (std::size_t row : {0u, 3u, 7u}) {
     for (std::size_t c = 1; c < 3; ++c) {
       CHECK(num(t13.rows[row + 2][c]) == num(t13.rows[row][c]) - num(t13.rows[row + 1][c]));
     }
@@ -75,9 +84,12 @@ TEST_CASE("report: tables, published values and differences", "[analysis][report
   const auto& svar = cube.var("savings_pct_mean").f64;  // workload, region, policy
   CHECK(num(reg.rows[0][1]) == svar[(0 * 2 + 0) * 4 + 1]);
   CHECK(num(reg.rows[1][2]) == svar[(1 * 2 + 1) * 4 + 1]);
-  // Pauses per hour: mean pauses over the job's 6 hours (BERT finetune).
+  // Pauses per hour of the whole window: 24 h + the job's 6 hours (BERT finetune); for 100 %,
+  // 6 + 6 hours.
   const auto& pz = r.table("region_pauses_24h");
-  CHECK(num(pz.rows[0][1]) == Approx(cube.var("pauses_mean").f64[(0 * 2 + 0) * 4 + 2] / 6.0));
+  CHECK(num(pz.rows[0][1]) == Approx(cube.var("pauses_mean").f64[(0 * 2 + 0) * 4 + 2] / 30.0));
+  const auto& pz100 = r.table("region_pauses_100pct");
+  CHECK(num(pz100.rows[0][1]) == Approx(cube.var("pauses_mean").f64[(0 * 2 + 0) * 4 + 3] / 12.0));
 
   // Every table says what data it came from.
   for (const auto& t : r.tables) {

@@ -104,7 +104,7 @@ def main():
         check(float(t13["FS (paper)"][col]) == 25.9, "Table 13: DenseNet 201 FS 24h published 25.9")
         check(float(t13["P&R (paper)"][header.index("transformer-6b")]) == 2.5,
               "Table 13: 6B P&R 24h published 2.5")
-        for q in ["FS", "P&R", "P&R pauses/h"]:
+        for q in ["FS", "P&R", "P&R pauses/window-h"]:
             for i in range(len(header)):
                 ours, paper, diff = (float(t13[q][i]), float(t13[q + " (paper)"][i]),
                                      float(t13[q + " (diff)"][i]))
