@@ -43,6 +43,10 @@ TEST_CASE("cli: SGIP .csv.gz imports with its forecasts; broken ones leave the s
   CHECK(s->forecast.leads == 36);
   CHECK(s->forecast.values[5] == 300);
   const std::string before = test::read_bytes(store);
+  const auto list = test::run_shiftsim({"grids", "list", store});
+  CHECK(list.out.find("36 leads every 5min (a 3h horizon)") != std::string::npos);
+  const auto json = test::run_shiftsim({"grids", "list", store, "--json"});
+  CHECK(json.out.find("\"horizon\": \"3h\"") != std::string::npos);
 
   const std::string gz = test::gzip_bytes(sgip(2000));
   const auto cut = dir.write("SGIP_CAISO_PGE_2020-02.csv.gz", gz.substr(0, gz.size() * 2 / 3));
