@@ -663,6 +663,37 @@ ErrorSummary summarise_errors(const std::vector<std::pair<double, std::string>>&
   return e;
 }
 
+// Spearman's rank correlation (average ranks for ties); NaN with fewer than 3 pairs.
+double spearman(const std::vector<double>& x, const std::vector<double>& y) {
+  std::vector<std::size_t> ok;
+  for (std::size_t i = 0; i < x.size(); ++i)
+    if (!std::isnan(x[i]) && !std::isnan(y[i])) ok.push_back(i);
+  if (ok.size() < 3) return kNaN;
+  auto ranks = [&](const std::vector<double>& v) {
+    std::vector<std::size_t> order(ok.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](auto a, auto b) { return v[ok[a]] < v[ok[b]]; });
+    std::vector<double> r(ok.size());
+    for (std::size_t i = 0; i < order.size();) {
+      std::size_t j = i;
+      while (j + 1 < order.size() && v[ok[order[j + 1]]] == v[ok[order[i]]]) ++j;
+      for (std::size_t k = i; k <= j; ++k) r[order[k]] = (double(i) + double(j)) / 2.0 + 1.0;
+      i = j + 1;
+    }
+    return r;
+  };
+  const auto rx = ranks(x), ry = ranks(y);
+  const double n = double(ok.size()), mean = (n + 1) / 2;
+  double sxy = 0, sxx = 0, syy = 0;
+  for (std::size_t i = 0; i < ok.size(); ++i) {
+    sxy += (rx[i] - mean) * (ry[i] - mean);
+    sxx += (rx[i] - mean) * (rx[i] - mean);
+    syy += (ry[i] - mean) * (ry[i] - mean);
+  }
+  return sxx > 0 && syy > 0 ? sxy / std::sqrt(sxx * syy) : kNaN;
+}
+
 // "Calibration and validation": what the data were fitted to, and the error on what they were
 // not fitted to (the calibrated surrogate's check; on other data, the same figures describe how
 // far the cube is from the paper).
@@ -709,6 +740,35 @@ Table validation(const Cube& c, const View& v, const std::string& data) {
                         fmt::format("{}, {}, {}", name, v.regions[r], fig == 3 ? kFs[k] : kPr[k])});
   }
   add(calibrated ? "Figs. 3-4 per region (FITTED)" : "Figs. 3-4 per region", summarise_errors(fitted));
+  // How well the ranking of regions agrees: Spearman per (figure, workload, window), then the mean.
+  {
+    std::map<std::tuple<int, std::string, std::size_t>, std::pair<std::vector<double>, std::vector<double>>> by;
+    for (const auto& [key, cells] : fig34_cells(v)) {
+      const auto& [fig, name, r] = key;
+      for (std::size_t k = 0; k < 4; ++k) {
+        auto& [o, p] = by[{fig, name, k}];
+        o.push_back(cells[k].ours);
+        p.push_back(cells[k].paper);
+      }
+    }
+    std::vector<double> rho;
+    double worst = kNaN;
+    std::string where;
+    for (const auto& [key, op] : by) {
+      const double x = spearman(op.first, op.second);
+      if (std::isnan(x)) continue;
+      rho.push_back(x);
+      if (std::isnan(worst) || x < worst) {
+        worst = x;
+        const auto& [fig, name, k] = key;
+        where = fmt::format("{}, {}, {}", name, fig == 3 ? "flexible-start" : "pause-resume",
+                            fig == 3 ? kFs[k] : kPr[k]);
+      }
+    }
+    t.rows.push_back({std::string("Figs. 3-4: rank agreement of regions (Spearman; mean, lowest)"),
+                      fmt::format("{}", rho.size()), mean_of(rho), worst, std::string("-"),
+                      rho.empty() ? std::string("n/a (fewer than 3 regions)") : where});
+  }
   // Tables 4-13.
   const auto published = published_tables();
   std::vector<std::pair<double, std::string>> held, all, pauses_window, pauses_job;

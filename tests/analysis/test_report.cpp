@@ -91,6 +91,18 @@ TEST_CASE("report: tables, published values and differences", "[analysis][report
   const auto& pz100 = r.table("region_pauses_100pct");
   CHECK(num(pz100.rows[0][1]) == Approx(cube.var("pauses_mean").f64[(0 * 2 + 0) * 4 + 3] / 12.0));
 
+  // Calibration and validation: a row per check; two zones that are not paper regions have no
+  // Fig. 3-4 values, so those rows have no cells, and Tables 4-13 compare the 2-zone mean.
+  const auto& val = r.table("validation");
+  REQUIRE(val.rows.size() == 8);  // no BERT pretraining in the cube: no Fig. 1 row
+  CHECK(std::get<std::string>(val.rows[0][1]) == "0");
+  CHECK(std::get<std::string>(val.rows[1][5]).starts_with("n/a"));
+  CHECK(std::get<std::string>(val.rows[2][1]) == "3");  // BERT finetune: FS 24h, P&R 24h and 100%
+  CHECK(std::get<std::string>(val.rows[3][1]) == "6");  // and DenseNet-201
+  bool context = false;
+  for (const auto& n : val.notes) context = context || n.find("context, not a check") != std::string::npos;
+  CHECK(context);
+
   // Every table says what data it came from.
   for (const auto& t : r.tables) {
     INFO(t.id);
