@@ -45,6 +45,13 @@ inline void check_raw(const grids::RawFile& raw) {
     require(p.line >= 1, "reader returned a point without a line number");
   }
   for (const auto& [kind, count] : raw.repairs) require(count > 0, "reader counted a zero repair");
+  // Issued forecasts: leads values per point, each a value or NaN like the points'.
+  require(raw.forecasts.size() == raw.points.size() * raw.forecast_leads,
+          "reader's forecasts are not leads values per point");
+  require(raw.forecast_leads == 0 || raw.forecast_step.count() > 0, "forecast leads without a step");
+  for (double v : raw.forecasts)
+    require(std::isnan(v) || (v >= 0 && v <= grids::kMaxIntensity),
+            "reader returned a forecast outside [0, kMaxIntensity]");
 }
 
 // The invariants of grids::Series (grids/series.hpp).
@@ -57,6 +64,8 @@ inline void check_series(const grids::Series& s) {
             "series value is not finite or outside [0, kMaxIntensity]");
   for (auto f : s.flags) require((f & ~(grids::kEstimated | grids::kRepaired)) == 0, "unknown flag bit");
   for (const auto& [kind, count] : s.repairs) require(count > 0, "series counts a zero repair");
+  require(s.forecast.values.size() == s.values.size() * s.forecast.leads,
+          "series' forecast archive is not leads values per value");
 }
 
 }  // namespace shiftsim::fuzz

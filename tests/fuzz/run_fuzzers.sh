@@ -15,7 +15,7 @@ fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build="$root/build/fuzz"
-targets=(fuzz_electricitymaps fuzz_electricitymaps_api fuzz_watttime fuzz_eirgrid fuzz_generic
+targets=(fuzz_electricitymaps fuzz_electricitymaps_api fuzz_watttime fuzz_sgip fuzz_gzip fuzz_eirgrid fuzz_generic
          fuzz_csv fuzz_assemble fuzz_measured)
 
 cd "$root"
