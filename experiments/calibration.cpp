@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "experiments/experiment.hpp"
 #include "grids/regions.hpp"
@@ -83,6 +84,18 @@ double sse(const Fig34Values& a, const Fig34Values& b) {
 
 }  // namespace
 
+static void check_params(const grids::CalibrationParams& p) {
+  const auto& b = kBounds;
+  auto in = [](double x, double lo, double hi) { return std::isfinite(x) && x >= lo && x <= hi; };
+  if (!in(p.amp_scale, 0, b.amp_hi) || !in(p.sigma_day, 0, b.sigma_day_hi) ||
+      !in(p.sigma_hour, 0, b.sigma_hour_hi) || !in(p.phi_hour, 0, b.phi_hi) ||
+      !(std::isfinite(p.clean_level) || p.clean_level < 0) || !in(p.phi_clean, 0, b.phi_hi))
+    throw ConfigError(fmt::format(
+        "calibration figures out of range: amp_scale in [0, {}], sigma_day in [0, {}], "
+        "sigma_hour in [0, {}], phi_hour and phi_clean in [0, {}], clean_level a number",
+        b.amp_hi, b.sigma_day_hi, b.sigma_hour_hi, b.phi_hi));
+}
+
 Fig34Values to_values(const grids::PaperFig34& p) {
   Fig34Values v{};
   for (std::size_t i = 0; i < 4; ++i) {
@@ -94,8 +107,10 @@ Fig34Values to_values(const grids::PaperFig34& p) {
   return v;
 }
 
-Fig34Values predict_fig34(const std::string& label, const grids::CalibrationParams& p,
+Fig34Values predict_fig34(const std::string& name, const grids::CalibrationParams& p,
                           const CalibrationSetup& setup, double* clean_share) {
+  check_params(p);
+  const std::string label = grids::resolve_region(name).label;
   static const Job d201 = job("densenet-201"), b6 = job("transformer-6b");
   const grids::Region& region = grids::resolve_region(label);
   grids::SynthOptions o{{setup.year}, kStep, setup.seed, false};
@@ -139,10 +154,15 @@ Fig34Values predict_fig34(const std::string& label, const grids::CalibrationPara
   return out;
 }
 
-RegionFit fit_region(const std::string& label, const CalibrationSetup& setup) {
+RegionFit fit_region(const std::string& name, const CalibrationSetup& setup) {
+  const std::string label = grids::resolve_region(name).label;  // a cloud name or zone works too
   const auto* paper = grids::find_paper_fig34(label);
   if (paper == nullptr)
     throw ConfigError(fmt::format("no Fig. 3-4 values for region '{}'", label));
+  if (setup.max_evaluations < kMinEvaluations)
+    throw ConfigError(fmt::format("--evaluations {}: the screening design alone takes {}; give at "
+                                  "least {}",
+                                  setup.max_evaluations, kScreeningPoints, kMinEvaluations));
   const auto& base = grids::base_shape(label);
   RegionFit fit;
   fit.paper = to_values(*paper);
@@ -237,6 +257,8 @@ RegionFit fit_region(const std::string& label, const CalibrationSetup& setup) {
             const Point x = clamp({std::log(amp), sd, sh + std::log(noise), logit(ph), clean, logit(pc)});
             screened.push_back({x, f(x)});
           }
+  if (screened.size() != static_cast<std::size_t>(kScreeningPoints))
+    throw std::logic_error("calibration: the screening design's size differs from kScreeningPoints");
   std::stable_sort(screened.begin(), screened.end(),
                    [](const Best& l, const Best& r) { return l.value < r.value; });
   const int left = std::max(0, setup.max_evaluations - evaluations);

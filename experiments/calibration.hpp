@@ -40,14 +40,20 @@ inline constexpr CalibrationBounds kBounds{};
 using Fig34Values = std::array<double, 16>;
 Fig34Values to_values(const grids::PaperFig34& paper);
 
+// The screening design's size (calibration.cpp), and the smallest budget that leaves each of the
+// three descents room to move.
+inline constexpr int kScreeningPoints = 126;
+inline constexpr int kMinEvaluations = kScreeningPoints + 3 * 20;
+
 struct CalibrationSetup {
   std::uint64_t seed = 1;         // the surrogate's seed (the README's main job uses 1)
   std::uint64_t starts_seed = 1;  // the paper start scheme's seed (experiments/dodge2022.toml)
   int year = 2020;
-  int max_evaluations = 1000;  // per region, over both starts
+  int max_evaluations = 1000;  // per region, the screening included, over both starts
 };
 
-// The 16 values a region's surrogate gives with the given figures.
+// The 16 values a region's surrogate gives with the given figures (label, cloud name or zone).
+// ConfigError for figures outside their ranges.
 // `clean_share`, when given, receives the share of the year's steps in the clean regime.
 Fig34Values predict_fig34(const std::string& label, const grids::CalibrationParams& p,
                           const CalibrationSetup& setup, double* clean_share = nullptr);
@@ -57,7 +63,8 @@ struct RegionFit {
   Fig34Values predicted{}, paper{};
   int evaluations = 0;
 };
-// Fits one region. ConfigError for a label without Fig. 3-4 values or a shape.
+// Fits one region. ConfigError for a region without Fig. 3-4 values or a shape, or a budget below
+// kMinEvaluations.
 RegionFit fit_region(const std::string& label, const CalibrationSetup& setup);
 // Fits every paper region (in parallel), in the paper's order.
 std::vector<RegionFit> fit_all(const CalibrationSetup& setup);

@@ -266,12 +266,18 @@ void fill_gaps(Grid& g, const ImportOptions& o, const Where& where,
 }
 
 // The archive of issued forecasts beside the series (assemble.hpp, step 5): each row at the slot
-// of its issue time; rows that several files give (overlapping downloads) must agree.
-void attach_forecasts(Series& s, const std::vector<const RawFile*>& files) {
+// of its issue time. Rows that several files (or one file twice) give follow --duplicates as the
+// values do: identical rows, or an empty cell beside a value, are no conflict; differing ones are
+// an error unless keep-first or keep-last chooses.
+void attach_forecasts(Series& s, const std::vector<const RawFile*>& files, const ImportOptions& o) {
   const RawFile* first = nullptr;
   for (const auto* f : files)
     if (f->forecast_leads > 0 && first == nullptr) first = f;
   if (first == nullptr) return;
+  if (o.resample)
+    throw ParseError(first->path, 0,
+                     "its issued forecasts cannot be resampled (each belongs to its issue time)",
+                     "import the file without --resample");
   const std::size_t leads = first->forecast_leads;
   for (const auto* f : files) {
     if (f->forecast_leads == 0) continue;
@@ -284,15 +290,18 @@ void attach_forecasts(Series& s, const std::vector<const RawFile*>& files) {
   }
   if (first->forecast_step.count() <= 0 || first->forecast_step.count() % s.step.count() != 0)
     throw ParseError(first->path, 0,
-                     fmt::format("forecast leads every {} do not fit the series' step {}",
+                     fmt::format("its forecasts are for every {}, but its rows come every {}, so "
+                                 "the leads do not fall on the series' steps",
                                  format_duration(first->forecast_step), format_duration(s.step)),
-                     "import the file without --resample, or at a step dividing the leads'");
+                     fmt::format("give the file's rows every {} (check for rows left out)",
+                                 format_duration(first->forecast_step)));
   s.forecast.leads = leads;
   s.forecast.step = first->forecast_step;
   s.forecast.values.assign(s.size() * leads, std::nan(""));
-  // Which file and line set each row, for the message when another file disagrees.
+  // Which file and line set each row, for the message when another row disagrees.
   std::vector<std::pair<const RawFile*, std::uint32_t>> set_by(s.size(), {nullptr, 0});
   const std::int64_t t0 = s.start.time_since_epoch().count(), step = s.step.count();
+  std::int64_t kept = 0;
   for (const auto* f : files) {
     if (f->forecast_leads == 0) continue;
     for (std::size_t i = 0; i < f->points.size(); ++i) {
@@ -306,19 +315,35 @@ void attach_forecasts(Series& s, const std::vector<const RawFile*>& files) {
         set_by[slot] = {f, f->points[i].line};
         continue;
       }
-      for (std::size_t k = 0; k < leads; ++k) {
-        const bool same = row[k] == out[k] || (std::isnan(row[k]) && std::isnan(out[k]));
-        if (!same)
-          throw ParseError(
-              f->path, f->points[i].line,
-              fmt::format("files overlap with different forecasts: issued at {}, lead {} is {} "
-                          "here and {} in {}:{}",
-                          when(t0 + static_cast<std::int64_t>(slot) * step), k + 1, row[k], out[k],
-                          set_by[slot].first->path, set_by[slot].second),
-              "import only one of the overlapping files, or download them again");
+      bool differ = false;
+      for (std::size_t k = 0; k < leads && !differ; ++k)
+        differ = !(row[k] == out[k] || std::isnan(row[k]) || std::isnan(out[k]));
+      if (differ && o.duplicates != DuplicatePolicy::keep_first &&
+          o.duplicates != DuplicatePolicy::keep_last) {
+        std::size_t k = 0;
+        while (row[k] == out[k] || std::isnan(row[k]) || std::isnan(out[k])) ++k;
+        const bool same_file = set_by[slot].first == f;
+        throw ParseError(
+            f->path, f->points[i].line,
+            fmt::format("{}: issued at {}, lead {} is {} here and {} at {}{}",
+                        same_file ? "a time appears again with different forecasts"
+                                  : "files overlap with different forecasts",
+                        when(t0 + static_cast<std::int64_t>(slot) * step), k + 1, row[k], out[k],
+                        same_file ? "line " : set_by[slot].first->path + ":",
+                        set_by[slot].second),
+            "use --duplicates keep-first or keep-last to choose, or import only one of them");
       }
+      if (differ) ++kept;
+      // Empty cells take the other row's values; keep-last takes the later row where both have one.
+      for (std::size_t k = 0; k < leads; ++k)
+        if (std::isnan(out[k]) || (o.duplicates == DuplicatePolicy::keep_last && !std::isnan(row[k])))
+          out[k] = row[k];
+      if (o.duplicates == DuplicatePolicy::keep_last) set_by[slot] = {f, f->points[i].line};
     }
   }
+  if (kept > 0)
+    s.repairs[o.duplicates == DuplicatePolicy::keep_first ? "forecast_duplicates_kept_first"
+                                                          : "forecast_duplicates_kept_last"] += kept;
   std::int64_t missing = 0;
   for (const auto& b : set_by) missing += b.first == nullptr;
   if (missing > 0) s.repairs["forecast_rows_missing"] += missing;
@@ -374,7 +399,7 @@ Series assemble_key(std::vector<const RawFile*> files, const ImportOptions& o) {
   s.step = Seconds{g.step};
   s.values = std::move(g.values);
   s.flags = std::move(g.flags);
-  attach_forecasts(s, files);
+  attach_forecasts(s, files, o);
   return s;
 }
 

@@ -13,8 +13,10 @@
 //     (interpolate or hold, each gap at most --max-gap long); empty cells at either end of the
 //     series are trimmed;
 //  5. forecasts the files carry (SGIP's f1..f36) become the series' forecast archive, each row at
-//     its issue time; overlapping files must give the same forecasts, and rows no file gave (a
-//     repaired value) are NaN, counted as forecast_rows_missing.
+//     its issue time; rows given twice follow --duplicates like the values (identical, or an
+//     empty cell beside a value: no conflict; differing: an error unless keep-first or keep-last,
+//     counted); rows no file gave (a repaired value) are NaN, counted as forecast_rows_missing;
+//     --resample is refused for them (a forecast belongs to its issue time).
 // Every repair is counted in Series::repairs and flagged on the values it touched.
 #include <vector>
 

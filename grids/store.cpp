@@ -143,7 +143,12 @@ ForecastArchive read_forecast(const H5::Group& g, std::size_t rows) {
       dims[1] == 0)
     throw ConfigError("its forecast dataset is not [values, leads]");
   f.leads = static_cast<std::size_t>(dims[1]);
+  if (!ds.attrExists("lead_step_seconds"))
+    throw ConfigError("its forecast dataset has no lead_step_seconds attribute");
   f.step = Seconds{get_int(ds, "lead_step_seconds")};
+  if (f.step.count() <= 0)
+    throw ConfigError(fmt::format("its forecast's lead_step_seconds is {}, not positive",
+                                  f.step.count()));
   f.values.resize(rows * f.leads);
   if (rows > 0) ds.read(f.values.data(), H5::PredType::NATIVE_DOUBLE);
   return f;
@@ -304,6 +309,10 @@ std::vector<const Series*> series_for_region(const GridStore& store, const Regio
   for (const auto& z : zones)
     for (const Series* s : store.find_zone(z))
       if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+  // Measured data before the built-in surrogate: a store holding both (the surrogate is keyed by
+  // the WattTime BA) means the measurements when no signal is named.
+  std::stable_partition(out.begin(), out.end(),
+                        [](const Series* s) { return s->key.signal != Signal::surrogate; });
   return out;
 }
 

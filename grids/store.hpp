@@ -53,7 +53,8 @@ namespace shiftsim::grids {
 
 struct Region;
 // Series that can stand for a region, best first: its zone, its WattTime BA, its other marginal
-// zones (SGIP), then its proxy zones; within each, key order.
+// zones (SGIP), then its proxy zones; within each, key order; measured series before surrogate
+// ones.
 std::vector<const Series*> series_for_region(const GridStore& store, const Region& region);
 // What a command's region-or-zone argument names: a paper region's series (as above), else the
 // series of the zone with that id.

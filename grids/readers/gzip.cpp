@@ -44,15 +44,20 @@ std::string gunzip(std::string_view bytes, const std::string& path, std::size_t 
       z.next_out = reinterpret_cast<Bytef*>(buffer);
       z.avail_out = sizeof buffer;
       rc = inflate(&z, Z_NO_FLUSH);
+      // What this call produced counts before any error, so the position reported is exact.
+      out.append(buffer, sizeof buffer - z.avail_out);
       if (rc == Z_DATA_ERROR || rc == Z_NEED_DICT || rc == Z_STREAM_ERROR || rc == Z_MEM_ERROR)
         throw ParseError(path, lines_in(out),
                          fmt::format("the gzip data is corrupt ({}) after {} bytes of text",
                                      z.msg != nullptr ? z.msg : "zlib error", out.size()),
                          "download the file again, or check it with 'gzip -t'");
-      out.append(buffer, sizeof buffer - z.avail_out);
       if (out.size() > max_bytes)
-        throw ConfigError(fmt::format("{}: decompresses to more than {} bytes; is it the right "
-                                      "file?", path, max_bytes));
+        throw ParseError(path, 0,
+                         fmt::format("it decompresses to more than {} MiB, more than any carbon-"
+                                     "intensity file needs (a mistaken file, or a gzip bomb)",
+                                     max_bytes >> 20),
+                         "check the file; if it really is this large, unpack it and import the "
+                         "text");
     } while (z.avail_out == 0 && rc != Z_STREAM_END);
     const std::size_t used = chunk - z.avail_in;
     next += used;

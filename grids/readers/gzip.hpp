@@ -13,9 +13,9 @@ bool is_gzip(std::string_view bytes);
 
 // The decompressed text. `path` names the file in messages. Throws ParseError when the stream is
 // corrupt (bad header, bad data, CRC mismatch) or truncated, giving the line of the decompressed
-// text it reached, and ConfigError when the text would exceed `max_bytes` (a decompression bomb
-// or a mistaken file).
+// text it reached, and when the text would exceed `max_bytes` (a decompression bomb or a
+// mistaken file: 512 MiB is 70 times a month of SGIP data, the largest file format read).
 std::string gunzip(std::string_view bytes, const std::string& path,
-                   std::size_t max_bytes = std::size_t{4} << 30);
+                   std::size_t max_bytes = std::size_t{512} << 20);
 
 }  // namespace shiftsim::grids

@@ -5,7 +5,10 @@
 // rate). The series is keyed by the SGIP area, read from a file name such as
 // SGIP_CAISO_PGE_2020-01.csv.gz (else give --zone); regions find it through their marginal_zones
 // (grids/data/regions.csv: West US -> SGIP_CAISO_PGE). The forecast columns are kept as the
-// series' forecast archive.
+// series' forecast archive; an empty forecast cell is kept as NaN and counted
+// (forecast_values_missing), an empty moer cell is a gap like any other. --unit applies to both
+// columns when it is not g/kWh (the option's default, which here means the file's kg/kWh).
+#include <cmath>
 #include <filesystem>
 #include <regex>
 
@@ -25,8 +28,9 @@ std::string zone_from_name(const std::string& path) {
 }
 }  // namespace
 
+// time,moer first is SGIP's layout, whatever follows: its reader then says what is missing.
 bool detect_sgip(const std::vector<std::string>& header) {
-  return header.size() >= 3 && header[0] == "time" && header[1] == "moer" && header[2] == "f1";
+  return header.size() >= 2 && header[0] == "time" && header[1] == "moer";
 }
 
 RawFile read_sgip(const ReaderInput& in) {
@@ -34,12 +38,18 @@ RawFile read_sgip(const ReaderInput& in) {
   raw.source = "SGIP GHG signal (WattTime for the CPUC; historical MOER and issued forecasts)";
   raw.key.signal = Signal::marginal;
   raw.key.basis = Basis::direct;
-  raw.key.zone = zone_from_name(in.path);
+  raw.key.zone = in.options.zone.empty() ? zone_from_name(in.path) : in.options.zone;
+  if (raw.key.zone.empty())
+    throw ParseError(in.path, 0,
+                     "the file name does not say which SGIP area it covers",
+                     "name it like SGIP_CAISO_PGE_2020-01.csv.gz (the SGIP API's own names), or "
+                     "give --zone SGIP_CAISO_PGE");
   raw.forecast_leads = kLeads;
   raw.forecast_step = kLeadStep;
   // The file's unit is kg/kWh; --unit overrides only when given as something else.
   const double factor = in.options.unit == "g/kWh" ? unit_factor("kg/kWh") : unit_factor(in.options.unit);
   bool checked = false;
+  std::int64_t missing = 0;
   std::vector<std::string> lead_names;
   for_each_row(in, true, [&](const Table& t, const std::vector<std::string_view>& f,
                              std::size_t line) {
@@ -57,7 +67,9 @@ RawFile read_sgip(const ReaderInput& in) {
                                        "after time,moer, here column {} is '{}'",
                                        want, kLeads, col + 1,
                                        col < t.raw_header.size() ? t.raw_header[col] : "(none)"),
-                           "download the file again with all 36 forecast leads");
+                           "download the file again with all 36 forecast leads; for the MOER "
+                           "alone use --format generic --time-column time --value-column moer "
+                           "--unit kg/kWh --signal marginal --zone AREA");
         lead_names.push_back(t.raw_header[col]);
       }
       if (t.header.size() != kLeads + 2)
@@ -75,9 +87,14 @@ RawFile read_sgip(const ReaderInput& in) {
     const TimePoint t0 = iso_utc(f[0], in, line, "expected 2020-01-01 00:05:00+00:00");
     const double v = parse_intensity(f[1], factor, in.path, line, "moer");
     raw.points.push_back({t0, v, false, static_cast<std::uint32_t>(line)});
-    for (std::size_t k = 0; k < kLeads; ++k)
-      raw.forecasts.push_back(parse_intensity(f[k + 2], factor, in.path, line, lead_names[k]));
+    for (std::size_t k = 0; k < kLeads; ++k) {
+      const double lead = parse_intensity(f[k + 2], factor, in.path, line, lead_names[k]);
+      missing += std::isnan(lead);
+      raw.forecasts.push_back(lead);
+    }
   });
+  // An empty forecast cell is a forecast not issued: kept as NaN, and counted.
+  if (missing > 0) raw.repairs["forecast_values_missing"] = missing;
   return raw;
 }
 

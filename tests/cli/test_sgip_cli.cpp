@@ -75,3 +75,23 @@ TEST_CASE("cli: grids synth --calibrated says SYNTHETIC and calibrated", "[cli][
   const auto list = test::run_shiftsim({"grids", "list", dir.file("g.h5"), "--json"});
   CHECK(list.out.find("calibrated to Dodge et al. Figs. 3-4") != std::string::npos);
 }
+
+TEST_CASE("cli: grids calibrate refuses what it cannot do", "[cli][calibrated][bad-input]") {
+  auto r = test::run_shiftsim({"grids", "calibrate", "--predict", "1", "0.1", "0.1", "0.9", "-4", "0.9"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("--predict needs one or more --region") != std::string::npos);
+  r = test::run_shiftsim({"grids", "calibrate", "--region", "westus", "--predict", "1", "0.1", "0.1",
+                          "1.5", "-4", "0.9"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("out of range") != std::string::npos);
+  r = test::run_shiftsim({"grids", "calibrate", "--region", "westus", "--evaluations", "5"});
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find("--evaluations") != std::string::npos);
+  // A cloud name works where a label does.
+  r = test::run_shiftsim({"grids", "calibrate", "--region", "westus", "--predict", "0.5", "0.1",
+                          "0.2", "0.9", "-1.5", "0.4"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("West US") == std::string::npos);  // it echoes what was asked
+  CHECK(r.out.find("westus (clean share") != std::string::npos);
+}

@@ -97,7 +97,7 @@ TEST_CASE("gzip: truncated, corrupt or trailing bytes are refused with the line 
   crc[crc.size() - 6] = static_cast<char>(crc[crc.size() - 6] ^ 1);  // the CRC-32 trailer
   CHECK_THROWS_WITH(gunzip(crc, "crc.csv.gz"), Catch::Contains("corrupt"));
   CHECK_THROWS_WITH(gunzip(gz + "junk", "junk.csv.gz"), Catch::Contains("not gzip"));
-  CHECK_THROWS_AS(gunzip(gz, "big.csv.gz", 100), ConfigError);
+  CHECK_THROWS_WITH(gunzip(gz, "big.csv.gz", 100), Catch::Contains("gzip bomb"));
 }
 
 TEST_CASE("SGIP: detected from its header, kg/kWh, keyed by the area in the file name",
@@ -212,4 +212,55 @@ TEST_CASE("West US resolves to the SGIP PG&E series for the marginal signal", "[
   CHECK(marginal.front()->key.zone == "SGIP_CAISO_PGE");
   // The zone's own series still comes first when no signal is asked for.
   CHECK(series_for(store, "West US").front()->key.zone == "US-CAL-CISO");
+}
+
+TEST_CASE("SGIP: overlapping forecasts follow --duplicates; --resample is refused; empty forecast "
+          "cells are counted", "[grids][sgip][bad-input]") {
+  test::TempDir dir;
+  const auto jan = dir.write("SGIP_CAISO_PGE_2020-01.csv", header() + rows(0, 6));
+  const auto feb = dir.write("SGIP_CAISO_PGE_2020-02.csv", header() + rows(20, 6, 0, 0.01));
+  for (auto policy : {DuplicatePolicy::keep_first, DuplicatePolicy::keep_last}) {
+    ImportOptions o;
+    o.duplicates = policy;
+    GridStore store;
+    import_files({jan, feb}, o, store);
+    const Series* s = store.find({"SGIP_CAISO_PGE", Signal::marginal, Basis::direct});
+    REQUIRE(s != nullptr);
+    // Row 4 (00:20) is in both: January's forecasts, or February's (+0.01 kg/kWh = +10 g).
+    const double jan_lead1 = (0.204 + 1e-5) * 1000;
+    CHECK(s->forecast.values[4 * 36] ==
+          Approx(policy == DuplicatePolicy::keep_first ? jan_lead1 : jan_lead1 + 10));
+    CHECK(s->repairs.at(policy == DuplicatePolicy::keep_first ? "forecast_duplicates_kept_first"
+                                                              : "forecast_duplicates_kept_last") == 2);
+  }
+  ImportOptions resample;
+  resample.resample = Seconds{300};
+  GridStore store;
+  CHECK_THROWS_WITH(import_files({jan}, resample, store), Catch::Contains("cannot be resampled"));
+  // An empty forecast cell: NaN in the archive, counted; beside a value elsewhere, no conflict.
+  std::string holes = rows(0, 3);
+  const std::size_t eol = holes.find('\n'), last = holes.rfind(',', eol);
+  holes.erase(last + 1, eol - last - 1);  // the first row's f36 cell emptied
+  const auto h = dir.write("SGIP_CAISO_SCE_2020-01.csv", header() + holes);
+  GridStore with_holes;
+  import_files({h}, {}, with_holes);
+  const Series* s = with_holes.find({"SGIP_CAISO_SCE", Signal::marginal, Basis::direct});
+  REQUIRE(s != nullptr);
+  CHECK(std::isnan(s->forecast.values[35]));
+  CHECK(s->repairs.at("forecast_values_missing") == 1);
+}
+
+TEST_CASE("a region means measured series before the built-in surrogate", "[grids][regions]") {
+  GridStore store;
+  Series surrogate;
+  surrogate.key = {"CAISO_NORTH", Signal::surrogate, Basis::direct};
+  surrogate.values = {1, 2};
+  surrogate.flags = {0, 0};
+  store.put(surrogate);
+  Series pge = surrogate;
+  pge.key = {"SGIP_CAISO_PGE", Signal::marginal, Basis::direct};
+  store.put(pge);
+  const auto found = series_for(store, "West US");
+  REQUIRE(found.size() == 2);
+  CHECK(found.front()->key.zone == "SGIP_CAISO_PGE");
 }
