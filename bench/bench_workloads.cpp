@@ -30,7 +30,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/core/xorshift.hpp"
+#include "sim/core/random.hpp"
 #include "workloads/graph.hpp"
 #include "workloads/profile.hpp"
 #include "workloads/workload.hpp"

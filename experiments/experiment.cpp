@@ -10,6 +10,7 @@
 #include "grids/resample.hpp"
 #include "sim/core/atomic_file.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/core/random.hpp"
 #include "sim/core/toml_reader.hpp"
 #include "workloads/catalog.hpp"
 
@@ -320,14 +321,6 @@ void read_forecasts(std::optional<TomlSection> f, Experiment& e) {
   }
   e.forecasts = std::move(axis.models);
   e.seeds = std::move(axis.seeds);
-}
-
-// splitmix64's finaliser (Steele, Lea and Flood 2014; Vigna's constants).
-constexpr std::uint64_t splitmix64(std::uint64_t x) {
-  std::uint64_t z = x + 0x9e3779b97f4a7c15ULL;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
 }
 
 // Draw number `counter` of (seed, year, month): a pure function of the four.

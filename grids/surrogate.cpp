@@ -13,6 +13,7 @@
 #include "sim/core/csv.hpp"
 #include "grids/resample.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/core/random.hpp"
 #include "sim/core/sha256.hpp"
 
 namespace shiftsim::embedded {
@@ -41,42 +42,6 @@ double to_double(const std::string& s, const char* table) {
     throw ParseError(table, 0, fmt::format("'{}' is not a number", s));
   return v;
 }
-
-// splitmix64: seeds and stream splitting; xoshiro256** for the draws. Both are fully specified
-// integer algorithms, so the stream is the same everywhere.
-std::uint64_t splitmix(std::uint64_t& x) {
-  std::uint64_t z = (x += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed) {
-    for (auto& w : s_) w = splitmix(seed);
-  }
-  std::uint64_t next() {
-    auto rotl = [](std::uint64_t v, int k) { return (v << k) | (v >> (64 - k)); };
-    const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
-    const std::uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
-    return result;
-  }
-  double uniform() { return double(next() >> 11) * 0x1.0p-53; }  // [0, 1)
-  double normal() {  // Box-Muller, one draw per call
-    double u1 = 1.0 - uniform(), u2 = uniform();
-    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
-  }
-
- private:
-  std::array<std::uint64_t, 4> s_{};
-};
 
 // Local-time offset lookups, cached per DST period.
 class LocalOffset {
@@ -296,8 +261,10 @@ Series synthesize_region(const Region& region, const SurrogateShape& shape_in,
   const double step_h = double(o.step.count()) / 3600.0;
   const SurrogateShape* shape = &shape_in;
   const auto monthly = fig1_monthly_intensity(region.label);
-  std::uint64_t mix = o.seed * 0x100000001B3ull + region_index(region.label);
-  Rng rng(splitmix(mix));
+  // The region's stream: the first draw of SplitMix64 from (seed, region) seeds xoshiro256**
+  // (sim/core/random.hpp).
+  SplitMix64 region_stream{o.seed * 0x100000001B3ull + region_index(region.label)};
+  Xoshiro256StarStar rng(region_stream.next());
   LocalOffset offset(region.timezone);
 
   Series s;
@@ -337,8 +304,8 @@ Series synthesize_region(const Region& region, const SurrogateShape& shape_in,
   // The clean-margin regime draws from a stream of its own, so that it leaves the other draws
   // (and the uncalibrated surrogate) as they are.
   const bool regime = std::isfinite(shape->clean_level);
-  std::uint64_t clean_mix = mix ^ 0xC1EA4C1EA4C1EA4Full;
-  Rng clean_rng(splitmix(clean_mix));
+  SplitMix64 clean_stream{region_stream.state ^ 0xC1EA4C1EA4C1EA4Full};
+  Xoshiro256StarStar clean_rng(clean_stream.next());
   const double phi_c = std::pow(shape->phi_clean, step_h);
   const double innov_c = std::sqrt(1 - phi_c * phi_c);
   const double harmonics = std::max(shape->a1 + shape->a2, 1e-9);

@@ -10,6 +10,7 @@
 
 #include "sim/core/csv.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/core/random.hpp"
 
 namespace shiftsim::sim {
 
@@ -76,35 +77,11 @@ grids::SeriesKey parse_series_key(std::string_view text, std::string_view key) {
   return k;
 }
 
-// splitmix64 (Steele, Lea and Flood 2014; constants from Vigna's reference code). A counter-based
-// generator: every draw is a pure function of its state, so any step can be drawn in isolation.
-constexpr std::uint64_t kGoldenGamma = 0x9e3779b97f4a7c15ULL;
-constexpr std::uint64_t kMix1 = 0xbf58476d1ce4e5b9ULL;
-constexpr std::uint64_t kMix2 = 0x94d049bb133111ebULL;
-constexpr int kShift1 = 30, kShift2 = 27, kShift3 = 31;
-
-constexpr std::uint64_t mix64(std::uint64_t z) {
-  z = (z ^ (z >> kShift1)) * kMix1;
-  z = (z ^ (z >> kShift2)) * kMix2;
-  return z ^ (z >> kShift3);
-}
-
-struct SplitMix64 {
-  std::uint64_t state;
-  std::uint64_t next() { return mix64(state += kGoldenGamma); }
-};
-
-// The stream for one (seed, time). The seed is hashed before the time is folded in, so that
-// seeds which differ in a few low bits do not map onto each other's times (seed ^ t would).
+// The stream for one (seed, time), a counter-based SplitMix64 (sim/core/random.hpp). The seed is
+// hashed before the time is folded in, so that seeds which differ in a few low bits do not map
+// onto each other's times (seed ^ t would).
 SplitMix64 stream(std::uint64_t seed, std::int64_t unix_seconds) {
-  return SplitMix64{mix64(seed + kGoldenGamma) ^ static_cast<std::uint64_t>(unix_seconds)};
-}
-
-// The top 53 bits, the mantissa of a double: every value k / 2^53 equally likely, in [0, 1).
-constexpr int kMantissaBits = 53;
-constexpr int kDiscardedBits = 64 - kMantissaBits;
-double to_unit(std::uint64_t x) {
-  return std::ldexp(static_cast<double>(x >> kDiscardedBits), -kMantissaBits);
+  return SplitMix64{splitmix64(seed) ^ static_cast<std::uint64_t>(unix_seconds)};
 }
 
 double mean(const std::vector<double>& v) {

@@ -12,7 +12,7 @@
 #include "sim/core/csv.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/core/units.hpp"
-#include "sim/core/xorshift.hpp"
+#include "sim/core/random.hpp"
 #include "workloads/catalog.hpp"
 
 namespace shiftsim::sim::cluster {
@@ -130,18 +130,9 @@ std::vector<const workloads::CatalogEntry*> resolve_mix(const std::vector<std::s
   return entries;
 }
 
-// splitmix64's finaliser (as in sim/forecast.cpp): seeds 1, 2, 3 become unrelated states, where
-// xorshift seeded with small neighbours would start with correlated outputs.
-std::uint64_t scramble(std::uint64_t seed) {
-  constexpr std::uint64_t kGoldenGamma = 0x9e3779b97f4a7c15ULL;
-  constexpr std::uint64_t kMix1 = 0xbf58476d1ce4e5b9ULL;
-  constexpr std::uint64_t kMix2 = 0x94d049bb133111ebULL;
-  constexpr int kShift1 = 30, kShift2 = 27, kShift3 = 31;
-  std::uint64_t z = seed + kGoldenGamma;
-  z = (z ^ (z >> kShift1)) * kMix1;
-  z = (z ^ (z >> kShift2)) * kMix2;
-  return z ^ (z >> kShift3);
-}
+// splitmix64 (sim/core/random.hpp): seeds 1, 2, 3 become unrelated states, where xorshift
+// seeded with small neighbours would start with correlated outputs.
+std::uint64_t scramble(std::uint64_t seed) { return splitmix64(seed); }
 
 // Inverse CDF: u in [0, 1), so 1 - u is in (0, 1] and the logarithm is finite.
 double exponential(Xorshift64Star& rng, double rate) { return -std::log(1.0 - rng.unit()) / rate; }

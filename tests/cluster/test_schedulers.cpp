@@ -18,7 +18,7 @@
 
 #include "sim/cluster/cluster.hpp"
 #include "sim/cluster/schedulers.hpp"
-#include "sim/core/xorshift.hpp"
+#include "sim/core/random.hpp"
 #include "sim/costly_pause.hpp"
 #include "sim/simulate.hpp"
 

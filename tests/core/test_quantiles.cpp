@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "sim/core/quantiles.hpp"
-#include "sim/core/xorshift.hpp"
+#include "sim/core/random.hpp"
 
 using namespace shiftsim;
 

@@ -10,7 +10,7 @@
 #include "experiments/runner.hpp"
 #include "tests/support/sweep.hpp"
 #include "grids/resample.hpp"
-#include "sim/core/xorshift.hpp"
+#include "sim/core/random.hpp"
 #include "sim/simulate.hpp"
 #include "workloads/workload_file.hpp"
 

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/core/xorshift.hpp"
+#include "sim/core/random.hpp"
 #include "sim/kernels.hpp"
 
 namespace kn = shiftsim::sim::kernels;

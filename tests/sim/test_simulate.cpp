@@ -7,7 +7,7 @@
 #include <cmath>
 #include <limits>
 
-#include "sim/core/xorshift.hpp"
+#include "sim/core/random.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/costly_pause.hpp"
 #include "sim/kernels.hpp"

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "sim/core/xorshift.hpp"
+#include "sim/core/random.hpp"
 
 namespace shiftsim::test {
 
