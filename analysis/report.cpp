@@ -4,21 +4,22 @@
 
 #include <algorithm>
 #include <array>
-#include <tuple>
 #include <cmath>
 #include <limits>
 #include <map>
 #include <optional>
 #include <set>
 #include <sstream>
+#include <tuple>
+#include <variant>
 
+#include "grids/calibrated.hpp"
 #include "grids/regions.hpp"
 #include "grids/resample.hpp"
 #include "grids/surrogate.hpp"
 #include "sim/core/csv.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/core/quantiles.hpp"
-#include "grids/calibrated.hpp"
 #include "sim/policy.hpp"
 #include "sim/simulate.hpp"
 #include "workloads/workload_file.hpp"
@@ -82,7 +83,12 @@ class View {
     auto labels = [&](const char* dim) -> const std::vector<std::string>& {
       try {
         return std::get<Labels>(c.dim(dim).coords).values;
-      } catch (const std::exception&) {
+      } catch (const std::out_of_range&) {  // no such dimension
+        throw ConfigError(
+            fmt::format("not a shiftsim sweep cube: it has no '{}' dimension "
+                        "(make one with 'shiftsim run')",
+                        dim));
+      } catch (const std::bad_variant_access&) {  // a dimension of times or numbers
         throw ConfigError(fmt::format("not a shiftsim sweep cube: it has no '{}' dimension of "
                                       "labels (make one with 'shiftsim run')",
                                       dim));
@@ -93,7 +99,7 @@ class View {
     for (const auto& w : workloads) {
       try {
         jobs.emplace_back(shiftsim::workloads::load_workload(w));
-      } catch (const std::exception&) {
+      } catch (const Error&) {
         jobs.emplace_back(std::nullopt);  // a workload file not reachable from here
       }
     }
@@ -104,7 +110,11 @@ class View {
       (void)c.var("baseline_g");
       (void)c.var("savings_pct_mean");
       (void)c.var("pauses_mean");
-    } catch (const std::exception&) {
+    } catch (const std::out_of_range&) {  // a variable missing
+      throw ConfigError(
+          "not a shiftsim sweep cube: it lacks the start axis or the baseline_g, "
+          "savings_pct_mean or pauses_mean variables (make one with 'shiftsim run')");
+    } catch (const std::bad_variant_access&) {  // a start axis not of times
       throw ConfigError("not a shiftsim sweep cube: it lacks the start axis or the baseline_g, "
                         "savings_pct_mean or pauses_mean variables (make one with 'shiftsim run')");
     }
@@ -239,7 +249,8 @@ double window_hours(const std::string& label, double hours) {
   if (slash == std::string::npos || std::isnan(hours)) return kNaN;
   try {
     const auto d = Seconds{static_cast<std::int64_t>(std::llround(hours * 3600))};
-    return static_cast<double>(sim::Window::parse(label.substr(slash + 1)).for_duration(d).count()) /
+    return static_cast<double>(
+               sim::Window::parse(label.substr(slash + 1)).for_duration(d).count()) /
            3600.0;
   } catch (const ConfigError&) {
     return kNaN;
@@ -283,7 +294,7 @@ void savings_tables(const View& v, const std::string& data, std::vector<Table>& 
                            "the window for short jobs, which only the window denominator gives, "
                            "so the comparison is with that one (both diffs are shown).{}",
                            v.regions.size(),
-                           pw.table == 13 ? " Table 4 of the main text is this table."
+                           pw.table == 13  ? " Table 4 of the main text is this table."
                            : pw.table == 9 ? " Table 5 of the main text is this table."
                                            : ""),
                data};
@@ -294,13 +305,14 @@ void savings_tables(const View& v, const std::string& data, std::vector<Table>& 
       const char* quantity;  // in the published table; empty: not published
       const char* name;
       Quantity q;
-      bool show_paper;       // a paper row before this row's diff
+      bool show_paper;  // a paper row before this row's diff
     };
-    for (const Row& row : {Row{fs, "flexible-start", "FS", Quantity::savings, true},
-                           Row{pr, "pause-resume", "P&R", Quantity::savings, true},
-                           Row{pr, "", "P&R pauses/run", Quantity::pauses_per_run, false},
-                           Row{pr, "pauses-per-hour", "P&R pauses/window-h", Quantity::pauses_per_window_hour, true},
-                           Row{pr, "pauses-per-hour", "P&R pauses/job-h", Quantity::pauses_per_job_hour, false}}) {
+    for (const Row& row :
+         {Row{fs, "flexible-start", "FS", Quantity::savings, true},
+          Row{pr, "pause-resume", "P&R", Quantity::savings, true},
+          Row{pr, "", "P&R pauses/run", Quantity::pauses_per_run, false},
+          Row{pr, "pauses-per-hour", "P&R pauses/window-h", Quantity::pauses_per_window_hour, true},
+          Row{pr, "pauses-per-hour", "P&R pauses/job-h", Quantity::pauses_per_job_hour, false}}) {
       if (!row.p) continue;
       std::vector<Value> ours{std::string(row.name)}, paper{std::string(row.name) + " (paper)"},
           diff{std::string(row.name) + " (diff)"};
@@ -328,9 +340,11 @@ void region_tables(const View& v, const std::string& data, std::vector<Table>& o
       const char* what;
       bool pauses;
     };
-    for (const Kind& k : {Kind{"flexible-start", "fs", "flexible start: mean emissions decrease (%)", false},
-                          Kind{"pause-resume", "pr", "pause-resume: mean emissions decrease (%)", false},
-                          Kind{"pause-resume", "pauses", "pause-resume: pauses per hour of the whole window (N + duration)", true}}) {
+    for (const Kind& k :
+         {Kind{"flexible-start", "fs", "flexible start: mean emissions decrease (%)", false},
+          Kind{"pause-resume", "pr", "pause-resume: mean emissions decrease (%)", false},
+          Kind{"pause-resume", "pauses",
+               "pause-resume: pauses per hour of the whole window (N + duration)", true}}) {
       const auto p = v.policy(fmt::format("{}/{}", k.prefix, pw.window));
       if (!p) continue;
       Table t;
@@ -391,7 +405,7 @@ std::optional<Table> fig1(const View& v, const std::string& data) {
         double s = 0;
         for (double x : g) s += x;
         paper = s / 12 * kFig1Kwh / 1000;
-      } catch (const std::exception&) {
+      } catch (const ConfigError&) {  // a region without a Fig. 1 row: no published value
       }
     }
     row.push_back(paper);
@@ -552,8 +566,7 @@ std::map<std::tuple<int, std::string, std::size_t>, std::array<Fig34Cell, 4>> fi
       if (!w) continue;
       for (std::size_t r = 0; r < v.regions.size(); ++r) {
         const grids::Region* region = grids::find_region(v.regions[r]);
-        const grids::PaperFig34* paper =
-            region ? grids::find_paper_fig34(region->label) : nullptr;
+        const grids::PaperFig34* paper = region ? grids::find_paper_fig34(region->label) : nullptr;
         std::array<Fig34Cell, 4> cells;
         for (std::size_t k = 0; k < 4; ++k) {
           const auto p = v.policy(fmt::format("{}/{}", fig == 3 ? "flexible-start" : "pause-resume",
@@ -589,11 +602,12 @@ void fig34_tables(const View& v, const std::string& data, std::vector<Table>& ou
       t.id = fmt::format("fig{}_{}", fig, name);
       t.title = fmt::format("Fig. {}: {} per region, {}: mean emissions decrease (%)", fig,
                             v.label(*w), fig == 3 ? "flexible start" : "pause-resume");
-      t.notes = {"Mean over the starts in each region, beside the value read off the paper's bar "
-                 "chart (dodge2022.md section 5c, about +-3 % of the axis range); |diff| is the "
-                 "mean absolute difference over the four windows. These are the values the "
-                 "calibrated surrogate is fitted to: on it they show the fit, not a prediction.",
-                 data};
+      t.notes = {
+          "Mean over the starts in each region, beside the value read off the paper's bar "
+          "chart (dodge2022.md section 5c, about +-3 % of the axis range); |diff| is the "
+          "mean absolute difference over the four windows. These are the values the "
+          "calibrated surrogate is fitted to: on it they show the fit, not a prediction.",
+          data};
       t.columns.push_back({"region", 0});
       const int decimals = std::string_view(name) == "transformer-6b" && fig == 3 ? 2 : 1;
       for (std::size_t k = 0; k < 4; ++k) {
@@ -610,7 +624,8 @@ void fig34_tables(const View& v, const std::string& data, std::vector<Table>& ou
         for (const auto& x : c) {
           row.push_back(x.ours);
           row.push_back(x.paper);
-          if (!std::isnan(x.ours) && !std::isnan(x.paper)) diffs.push_back(std::abs(x.ours - x.paper));
+          if (!std::isnan(x.ours) && !std::isnan(x.paper))
+            diffs.push_back(std::abs(x.ours - x.paper));
         }
         row.push_back(mean_of(diffs));
         all_diffs.insert(all_diffs.end(), diffs.begin(), diffs.end());
@@ -712,7 +727,8 @@ Table validation(const Cube& c, const View& v, const std::string& data) {
       n_calibrated += line.find(grids::kCalibratedNote) != std::string::npos;
   }
   const bool calibrated = n_calibrated > 0 && n_calibrated == v.regions.size();
-  Table t{"validation", "Calibration and validation",
+  Table t{"validation",
+          "Calibration and validation",
           {calibrated
                ? "The data are the calibrated surrogate (SYNTHETIC, calibrated to Dodge et al. "
                  "Figs. 3-4): per region, the daily amplitude, day-to-day swing, short-term noise "
@@ -724,13 +740,13 @@ Table validation(const Cube& c, const View& v, const std::string& data) {
                  "the pause counts and the headline findings. Fig. 1's monthly levels are imposed "
                  "by construction (each month's mean is Fig. 1's), so their row checks the chain, "
                  "not the fit."
-               : n_calibrated > 0
-                     ? fmt::format("{} of the cube's {} regions use the calibrated surrogate; the "
-                                   "rows mix fitted and unfitted data, so read them per region "
-                                   "(the Fig. 3-4 tables).",
-                                   n_calibrated, v.regions.size())
-                     : "The data were not fitted to the paper; these rows say how far the cube is "
-                       "from it.",
+           : n_calibrated > 0
+               ? fmt::format("{} of the cube's {} regions use the calibrated surrogate; the "
+                             "rows mix fitted and unfitted data, so read them per region "
+                             "(the Fig. 3-4 tables).",
+                             n_calibrated, v.regions.size())
+               : "The data were not fitted to the paper; these rows say how far the cube is "
+                 "from it.",
            v.regions.size() == 16
                ? "Differences in percentage points (pauses: per window hour); Tables 4-13 are the "
                  "plain mean over the cube's regions as the paper's are over its 16."
@@ -740,7 +756,11 @@ Table validation(const Cube& c, const View& v, const std::string& data) {
                              "a check.",
                              v.regions.size(), v.regions.size()),
            data},
-          {{"check", 0}, {"cells", 0}, {"mean |diff|", 2}, {"max |diff|", 2}, {"cells over 3 pp", 0},
+          {{"check", 0},
+           {"cells", 0},
+           {"mean |diff|", 2},
+           {"max |diff|", 2},
+           {"cells over 3 pp", 0},
            {"worst cell", 0}},
           {}};
   auto add = [&](const std::string& what, const ErrorSummary& e) {
@@ -757,10 +777,13 @@ Table validation(const Cube& c, const View& v, const std::string& data) {
       fitted.push_back({cells[k].ours - cells[k].paper,
                         fmt::format("{}, {}, {}", name, v.regions[r], fig == 3 ? kFs[k] : kPr[k])});
   }
-  add(calibrated ? "Figs. 3-4 per region (FITTED)" : "Figs. 3-4 per region", summarise_errors(fitted));
+  add(calibrated ? "Figs. 3-4 per region (FITTED)" : "Figs. 3-4 per region",
+      summarise_errors(fitted));
   // How well the ranking of regions agrees: Spearman per (figure, workload, window), then the mean.
   {
-    std::map<std::tuple<int, std::string, std::size_t>, std::pair<std::vector<double>, std::vector<double>>> by;
+    std::map<std::tuple<int, std::string, std::size_t>,
+             std::pair<std::vector<double>, std::vector<double>>>
+        by;
     for (const auto& [key, cells] : fig34_cells(v)) {
       const auto& [fig, name, r] = key;
       for (std::size_t k = 0; k < 4; ++k) {
@@ -806,7 +829,8 @@ Table validation(const Cube& c, const View& v, const std::string& data) {
           const auto ip = published.find({pw.window, "pauses-per-hour", v.workloads[w]});
           if (ip == published.end()) continue;
           pauses_window.push_back(
-              {mean_of(per_region(v, w, *p, Quantity::pauses_per_window_hour)) - ip->second, where});
+              {mean_of(per_region(v, w, *p, Quantity::pauses_per_window_hour)) - ip->second,
+               where});
           pauses_job.push_back(
               {mean_of(per_region(v, w, *p, Quantity::pauses_per_job_hour)) - ip->second, where});
         }
@@ -834,7 +858,8 @@ Table validation(const Cube& c, const View& v, const std::string& data) {
       std::vector<std::vector<double>> by_month(12);
       for (std::size_t i = 0; i < v.starts.size(); ++i) {
         const double b = v.baseline(*w, r, i);
-        if (!std::isnan(b)) by_month[month_of(TimePoint{Seconds{v.starts[i]}}) - 1].push_back(b / 1000);
+        if (!std::isnan(b))
+          by_month[month_of(TimePoint{Seconds{v.starts[i]}}) - 1].push_back(b / 1000);
       }
       for (std::size_t m = 0; m < 12; ++m)
         months.push_back({mean_of(by_month[m]) - paper[m] * kFig1Kwh / 1000,
@@ -842,18 +867,20 @@ Table validation(const Cube& c, const View& v, const std::string& data) {
     }
     ErrorSummary e = summarise_errors(months);
     t.rows.push_back({std::string("Fig. 1: BERT pretraining per region and month (kg, not pp)"),
-                      fmt::format("{}", e.cells), e.mean_abs, e.max_abs, std::string("-"), e.worst});
+                      fmt::format("{}", e.cells), e.mean_abs, e.max_abs, std::string("-"),
+                      e.worst});
   }
   // Headline findings as regions.
-  auto finding = [&](const std::string& what, const std::string& workload, const std::string& policy,
-                     const std::string& paper) {
+  auto finding = [&](const std::string& what, const std::string& workload,
+                     const std::string& policy, const std::string& paper) {
     const std::string ours = best_region(v, workload, policy);
-    const std::string verdict = ours.empty()              ? ", not in the cube"
-                                : v.regions.size() < 2    ? ", the only region in the cube"
-                                : iequals(ours, paper)    ? ", agrees"
-                                                          : ", DIFFERS";
-    t.rows.push_back({what, std::string("1"), kNaN, kNaN, std::string("-"),
-                      fmt::format("{} (paper: {}){}", ours.empty() ? "n/a" : ours, paper, verdict)});
+    const std::string verdict = ours.empty()           ? ", not in the cube"
+                                : v.regions.size() < 2 ? ", the only region in the cube"
+                                : iequals(ours, paper) ? ", agrees"
+                                                       : ", DIFFERS";
+    t.rows.push_back(
+        {what, std::string("1"), kNaN, kNaN, std::string("-"),
+         fmt::format("{} (paper: {}){}", ours.empty() ? "n/a" : ours, paper, verdict)});
   };
   finding("Best region, DenseNet-201 flexible start 24 h", "densenet-201", "flexible-start/24h",
           "West US");

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "sim/core/errors.hpp"
+
 namespace shiftsim::analysis {
 
 namespace {
@@ -12,8 +14,8 @@ namespace {
 void check(const Table& t) {
   for (const auto& r : t.rows) {
     if (r.size() != t.columns.size()) {
-      throw std::logic_error(fmt::format("table {}: a row has {} values for {} columns", t.id,
-                                         r.size(), t.columns.size()));
+      throw InternalError(fmt::format("table {}: a row has {} values for {} columns", t.id,
+                                      r.size(), t.columns.size()));
     }
   }
 }

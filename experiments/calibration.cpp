@@ -69,8 +69,8 @@ grids::CalibrationParams params(const Point& x) {
 }
 double round4(double v) { return std::round(v * 1e4) / 1e4; }
 grids::CalibrationParams rounded(const grids::CalibrationParams& p) {
-  return {round4(p.amp_scale), round4(p.sigma_day), round4(p.sigma_hour), round4(p.phi_hour),
-          round4(p.clean_level), round4(p.phi_clean)};
+  return {round4(p.amp_scale), round4(p.sigma_day),   round4(p.sigma_hour),
+          round4(p.phi_hour),  round4(p.clean_level), round4(p.phi_clean)};
 }
 
 double sse(const Fig34Values& a, const Fig34Values& b) {
@@ -137,13 +137,15 @@ Fig34Values predict_fig34(const std::string& name, const grids::CalibrationParam
   std::size_t slot = 0;
   for (bool pause : {false, true}) {
     for (const Job* j : {&d201, &b6}) {
-      const auto base = run([&](std::int64_t i) { return sim::kernels::baseline(grid, j->kwh, i, i + 1); });
+      const auto base =
+          run([&](std::int64_t i) { return sim::kernels::baseline(grid, j->kwh, i, i + 1); });
       for (std::size_t wi = 0; wi < 4; ++wi) {
         const auto window = sim::Window::parse(pause ? kPrWindows[wi] : kFsWindows[wi]);
         const Seconds n = window.for_duration(j->duration);
         const auto res = run([&](std::int64_t i) {
           return pause ? sim::kernels::pause_resume(
-                             grid, j->kwh, sim::pause_resume_window(j->kwh.size(), n, kStep), i, i + 1)
+                             grid, j->kwh, sim::pause_resume_window(j->kwh.size(), n, kStep), i,
+                             i + 1)
                        : sim::kernels::flexible_start(
                              grid, j->kwh, sim::flexible_start_offsets(n, kStep), i, i + 1);
         });
@@ -157,12 +159,12 @@ Fig34Values predict_fig34(const std::string& name, const grids::CalibrationParam
 RegionFit fit_region(const std::string& name, const CalibrationSetup& setup) {
   const std::string label = grids::resolve_region(name).label;  // a cloud name or zone works too
   const auto* paper = grids::find_paper_fig34(label);
-  if (paper == nullptr)
-    throw ConfigError(fmt::format("no Fig. 3-4 values for region '{}'", label));
+  if (paper == nullptr) throw ConfigError(fmt::format("no Fig. 3-4 values for region '{}'", label));
   if (setup.max_evaluations < kMinEvaluations)
-    throw ConfigError(fmt::format("--evaluations {}: the screening design alone takes {}; give at "
-                                  "least {}",
-                                  setup.max_evaluations, kScreeningPoints, kMinEvaluations));
+    throw ConfigError(
+        fmt::format("--evaluations {}: the screening design alone takes {}; give at "
+                    "least {}",
+                    setup.max_evaluations, kScreeningPoints, kMinEvaluations));
   const auto& base = grids::base_shape(label);
   RegionFit fit;
   fit.paper = to_values(*paper);
@@ -254,11 +256,12 @@ RegionFit fit_region(const std::string& name, const CalibrationSetup& setup) {
         for (double clean : {b.clean_lo, -1.3, -0.8})
           for (double pc : {0.3, 0.8, 0.97}) {
             if (clean == b.clean_lo && pc != 0.8) continue;  // persistence of an absent regime
-            const Point x = clamp({std::log(amp), sd, sh + std::log(noise), logit(ph), clean, logit(pc)});
+            const Point x =
+                clamp({std::log(amp), sd, sh + std::log(noise), logit(ph), clean, logit(pc)});
             screened.push_back({x, f(x)});
           }
   if (screened.size() != static_cast<std::size_t>(kScreeningPoints))
-    throw std::logic_error("calibration: the screening design's size differs from kScreeningPoints");
+    throw InternalError("calibration: the screening design's size differs from kScreeningPoints");
   std::stable_sort(screened.begin(), screened.end(),
                    [](const Best& l, const Best& r) { return l.value < r.value; });
   const int left = std::max(0, setup.max_evaluations - evaluations);
@@ -296,7 +299,8 @@ std::string calibration_table(const std::vector<RegionFit>& fits, const Calibrat
       "# from the paper's Figs. 3-4 (dodge2022_fig3_4.csv) and the shapes (surrogate_shape.csv,\n"
       "# surrogate_shape_marginal.csv). amp_scale multiplies the shape's diurnal harmonics;\n"
       "# sigma_day, sigma_hour, phi_hour replace the shape's; clean_level and phi_clean set the\n"
-      "# clean-margin regime, clean_share is the share of the fitted year in it; fit_rmse_pp is the\n"
+      "# clean-margin regime, clean_share is the share of the fitted year in it; fit_rmse_pp is "
+      "the\n"
       "# root mean square\n"
       "# error over the region's 16 Fig. 3-4 values, in percentage points. SYNTHETIC.\n"
       "label,shape_source,amp_scale,sigma_day,sigma_hour,phi_hour,clean_level,phi_clean,"
@@ -307,9 +311,8 @@ std::string calibration_table(const std::vector<RegionFit>& fits, const Calibrat
     std::string source = f.region.shape_source;
     std::replace(source.begin(), source.end(), ',', ';');
     out += fmt::format("{},{},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{:.3f}\n",
-                       f.region.label, source, p.amp_scale, p.sigma_day, p.sigma_hour,
-                       p.phi_hour, p.clean_level, p.phi_clean, f.region.clean_share,
-                       f.region.fit_rmse_pp);
+                       f.region.label, source, p.amp_scale, p.sigma_day, p.sigma_hour, p.phi_hour,
+                       p.clean_level, p.phi_clean, f.region.clean_share, f.region.fit_rmse_pp);
   }
   return out;
 }

@@ -83,7 +83,7 @@ double value_of(const ScenarioOut& o, std::string_view name) {
   if (name == "max_wait_h") return t.started == 0 ? kNaN : t.max_wait_seconds / kSecondsPerHour;
   if (name == "mean_slowdown") return t.mean_slowdown();
   if (name == "events") return static_cast<double>(o.events);
-  throw std::logic_error("cluster cube: no float variable " + std::string(name));
+  throw InternalError("cluster cube: no float variable " + std::string(name));
 }
 
 std::int32_t count_of(const ScenarioOut& o, std::string_view name) {
@@ -94,7 +94,7 @@ std::int32_t count_of(const ScenarioOut& o, std::string_view name) {
   if (name == "blocked") return to_i32(t.blocked);
   if (name == "deadline_misses") return to_i32(t.deadline_misses);
   if (name == "suspensions") return to_i32(t.suspensions);
-  throw std::logic_error("cluster cube: no int variable " + std::string(name));
+  throw InternalError("cluster cube: no int variable " + std::string(name));
 }
 
 class ClusterSweep {

@@ -4,6 +4,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "sim/core/errors.hpp"
+
 namespace shiftsim::experiments {
 
 std::size_t Dimension::size() const {
@@ -29,14 +31,14 @@ Variable& Cube::var(const std::string& name) {
 void Cube::check() const {
   std::set<std::string> names;
   for (const auto& d : dims) {
-    if (!names.insert(d.name).second) throw std::logic_error("cube: duplicate name " + d.name);
+    if (!names.insert(d.name).second) throw InternalError("cube: duplicate name " + d.name);
   }
   for (const auto& v : vars) {
-    if (!names.insert(v.name).second) throw std::logic_error("cube: duplicate name " + v.name);
+    if (!names.insert(v.name).second) throw InternalError("cube: duplicate name " + v.name);
     std::size_t n = 1;
     for (const auto& d : v.dims) n *= dim(d).size();
     const std::size_t have = v.type == DType::f64 ? v.f64.size() : v.i32.size();
-    if (have != n) throw std::logic_error("cube: variable " + v.name + " has the wrong size");
+    if (have != n) throw InternalError("cube: variable " + v.name + " has the wrong size");
   }
 }
 

@@ -50,7 +50,7 @@ struct Cube {
   const Dimension& dim(const std::string& name) const;  // std::out_of_range if absent
   const Variable& var(const std::string& name) const;
   Variable& var(const std::string& name);
-  // Checks the invariants (unique names, dims exist, buffer sizes); throws std::logic_error.
+  // Checks the invariants (unique names, dims exist, buffer sizes); throws InternalError.
   void check() const;
 };
 

@@ -431,9 +431,10 @@ void write_file(const Cube& cube, const fs::path& temp, const Checker& h5) {
 // What the layout reserves for itself (std::logic_error, like Cube::check).
 void check_attr_names(const Cube& cube) {
   auto refuse = [](const std::string& where, const std::string& name) {
-    throw std::logic_error(fmt::format("cube: {} has attribute {}, which the file layout sets "
-                                       "itself",
-                                       where, name));
+    throw InternalError(
+        fmt::format("cube: {} has attribute {}, which the file layout sets "
+                    "itself",
+                    where, name));
   };
   for (const auto& [name, value] : cube.attrs)
     if (reserved_global_attr(name)) refuse("the cube", name);

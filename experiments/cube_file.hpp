@@ -40,7 +40,7 @@
 
 namespace shiftsim::experiments {
 
-// std::logic_error, before anything is written, for a cube that fails Cube::check() or sets an
+// InternalError, before anything is written, for a cube that fails Cube::check() or sets an
 // attribute the layout owns: CLASS, NAME, REFERENCE_LIST, DIMENSION_LIST or a name starting with
 // '_' (netCDF's: _FillValue, ...) on a dimension or variable; units or calendar on a Times
 // dimension; format, format_version or a name starting with '_' on the cube. IoError when `path`

@@ -1,7 +1,5 @@
 #include "experiments/runner.hpp"
 
-#include "grids/calibrated.hpp"
-
 #include <fmt/format.h>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
@@ -16,6 +14,7 @@
 #include "experiments/journal.hpp"
 #include "experiments/merge.hpp"
 #include "experiments/thread_arena.hpp"
+#include "grids/calibrated.hpp"
 #include "grids/regions.hpp"
 #include "grids/resample.hpp"
 #include "sim/core/errors.hpp"
@@ -247,9 +246,10 @@ Cube Sweep::make_cube(const RunOptions& o) const {
       // The calibrated surrogate says so wherever it is shown (grids/calibrated.hpp).
       const bool calibrated = r.series->source.find(grids::kCalibratedNote) != std::string::npos;
       if (calibrated || warning.empty())
-        warning = calibrated ? fmt::format("{}: some regions use the built-in calibrated "
-                                           "surrogate series, not measurements",
-                                           grids::kCalibratedNote)
+        warning = calibrated ? fmt::format(
+                                   "{}: some regions use the built-in calibrated "
+                                   "surrogate series, not measurements",
+                                   grids::kCalibratedNote)
                              : "SYNTHETIC data: some regions use the built-in surrogate series, "
                                "not measurements";
     }

@@ -329,21 +329,22 @@ void attach_forecasts(Series& s, const std::vector<const RawFile*>& files, const
                         same_file ? "a time appears again with different forecasts"
                                   : "files overlap with different forecasts",
                         when(t0 + static_cast<std::int64_t>(slot) * step), k + 1, row[k], out[k],
-                        same_file ? "line " : set_by[slot].first->path + ":",
-                        set_by[slot].second),
+                        same_file ? "line " : set_by[slot].first->path + ":", set_by[slot].second),
             "use --duplicates keep-first or keep-last to choose, or import only one of them");
       }
       if (differ) ++kept;
       // Empty cells take the other row's values; keep-last takes the later row where both have one.
       for (std::size_t k = 0; k < leads; ++k)
-        if (std::isnan(out[k]) || (o.duplicates == DuplicatePolicy::keep_last && !std::isnan(row[k])))
+        if (std::isnan(out[k]) ||
+            (o.duplicates == DuplicatePolicy::keep_last && !std::isnan(row[k])))
           out[k] = row[k];
       if (o.duplicates == DuplicatePolicy::keep_last) set_by[slot] = {f, f->points[i].line};
     }
   }
   if (kept > 0)
     s.repairs[o.duplicates == DuplicatePolicy::keep_first ? "forecast_duplicates_kept_first"
-                                                          : "forecast_duplicates_kept_last"] += kept;
+                                                          : "forecast_duplicates_kept_last"] +=
+        kept;
   std::int64_t missing = 0;
   for (const auto& b : set_by) missing += b.first == nullptr;
   if (missing > 0) s.repairs["forecast_rows_missing"] += missing;

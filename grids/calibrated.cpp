@@ -74,8 +74,8 @@ std::vector<CalibratedRegion> parse_calibrated() {
     CalibratedRegion r;
     r.label = f[0];
     r.shape_source = f[1];
-    r.params = {number(f[2], name), number(f[3], name), number(f[4], name), number(f[5], name),
-                number(f[6], name), number(f[7], name)};
+    r.params = {number(f[2], name), number(f[3], name), number(f[4], name),
+                number(f[5], name), number(f[6], name), number(f[7], name)};
     r.clean_share = number(f[8], name);
     r.fit_rmse_pp = number(f[9], name);
     out.push_back(std::move(r));
@@ -102,8 +102,8 @@ std::span<const CalibratedRegion> calibrated_regions() {
 }
 
 std::span<const SurrogateShape> marginal_shapes() {
-  static const std::vector<SurrogateShape> table =
-      parse_shapes(embedded::surrogate_shape_marginal_csv, "grids/data/surrogate_shape_marginal.csv");
+  static const std::vector<SurrogateShape> table = parse_shapes(
+      embedded::surrogate_shape_marginal_csv, "grids/data/surrogate_shape_marginal.csv");
   return table;
 }
 
@@ -133,7 +133,8 @@ std::vector<Series> synthesize_calibrated(const SynthOptions& options) {
   const std::vector<SourceFile> files{
       {"grids/data/surrogate_calibrated.csv", sha256_hex(embedded::surrogate_calibrated_csv)},
       {"grids/data/surrogate_shape.csv", sha256_hex(embedded::surrogate_shape_csv)},
-      {"grids/data/surrogate_shape_marginal.csv", sha256_hex(embedded::surrogate_shape_marginal_csv)},
+      {"grids/data/surrogate_shape_marginal.csv",
+       sha256_hex(embedded::surrogate_shape_marginal_csv)},
       {"grids/data/fig1_monthly_grams.csv", sha256_hex(embedded::fig1_monthly_csv)}};
   std::vector<Series> out;
   for (const Region& region : paper_regions()) {
@@ -141,15 +142,17 @@ std::vector<Series> synthesize_calibrated(const SynthOptions& options) {
     for (const auto& r : calibrated_regions())
       if (r.label == region.label) c = &r;
     if (c == nullptr)
-      throw ConfigError(fmt::format("grids/data/surrogate_calibrated.csv has no row for '{}'; "
-                                    "re-derive it with grids/data/derive_calibration.sh",
-                                    region.label));
+      throw ConfigError(
+          fmt::format("grids/data/surrogate_calibrated.csv has no row for '{}'; "
+                      "re-derive it with grids/data/derive_calibration.sh",
+                      region.label));
     Series s = synthesize_region(region, calibrated_shape(base_shape(region.label), c->params), o);
     // The shape's data and the fitted figures are in the files listed (the calibrated table
     // names each region's shape source); the source stays one line for every region.
-    s.source = fmt::format("shiftsim calibrated surrogate ({}: monthly means from Fig. 1, shape "
-                           "from real data, variability fitted to Figs. 3-4)",
-                           kCalibratedNote);
+    s.source = fmt::format(
+        "shiftsim calibrated surrogate ({}: monthly means from Fig. 1, shape "
+        "from real data, variability fitted to Figs. 3-4)",
+        kCalibratedNote);
     s.files = files;
     out.push_back(std::move(s));
   }

@@ -28,8 +28,7 @@
 namespace shiftsim::grids {
 
 // What every calibrated series, table and figure says of its data.
-inline constexpr const char* kCalibratedNote =
-    "SYNTHETIC, calibrated to Dodge et al. Figs. 3-4";
+inline constexpr const char* kCalibratedNote = "SYNTHETIC, calibrated to Dodge et al. Figs. 3-4";
 
 // The paper's Figs. 3-4 for one region (% decrease, read off the bar charts): flexible start at
 // N = 6/12/18/24 h and pause-resume at N = 25/50/75/100 %, for DenseNet-201 and the 6B model.
@@ -37,15 +36,15 @@ struct PaperFig34 {
   std::string label;
   std::array<double, 4> fs_densenet201, fs_6b, pr_densenet201, pr_6b;
 };
-std::span<const PaperFig34> paper_fig34();           // in the paper's region order
+std::span<const PaperFig34> paper_fig34();  // in the paper's region order
 const PaperFig34* find_paper_fig34(std::string_view label);
 
 // The fitted figures of one region.
 struct CalibrationParams {
-  double amp_scale = 1;   // factor on a1 and a2
-  double sigma_day = 0;   // relative day-to-day swing
-  double sigma_hour = 0;  // relative short-term noise
-  double phi_hour = 0;    // its hour-to-hour autocorrelation
+  double amp_scale = 1;     // factor on a1 and a2
+  double sigma_day = 0;     // relative day-to-day swing
+  double sigma_hour = 0;    // relative short-term noise
+  double phi_hour = 0;      // its hour-to-hour autocorrelation
   double clean_level = -4;  // the clean-margin regime's threshold (surrogate.hpp); -4: ~never
   double phi_clean = 0.9;   // its hour-to-hour persistence
 };
@@ -54,8 +53,8 @@ struct CalibratedRegion {
   std::string label;
   std::string shape_source;  // "marginal: ..." or "average: ..." (the base shape's data)
   CalibrationParams params;
-  double clean_share = 0;    // share of the fitted year's steps in the clean regime
-  double fit_rmse_pp = 0;    // root mean square error over the region's 16 Fig. 3-4 values
+  double clean_share = 0;  // share of the fitted year's steps in the clean regime
+  double fit_rmse_pp = 0;  // root mean square error over the region's 16 Fig. 3-4 values
 };
 
 // The committed table (grids/data/surrogate_calibrated.csv), in the paper's region order.

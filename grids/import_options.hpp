@@ -15,7 +15,8 @@ DuplicatePolicy parse_duplicate_policy(std::string_view text);
 GapPolicy parse_gap_policy(std::string_view text);
 
 struct ImportOptions {
-  std::string format = "auto";  // auto, electricitymaps, electricitymaps-api, watttime, sgip, eirgrid, generic
+  std::string format =
+      "auto";  // auto, electricitymaps, electricitymaps-api, watttime, sgip, eirgrid, generic
 
   // Overrides of what the format implies (empty / nullopt: the format's own choice).
   std::string zone;

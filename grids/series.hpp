@@ -53,8 +53,8 @@ struct SourceFile {
 // where the provider issued none, e.g. for a value shiftsim filled on import). Kept and checked
 // on import; not yet read by any policy.
 struct ForecastArchive {
-  std::size_t leads = 0;  // 0: no archive
-  Seconds step{0};        // lead spacing
+  std::size_t leads = 0;       // 0: no archive
+  Seconds step{0};             // lead spacing
   std::vector<double> values;  // size() * leads of the owning series
   bool empty() const { return leads == 0; }
 };

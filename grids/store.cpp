@@ -120,7 +120,8 @@ void write_forecast(H5::Group& g, const ForecastArchive& f, std::size_t rows) {
   H5::DataSpace space(2, dims);
   H5::DSetCreatPropList dcpl;
   H5Pset_obj_track_times(dcpl.getId(), false);
-  hsize_t chunk[2] = {std::min<hsize_t>(2016, std::max<hsize_t>(rows, 1)), f.leads};  // a week at 5 min
+  hsize_t chunk[2] = {std::min<hsize_t>(2016, std::max<hsize_t>(rows, 1)),
+                      f.leads};  // a week at 5 min
   dcpl.setChunk(2, chunk);
   dcpl.setShuffle();
   dcpl.setDeflate(6);
@@ -147,8 +148,8 @@ ForecastArchive read_forecast(const H5::Group& g, std::size_t rows) {
     throw ConfigError("its forecast dataset has no lead_step_seconds attribute");
   f.step = Seconds{get_int(ds, "lead_step_seconds")};
   if (f.step.count() <= 0)
-    throw ConfigError(fmt::format("its forecast's lead_step_seconds is {}, not positive",
-                                  f.step.count()));
+    throw ConfigError(
+        fmt::format("its forecast's lead_step_seconds is {}, not positive", f.step.count()));
   f.values.resize(rows * f.leads);
   if (rows > 0) ds.read(f.values.data(), H5::PredType::NATIVE_DOUBLE);
   return f;

@@ -10,8 +10,8 @@
 #include <map>
 #include <numbers>
 
-#include "sim/core/csv.hpp"
 #include "grids/resample.hpp"
+#include "sim/core/csv.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/core/random.hpp"
 #include "sim/core/sha256.hpp"
@@ -184,7 +184,9 @@ SurrogateShape derive_shape(const Series& real, const std::string& timezone) {
   }
   SurrogateShape s;
   s.zone = real.key.zone;
-  s.year = year_of(h.start + h.step * static_cast<std::int64_t>(h.values.size() / 2));  // the middle: files pad their year
+  s.year =
+      year_of(h.start + h.step * static_cast<std::int64_t>(h.values.size() /
+                                                           2));  // the middle: files pad their year
   for (int k = 1; k <= 2; ++k) {
     std::complex<double> c{};
     for (int hr = 0; hr < 24; ++hr)
@@ -269,8 +271,9 @@ Series synthesize_region(const Region& region, const SurrogateShape& shape_in,
 
   Series s;
   s.key = {region.watttime_ba, Signal::surrogate, Basis::direct};
-  s.source = "shiftsim surrogate (SYNTHETIC: monthly means from Dodge et al. 2022 Fig. 1, "
-             "daily shape and variability derived from real data)";
+  s.source =
+      "shiftsim surrogate (SYNTHETIC: monthly means from Dodge et al. 2022 Fig. 1, "
+      "daily shape and variability derived from real data)";
   s.start = make_time(years.front(), 1, 1);
   s.step = o.step;
   const TimePoint end = make_time(years.back() + 1, 1, 1);
@@ -315,12 +318,14 @@ Series synthesize_region(const Region& region, const SurrogateShape& shape_in,
   for (std::size_t i = 0; i < n; ++i) {
     while (i >= month_start[month + 1]) ++month;
     const TimePoint t = s.time_at(i);
-    const double local = double(t.time_since_epoch().count() + offset.at(t)) + 0.5 * double(o.step.count());
+    const double local =
+        double(t.time_since_epoch().count() + offset.at(t)) + 0.5 * double(o.step.count());
     const double local_days = local / 86400.0;
     const double hour = (local_days - std::floor(local_days)) * 24.0;
     // Linear between local noons.
     const double pos = local_days - 0.5 - double(first_day);
-    const auto k = static_cast<std::size_t>(std::clamp(std::floor(pos), 0.0, double(day_count - 2)));
+    const auto k =
+        static_cast<std::size_t>(std::clamp(std::floor(pos), 0.0, double(day_count - 2)));
     const double frac = std::clamp(pos - double(k), 0.0, 1.0);
     const double day_level = 1.0 + swing[k] * (1 - frac) + swing[k + 1] * frac;
     const double level = monthly[month % 12];
@@ -338,8 +343,7 @@ Series synthesize_region(const Region& region, const SurrogateShape& shape_in,
     double sum = 0;
     for (std::size_t k = i; k < j; ++k) sum += s.values[k];
     const double factor = monthly[m % 12] / (sum / double(j - i));
-    for (std::size_t k = i; k < j; ++k)
-      s.values[k] = std::min(s.values[k] * factor, kMaxIntensity);
+    for (std::size_t k = i; k < j; ++k) s.values[k] = std::min(s.values[k] * factor, kMaxIntensity);
   }
   if (clean_steps != nullptr) *clean_steps = cleans;
   return s;

@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "sim/core/errors.hpp"
+
 namespace shiftsim::sim {
 
 PlanController::PlanController(std::uint32_t job, std::vector<Interval> work)
     : job_(job), work_(std::move(work)) {
-  if (work_.empty()) throw std::invalid_argument("PlanController: empty plan");
+  if (work_.empty()) throw InternalError("PlanController: empty plan");
 }
 
 void PlanController::on_event(const Event& e, Simulation& sim) {

@@ -69,7 +69,7 @@ CostlyPlan plan_costly_pause_resume(std::span<const double> plan, std::span<cons
                                     std::int64_t min_run_steps) {
   const auto k_steps = static_cast<std::int64_t>(kwh.size());
   if (k_steps == 0 || window < k_steps || start < 0 || checkpoint_steps < 0 || min_run_steps < 0) {
-    throw std::invalid_argument("plan_costly_pause_resume: bad arguments");
+    throw InternalError("plan_costly_pause_resume: bad arguments");
   }
   CostlyPlan out;
   out.status = window_status(plan, start, window);
@@ -143,7 +143,7 @@ CostlyPlan plan_costly_pause_resume(std::span<const double> plan, std::span<cons
     std::swap(cur, next);
   }
   // W >= K always allows running straight through, so a plan exists.
-  if (best_step < 0) throw std::logic_error("plan_costly_pause_resume: no plan");
+  if (best_step < 0) throw InternalError("plan_costly_pause_resume: no plan");
 
   // Walk back from the last work step. State (j, ph) is "after step i".
   out.status = kernels::Status::ok;
@@ -186,7 +186,7 @@ CostlyPlan plan_costly_pause_resume_brute_force(std::span<const double> plan,
   constexpr std::int64_t kMaxWindow = 20;
   const auto k_steps = static_cast<std::int64_t>(kwh.size());
   if (k_steps == 0 || window < k_steps || window > kMaxWindow || start < 0) {
-    throw std::invalid_argument("plan_costly_pause_resume_brute_force: bad arguments");
+    throw InternalError("plan_costly_pause_resume_brute_force: bad arguments");
   }
   CostlyPlan out;
   out.status = window_status(plan, start, window);

@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "sim/core/errors.hpp"
+
 namespace shiftsim::sim {
 
 std::string_view to_string(RunStatus s) {
@@ -33,7 +35,7 @@ std::uint32_t Simulation::add_job(JobSpec spec) {
 namespace {
 void check_request(std::int64_t now, TimePoint at, std::string_view what) {
   if (at.time_since_epoch().count() < now) {
-    throw std::logic_error(std::string(what) + " requested in the past");
+    throw InternalError(std::string(what) + " requested in the past");
   }
 }
 }  // namespace
@@ -114,8 +116,8 @@ bool Simulation::advance(std::int64_t to) {
 
 namespace {
 [[noreturn]] void bad_request(const Event& e, std::string_view state) {
-  throw std::logic_error("controller asked for " + std::string(to_string(e.kind)) + " of job " +
-                         std::to_string(e.job) + " while it is " + std::string(state));
+  throw InternalError("controller asked for " + std::string(to_string(e.kind)) + " of job " +
+                      std::to_string(e.job) + " while it is " + std::string(state));
 }
 }  // namespace
 

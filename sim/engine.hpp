@@ -100,7 +100,7 @@ class Simulation {
 
   // Requests from a controller; `at` >= now(). A request that does not fit the job's phase when
   // it comes due, or a pause that ends a run shorter than min_run, is a controller bug and throws
-  // std::logic_error.
+  // InternalError (sim/core/errors.hpp).
   void start_at(std::uint32_t job, TimePoint at);
   void resume_at(std::uint32_t job, TimePoint at);
   void pause_at(std::uint32_t job, TimePoint at);  // checkpoint, then pause

@@ -26,6 +26,8 @@
 #include <string>
 #include <utility>
 
+#include "sim/core/errors.hpp"
+
 namespace shiftsim::sim::kernels {
 
 namespace {
@@ -37,28 +39,27 @@ using u64 = std::uint64_t;
 
 void check_args(const char* fn, const Grid& grid, std::size_t work_steps, i64 from, i64 to) {
   const std::string name = std::string("kernels::") + fn + ": ";
-  if (work_steps == 0)
-    throw std::invalid_argument(name + "the job has no work steps (kwh is empty)");
+  if (work_steps == 0) throw InternalError(name + "the job has no work steps (kwh is empty)");
   if (from < 0 || to < from)
-    throw std::invalid_argument(name + "the starts [" + std::to_string(from) + ", " +
-                                std::to_string(to) + ") are not a range with 0 <= from <= to");
+    throw InternalError(name + "the starts [" + std::to_string(from) + ", " + std::to_string(to) +
+                        ") are not a range with 0 <= from <= to");
   if (grid.plan.size() != grid.charge.size())
-    throw std::invalid_argument(name + "plan has " + std::to_string(grid.plan.size()) +
-                                " values but charge has " + std::to_string(grid.charge.size()) +
-                                "; the two series must be aligned");
+    throw InternalError(name + "plan has " + std::to_string(grid.plan.size()) +
+                        " values but charge has " + std::to_string(grid.charge.size()) +
+                        "; the two series must be aligned");
 }
 
 void check_pause_window(const char* fn, std::size_t work_steps, i64 window_steps) {
   if (window_steps < 0 || static_cast<std::size_t>(window_steps) < work_steps)
-    throw std::invalid_argument(std::string("kernels::") + fn + ": the window of " +
-                                std::to_string(window_steps) + " steps is shorter than the job's " +
-                                std::to_string(work_steps) + " work steps");
+    throw InternalError(std::string("kernels::") + fn + ": the window of " +
+                        std::to_string(window_steps) + " steps is shorter than the job's " +
+                        std::to_string(work_steps) + " work steps");
 }
 
 void check_flexible_window(const char* fn, i64 window_steps) {
   if (window_steps < 0)
-    throw std::invalid_argument(std::string("kernels::") + fn + ": the window of " +
-                                std::to_string(window_steps) + " steps is negative");
+    throw InternalError(std::string("kernels::") + fn + ": the window of " +
+                        std::to_string(window_steps) + " steps is negative");
 }
 
 i64 sat_add(i64 a, i64 b) {  // both >= 0

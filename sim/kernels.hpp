@@ -68,7 +68,7 @@ struct StartResult {
 // True when every value but the last equals the first (bitwise), the case the fast paths need.
 bool is_uniform(std::span<const double> kwh);
 
-// Results for starts s in [from, to), one per start, in order. Preconditions (std::invalid_argument
+// Results for starts s in [from, to), one per start, in order. Preconditions (InternalError
 // otherwise): kwh non-empty, 0 <= from <= to, grid spans equal size; for pause_resume
 // window_steps >= kwh.size(); for flexible_start window_steps >= 0.
 std::vector<StartResult> baseline(const Grid& grid, std::span<const double> kwh, std::int64_t from,

@@ -91,7 +91,7 @@ RunResult simulate(const RunRequest& rq) {
     return out;
   }
   if (!rq.plan.empty() && rq.plan.size() != series.values.size()) {
-    throw std::invalid_argument("simulate: plan and intensity differ in size");
+    throw InternalError("simulate: plan and intensity differ in size");
   }
   const auto s = (rq.requested - series.start).count() / step.count();
   const auto energy = rq.power.at_step(step);

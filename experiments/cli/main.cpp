@@ -30,7 +30,13 @@ int run(int argc, char** argv) {
   } catch (const shiftsim::Error& e) {
     fmt::print(stderr, "shiftsim: error: {}\n", e.what());
     return 1;
-  } catch (const std::exception& e) {
+  } catch (const shiftsim::InternalError& e) {
+    fmt::print(stderr,
+               "shiftsim: internal error (a bug in shiftsim; please report it with the "
+               "command that caused it): {}\n",
+               e.what());
+    return 3;
+  } catch (const std::exception& e) {  // out of memory, or a library's own failure
     fmt::print(stderr, "shiftsim: internal error: {}\n", e.what());
     return 3;
   }

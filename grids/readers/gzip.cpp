@@ -36,7 +36,8 @@ std::string gunzip(std::string_view bytes, const std::string& path, std::size_t 
   char buffer[1 << 16];
   for (;;) {
     // zlib counts in uInt; feed at most that much at a time.
-    const auto chunk = static_cast<uInt>(std::min<std::size_t>(left, std::numeric_limits<uInt>::max()));
+    const auto chunk =
+        static_cast<uInt>(std::min<std::size_t>(left, std::numeric_limits<uInt>::max()));
     z.next_in = const_cast<Bytef*>(next);
     z.avail_in = chunk;
     int rc = Z_OK;

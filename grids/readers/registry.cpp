@@ -3,10 +3,10 @@
 #include <array>
 #include <filesystem>
 
-#include "sim/core/csv.hpp"
 #include "grids/readers/gzip.hpp"
 #include "grids/readers/reader.hpp"
 #include "sim/core/atomic_file.hpp"
+#include "sim/core/csv.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/core/sha256.hpp"
 
@@ -15,11 +15,14 @@ namespace shiftsim::grids {
 namespace {
 // Detection order matters: the generic reader accepts anything and comes last.
 constexpr std::array<FormatReader, 6> kReaders{{
-    {"electricitymaps", "Electricity Maps CSV export (Datetime (UTC), Zone Id, Carbon Intensity ...)",
+    {"electricitymaps",
+     "Electricity Maps CSV export (Datetime (UTC), Zone Id, Carbon Intensity ...)",
      detect_electricitymaps, read_electricitymaps},
-    {"electricitymaps-api", "Electricity Maps API history (datetime,carbonIntensity,isEstimated,...)",
+    {"electricitymaps-api",
+     "Electricity Maps API history (datetime,carbonIntensity,isEstimated,...)",
      detect_electricitymaps_api, read_electricitymaps_api},
-    {"watttime", "WattTime historical MOER (point_time,value or a time plus one BA column), lbs/MWh",
+    {"watttime",
+     "WattTime historical MOER (point_time,value or a time plus one BA column), lbs/MWh",
      detect_watttime, read_watttime},
     {"sgip", "SGIP GHG signal (time,moer,f1..f36: MOER in kg/kWh and its issued 3 h forecasts)",
      detect_sgip, read_sgip},

@@ -17,7 +17,7 @@
 namespace shiftsim::grids {
 
 namespace {
-constexpr std::size_t kLeads = 36;            // the SGIP API's 3-hour horizon at 5 minutes
+constexpr std::size_t kLeads = 36;  // the SGIP API's 3-hour horizon at 5 minutes
 constexpr Seconds kLeadStep{300};
 
 std::string zone_from_name(const std::string& path) {
@@ -40,59 +40,61 @@ RawFile read_sgip(const ReaderInput& in) {
   raw.key.basis = Basis::direct;
   raw.key.zone = in.options.zone.empty() ? zone_from_name(in.path) : in.options.zone;
   if (raw.key.zone.empty())
-    throw ParseError(in.path, 0,
-                     "the file name does not say which SGIP area it covers",
+    throw ParseError(in.path, 0, "the file name does not say which SGIP area it covers",
                      "name it like SGIP_CAISO_PGE_2020-01.csv.gz (the SGIP API's own names), or "
                      "give --zone SGIP_CAISO_PGE");
   raw.forecast_leads = kLeads;
   raw.forecast_step = kLeadStep;
   // The file's unit is kg/kWh; --unit overrides only when given as something else.
-  const double factor = in.options.unit == "g/kWh" ? unit_factor("kg/kWh") : unit_factor(in.options.unit);
+  const double factor =
+      in.options.unit == "g/kWh" ? unit_factor("kg/kWh") : unit_factor(in.options.unit);
   bool checked = false;
   std::int64_t missing = 0;
   std::vector<std::string> lead_names;
-  for_each_row(in, true, [&](const Table& t, const std::vector<std::string_view>& f,
-                             std::size_t line) {
-    if (!checked) {
-      if (t.header.size() < 2 || t.header[0] != "time" || t.header[1] != "moer")
-        throw ParseError(in.path, t.header_line,
-                         "an SGIP file starts with the columns time,moer,f1,...,f36",
-                         "is this an SGIP file? otherwise name the format with --format");
-      for (std::size_t k = 1; k <= kLeads; ++k) {
-        const std::size_t col = k + 1;
-        const std::string want = fmt::format("f{}", k);
-        if (col >= t.header.size() || t.header[col] != want)
-          throw ParseError(in.path, t.header_line,
-                           fmt::format("forecast column {} is missing: an SGIP file has f1..f{} "
-                                       "after time,moer, here column {} is '{}'",
-                                       want, kLeads, col + 1,
-                                       col < t.raw_header.size() ? t.raw_header[col] : "(none)"),
-                           "download the file again with all 36 forecast leads; for the MOER "
-                           "alone use --format generic --time-column time --value-column moer "
-                           "--unit kg/kWh --signal marginal --zone AREA");
-        lead_names.push_back(t.raw_header[col]);
-      }
-      if (t.header.size() != kLeads + 2)
-        throw ParseError(in.path, t.header_line,
-                         fmt::format("an SGIP file has {} columns, this one {}", kLeads + 2,
-                                     t.header.size()),
-                         "remove the extra columns, or use --format generic for the MOER alone");
-      checked = true;
-    }
-    if (f.size() != kLeads + 2)
-      throw ParseError(in.path, line,
-                       fmt::format("row has {} fields, an SGIP row {} (time, moer, f1..f{})",
-                                   f.size(), kLeads + 2, kLeads),
-                       "the row is incomplete; download the file again");
-    const TimePoint t0 = iso_utc(f[0], in, line, "expected 2020-01-01 00:05:00+00:00");
-    const double v = parse_intensity(f[1], factor, in.path, line, "moer");
-    raw.points.push_back({t0, v, false, static_cast<std::uint32_t>(line)});
-    for (std::size_t k = 0; k < kLeads; ++k) {
-      const double lead = parse_intensity(f[k + 2], factor, in.path, line, lead_names[k]);
-      missing += std::isnan(lead);
-      raw.forecasts.push_back(lead);
-    }
-  });
+  for_each_row(
+      in, true, [&](const Table& t, const std::vector<std::string_view>& f, std::size_t line) {
+        if (!checked) {
+          if (t.header.size() < 2 || t.header[0] != "time" || t.header[1] != "moer")
+            throw ParseError(in.path, t.header_line,
+                             "an SGIP file starts with the columns time,moer,f1,...,f36",
+                             "is this an SGIP file? otherwise name the format with --format");
+          for (std::size_t k = 1; k <= kLeads; ++k) {
+            const std::size_t col = k + 1;
+            const std::string want = fmt::format("f{}", k);
+            if (col >= t.header.size() || t.header[col] != want)
+              throw ParseError(
+                  in.path, t.header_line,
+                  fmt::format("forecast column {} is missing: an SGIP file has f1..f{} "
+                              "after time,moer, here column {} is '{}'",
+                              want, kLeads, col + 1,
+                              col < t.raw_header.size() ? t.raw_header[col] : "(none)"),
+                  "download the file again with all 36 forecast leads; for the MOER "
+                  "alone use --format generic --time-column time --value-column moer "
+                  "--unit kg/kWh --signal marginal --zone AREA");
+            lead_names.push_back(t.raw_header[col]);
+          }
+          if (t.header.size() != kLeads + 2)
+            throw ParseError(
+                in.path, t.header_line,
+                fmt::format("an SGIP file has {} columns, this one {}", kLeads + 2,
+                            t.header.size()),
+                "remove the extra columns, or use --format generic for the MOER alone");
+          checked = true;
+        }
+        if (f.size() != kLeads + 2)
+          throw ParseError(in.path, line,
+                           fmt::format("row has {} fields, an SGIP row {} (time, moer, f1..f{})",
+                                       f.size(), kLeads + 2, kLeads),
+                           "the row is incomplete; download the file again");
+        const TimePoint t0 = iso_utc(f[0], in, line, "expected 2020-01-01 00:05:00+00:00");
+        const double v = parse_intensity(f[1], factor, in.path, line, "moer");
+        raw.points.push_back({t0, v, false, static_cast<std::uint32_t>(line)});
+        for (std::size_t k = 0; k < kLeads; ++k) {
+          const double lead = parse_intensity(f[k + 2], factor, in.path, line, lead_names[k]);
+          missing += std::isnan(lead);
+          raw.forecasts.push_back(lead);
+        }
+      });
   // An empty forecast cell is a forecast not issued: kept as NaN, and counted.
   if (missing > 0) raw.repairs["forecast_values_missing"] = missing;
   return raw;

@@ -55,11 +55,11 @@ Cluster::Cluster(std::vector<Site> sites, std::vector<ClusterJob> jobs, PauseCos
   for (JobId j = 0; j < jobs_.size(); ++j) {
     const auto& job = jobs_[j];
     if (j > 0 && job.arrival < jobs_[j - 1].arrival) {
-      throw std::invalid_argument("Cluster: jobs must be sorted by arrival");
+      throw InternalError("Cluster: jobs must be sorted by arrival");
     }
-    if (job.accelerators < 1) throw std::invalid_argument("Cluster: a job needs an accelerator");
+    if (job.accelerators < 1) throw InternalError("Cluster: a job needs an accelerator");
     for (JobId p : job.parents) {
-      if (p >= j) throw std::invalid_argument("Cluster: a parent must come before its child");
+      if (p >= j) throw InternalError("Cluster: a parent must come before its child");
       children_[p].push_back(j);
     }
     state_[j].parents_left = static_cast<std::uint32_t>(job.parents.size());
@@ -82,8 +82,8 @@ Seconds Cluster::run_work(JobId j) const {
 
 void Cluster::require(bool ok, const char* what, JobId j) const {
   if (!ok) {
-    throw std::logic_error(fmt::format("scheduler error at {}: {} (job {}, {}, phase {})", when(now_),
-                                       what, j, jobs_[j].id, to_string(state_[j].phase)));
+    throw InternalError(fmt::format("scheduler error at {}: {} (job {}, {}, phase {})", when(now_),
+                                    what, j, jobs_[j].id, to_string(state_[j].phase)));
   }
 }
 
@@ -129,7 +129,7 @@ void Cluster::hold(std::size_t s, int delta) {
   account_site(s, now_);
   free_[s] -= delta;
   if (free_[s] < 0 || free_[s] > sites_[s].spec.capacity) {
-    throw std::logic_error("Cluster: capacity accounting broken at site " + sites_[s].name);
+    throw InternalError("Cluster: capacity accounting broken at site " + sites_[s].name);
   }
 }
 
@@ -232,14 +232,14 @@ void Cluster::resume(JobId j) {
 
 void Cluster::wake_at(std::int64_t t) {
   if (t <= now_) {
-    throw std::logic_error(fmt::format("scheduler error at {}: wake_at({}) is not in the future",
-                                       when(now_), when(t)));
+    throw InternalError(fmt::format("scheduler error at {}: wake_at({}) is not in the future",
+                                    when(now_), when(t)));
   }
   push(t, k_wake);
 }
 
 ClusterResult Cluster::run(Scheduler& scheduler, Observer* observer) {
-  if (ran_) throw std::logic_error("Cluster::run: a cluster runs once");
+  if (ran_) throw InternalError("Cluster::run: a cluster runs once");
   ran_ = true;
   scheduler_ = &scheduler;
   observer_ = observer;

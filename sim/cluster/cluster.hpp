@@ -25,7 +25,7 @@
 // Nothing hangs: a scheduler that leaves a job waiting forever leaves it beyond-data at the end.
 //
 // A scheduler's mistakes (starting a job on a full site, suspending a job that is not
-// interruptible or ran less than the minimum run, waking in the past) are std::logic_error.
+// interruptible or ran less than the minimum run, waking in the past) are InternalError.
 //
 // Cost: O((jobs + decisions) log events + steps of the span x sites), independent of how many
 // steps a job runs for.

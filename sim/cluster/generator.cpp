@@ -11,8 +11,8 @@
 
 #include "sim/core/csv.hpp"
 #include "sim/core/errors.hpp"
-#include "sim/core/units.hpp"
 #include "sim/core/random.hpp"
+#include "sim/core/units.hpp"
 #include "workloads/catalog.hpp"
 
 namespace shiftsim::sim::cluster {

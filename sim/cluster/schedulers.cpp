@@ -67,7 +67,7 @@ std::size_t home_site(const Cluster& c, JobId j) {
       best = s;
     }
   }
-  if (best == c.site_count()) throw std::logic_error("home_site: no site can hold the job");
+  if (best == c.site_count()) throw InternalError("home_site: no site can hold the job");
   return best;  // the engine rejects jobs no site can hold, so one always can
 }
 

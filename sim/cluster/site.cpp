@@ -11,7 +11,7 @@ namespace shiftsim::sim::cluster {
 IntensityIntegral::IntensityIntegral(std::int64_t start, std::int64_t step,
                                      const std::vector<double>& values)
     : start_(start), step_(step), values_(values), prefix_(values.size() + 1, 0.0L) {
-  if (step <= 0) throw std::invalid_argument("IntensityIntegral: step must be > 0");
+  if (step <= 0) throw InternalError("IntensityIntegral: step must be > 0");
   const long double hours = static_cast<long double>(step) / 3600.0L;
   for (std::size_t i = 0; i < values_.size(); ++i) {
     prefix_[i + 1] = prefix_[i] + static_cast<long double>(values_[i]) * hours;
@@ -28,14 +28,14 @@ long double IntensityIntegral::at_time(std::int64_t t) const {
 
 double IntensityIntegral::between(std::int64_t a, std::int64_t b) const {
   if (a < begin() || b > end() || a > b) {
-    throw std::logic_error("IntensityIntegral::between: interval outside the series");
+    throw InternalError("IntensityIntegral::between: interval outside the series");
   }
   if (a == b) return 0.0;
   return static_cast<double>(at_time(b) - at_time(a));
 }
 
 double IntensityIntegral::at(std::int64_t t) const {
-  if (t < begin() || t >= end()) throw std::logic_error("IntensityIntegral::at: outside the series");
+  if (t < begin() || t >= end()) throw InternalError("IntensityIntegral::at: outside the series");
   return values_[static_cast<std::size_t>((t - start_) / step_)];
 }
 

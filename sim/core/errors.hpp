@@ -1,6 +1,7 @@
 #pragma once
 // The one error policy of shiftsim (see CONTRIBUTING.md):
-// - exceptions only for errors that stop the operation, all derived from shiftsim::Error;
+// - exceptions only for errors that stop the operation: the user's (bad input, options, files)
+//   derived from shiftsim::Error, shiftsim's own (a bug) InternalError;
 // - expected outcomes (a window past the end of the data, a missed deadline) are return values;
 // - every message says what is wrong, where (file and line, key, or HDF5 path), and what to do.
 #include <cstddef>
@@ -36,6 +37,15 @@ class ConfigError : public Error {
 class IoError : public Error {
  public:
   using Error::Error;
+};
+
+// The internal tier: a broken precondition or invariant inside shiftsim (a kernel called outside
+// its contract, a scheduler breaking the engine's rules, a cube whose sizes disagree). A bug,
+// never bad input: it is not a shiftsim::Error, so no caller mistakes it for a user's mistake;
+// the command line reports it as an internal error and exits 3.
+class InternalError : public std::logic_error {
+ public:
+  using std::logic_error::logic_error;
 };
 
 }  // namespace shiftsim

@@ -57,7 +57,7 @@ class Xoshiro256StarStar {
     return result;
   }
   double uniform() { return to_unit(next()); }  // [0, 1)
-  double normal() {                              // Box-Muller, one draw per call
+  double normal() {                             // Box-Muller, one draw per call
     const double u1 = 1.0 - uniform(), u2 = uniform();
     return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
   }

@@ -100,7 +100,8 @@ TEST_CASE("report: tables, published values and differences", "[analysis][report
   CHECK(std::get<std::string>(val.rows[2][1]) == "3");  // BERT finetune: FS 24h, P&R 24h and 100%
   CHECK(std::get<std::string>(val.rows[3][1]) == "6");  // and DenseNet-201
   bool context = false;
-  for (const auto& n : val.notes) context = context || n.find("context, not a check") != std::string::npos;
+  for (const auto& n : val.notes)
+    context = context || n.find("context, not a check") != std::string::npos;
   CHECK(context);
 
   // Every table says what data it came from.
@@ -124,7 +125,7 @@ TEST_CASE("report: renderings", "[analysis][report]") {
   CHECK(tex.find("a,b & 1.23 \\\\") != std::string::npos);
   Table bad = t;
   bad.rows.push_back({std::string("short")});
-  CHECK_THROWS_AS(to_markdown(bad), std::logic_error);
+  CHECK_THROWS_AS(to_markdown(bad), InternalError);
 }
 
 TEST_CASE("report: a cube that is not a sweep is refused", "[analysis][report]") {

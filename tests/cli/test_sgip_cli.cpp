@@ -2,9 +2,9 @@
 // forecasts; a truncated .gz or a file without all its lead columns exits 1 naming the file, the
 // line and what to do, and leaves the store byte-identical. `grids synth --calibrated` says
 // what its data are.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include <catch2/catch.hpp>
 #include <string>
 
 #include "grids/store.hpp"
@@ -77,11 +77,12 @@ TEST_CASE("cli: grids synth --calibrated says SYNTHETIC and calibrated", "[cli][
 }
 
 TEST_CASE("cli: grids calibrate refuses what it cannot do", "[cli][calibrated][bad-input]") {
-  auto r = test::run_shiftsim({"grids", "calibrate", "--predict", "1", "0.1", "0.1", "0.9", "-4", "0.9"});
+  auto r = test::run_shiftsim(
+      {"grids", "calibrate", "--predict", "1", "0.1", "0.1", "0.9", "-4", "0.9"});
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("--predict needs one or more --region") != std::string::npos);
-  r = test::run_shiftsim({"grids", "calibrate", "--region", "westus", "--predict", "1", "0.1", "0.1",
-                          "1.5", "-4", "0.9"});
+  r = test::run_shiftsim({"grids", "calibrate", "--region", "westus", "--predict", "1", "0.1",
+                          "0.1", "1.5", "-4", "0.9"});
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("out of range") != std::string::npos);
   r = test::run_shiftsim({"grids", "calibrate", "--region", "westus", "--evaluations", "5"});

@@ -108,12 +108,12 @@ TEST_CASE("cluster engine contracts", "[cluster]") {
   SECTION("a start on a full site is a scheduler error") {
     Cluster c({site("test", 1, {100, 100})}, {job("a", 0, 1, 1, 100), job("b", 0, 1, 1, 100)});
     Reckless s;
-    CHECK_THROWS_AS(c.run(s), std::logic_error);
+    CHECK_THROWS_AS(c.run(s), InternalError);
   }
   SECTION("waking at the current instant would never end, and is refused") {
     Cluster c({site("test", 1, {100, 100})}, {job("a", 0, 1, 1, 100)});
     WakeNow s;
-    CHECK_THROWS_AS(c.run(s), std::logic_error);
+    CHECK_THROWS_AS(c.run(s), InternalError);
   }
   SECTION("suspending a job that is not interruptible is a scheduler error") {
     class SuspendAll final : public Scheduler {
@@ -124,7 +124,7 @@ TEST_CASE("cluster engine contracts", "[cluster]") {
       }
     } s;
     Cluster c({site("test", 1, {100, 100})}, {job("a", 0, 1, 1, 100)});
-    CHECK_THROWS_AS(c.run(s), std::logic_error);
+    CHECK_THROWS_AS(c.run(s), InternalError);
   }
   SECTION("jobs arriving before the history are refused with the site and what to do") {
     CHECK_THROWS_WITH(Cluster({site("test", 1, {100, 100})}, {job("early", -1, 1, 1, 100)}),

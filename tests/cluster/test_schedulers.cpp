@@ -3,10 +3,9 @@
 // simulate() charges it under flexible-start and pause-resume; and on random scenarios every
 // scheduler keeps the engine's invariants (capacity, releases, work and energy charged once) and
 // leaves no job stranded.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
 #include <array>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
 #include <limits>

@@ -1,8 +1,7 @@
 // quantiles(): partial sorts, against the direct definition on a full sort, on random samples
 // with ties and of every small size.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 
 #include "sim/core/quantiles.hpp"

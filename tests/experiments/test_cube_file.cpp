@@ -302,7 +302,7 @@ TEST_CASE("a cube the layout cannot hold is a logic error", "[experiments][cube]
   SECTION("a netCDF reserved attribute") { c.var("pauses").attrs["_FillValue"] = "0"; }
   SECTION("a dimension-scale attribute") { c.dims.front().attrs["CLASS"] = "x"; }
   SECTION("the format attribute") { c.attrs["format"] = "x"; }
-  CHECK_THROWS_AS(write_cube(c, dir.file("c.h5"), false), std::logic_error);
+  CHECK_THROWS_AS(write_cube(c, dir.file("c.h5"), false), InternalError);
   CHECK(!std::filesystem::exists(dir.file("c.h5")));
   CHECK(no_temp_files(dir.path()));
 }

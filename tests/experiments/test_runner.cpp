@@ -1,17 +1,16 @@
 // The sweep runner: the same cube at any thread count, and every cell equal to a single
 // simulation of that cell through the event engine.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
-#include <map>
 #include <cstring>
+#include <map>
 
 #include "experiments/runner.hpp"
-#include "tests/support/sweep.hpp"
 #include "grids/resample.hpp"
 #include "sim/core/random.hpp"
 #include "sim/simulate.hpp"
+#include "tests/support/sweep.hpp"
 #include "workloads/workload_file.hpp"
 
 using namespace shiftsim;

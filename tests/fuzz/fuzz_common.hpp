@@ -48,7 +48,8 @@ inline void check_raw(const grids::RawFile& raw) {
   // Issued forecasts: leads values per point, each a value or NaN like the points'.
   require(raw.forecasts.size() == raw.points.size() * raw.forecast_leads,
           "reader's forecasts are not leads values per point");
-  require(raw.forecast_leads == 0 || raw.forecast_step.count() > 0, "forecast leads without a step");
+  require(raw.forecast_leads == 0 || raw.forecast_step.count() > 0,
+          "forecast leads without a step");
   for (double v : raw.forecasts)
     require(std::isnan(v) || (v >= 0 && v <= grids::kMaxIntensity),
             "reader returned a forecast outside [0, kMaxIntensity]");

@@ -1,9 +1,8 @@
 // The calibrated surrogate: its tables, its series (monthly means still Fig. 1, the clean regime
 // doing what it says) and the fit's reproducibility (the committed table is what the code
 // derives, bit for bit).
-#include <catch2/catch.hpp>
-
 #include <array>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -95,7 +94,8 @@ TEST_CASE("the clean-margin regime: off by default, its share set by its level",
   CHECK(never.values == off.values);
 }
 
-TEST_CASE("calibration: the committed figures give the committed errors", "[grids][calibrated][fit]") {
+TEST_CASE("calibration: the committed figures give the committed errors",
+          "[grids][calibrated][fit]") {
   experiments::CalibrationSetup setup;
   for (const auto& r : calibrated_regions()) {
     INFO(r.label);

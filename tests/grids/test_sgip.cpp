@@ -1,8 +1,8 @@
 // gzip-compressed inputs (any format) and the SGIP reader (MOER with issued forecasts), on
 // fixtures written here: gzip streams made with zlib, SGIP files of a few rows.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include <catch2/catch.hpp>
 #include <cmath>
 
 #include "grids/import.hpp"
@@ -34,7 +34,8 @@ std::string rows(int first, int count, double moer_shift = 0, double lead_shift 
   for (int i = 0; i < count; ++i) {
     const int m = first + 5 * i;
     const double v = (200 + m / 5) / 1000.0 + moer_shift;
-    out += fmt::format("2020-01-{:02} {:02}:{:02}:00+00:00,{}", 1 + m / 1440, (m / 60) % 24, m % 60, v);
+    out += fmt::format("2020-01-{:02} {:02}:{:02}:00+00:00,{}", 1 + m / 1440, (m / 60) % 24, m % 60,
+                       v);
     for (int k = 1; k <= 36; ++k) out += fmt::format(",{}", v + k * 1e-5 + lead_shift);
     out += "\n";
   }
@@ -71,8 +72,8 @@ TEST_CASE("gzip: any format is read through, concatenated members join", "[grids
   // The checksum is of the file as given (what a provider's SHA256SUMS lists).
   CHECK(packed.file.sha256 != plain.file.sha256);
   // Two members, as `cat a.gz b.gz` makes: one text.
-  const std::string two = gzip("point_time,value\n2020-01-01T00:00:00Z,441\n") +
-                          gzip("2020-01-01T00:05:00Z,500\n");
+  const std::string two =
+      gzip("point_time,value\n2020-01-01T00:00:00Z,441\n") + gzip("2020-01-01T00:05:00Z,500\n");
   CHECK(gunzip(two, "two.gz") == text);
 }
 
@@ -156,8 +157,10 @@ TEST_CASE("SGIP: missing lead columns, short rows, negative or NaN values are re
   check_error([&] { read_grid_file(p5, {}); }, p5, 3, "f36");
 }
 
-TEST_CASE("SGIP months that overlap: identical rows join and are counted, differing ones are "
-          "refused, and the store is left as it was", "[grids][sgip][bad-input]") {
+TEST_CASE(
+    "SGIP months that overlap: identical rows join and are counted, differing ones are "
+    "refused, and the store is left as it was",
+    "[grids][sgip][bad-input]") {
   test::TempDir dir;
   // January: 00:00 .. 00:25 (6 rows); February overlaps its last 2 rows: 00:20 .. 00:45.
   const auto jan = dir.write("SGIP_CAISO_PGE_2020-01.csv.gz", gzip(header() + rows(0, 6)));
@@ -186,8 +189,11 @@ TEST_CASE("SGIP months that overlap: identical rows join and are counted, differ
   // February's overlapping rows with other forecasts (the MOER agrees): refused at its line.
   const auto feb_bad = dir.write("SGIP_CAISO_PGE_2020-02.csv", header() + rows(20, 6, 0, 0.01));
   GridStore reloaded = GridStore::load(store_path);
-  check_error([&] { import_files({jan, feb_bad}, {}, reloaded); }, feb_bad, 2,
-              "files overlap with different forecasts");
+  check_error(
+      [&] {
+        import_files({jan, feb_bad}, {}, reloaded);
+      },
+      feb_bad, 2, "files overlap with different forecasts");
   // With another MOER: refused by the duplicate rule.
   const auto feb_moer = dir.write("SGIP_CAISO_PGE_2020-03.csv", header() + rows(20, 6, 0.1));
   CHECK_THROWS_WITH(import_files({jan, feb_moer}, {}, reloaded),
@@ -195,7 +201,8 @@ TEST_CASE("SGIP months that overlap: identical rows join and are counted, differ
   CHECK(test::read_bytes(store_path) == before);
 }
 
-TEST_CASE("West US resolves to the SGIP PG&E series for the marginal signal", "[grids][regions][sgip]") {
+TEST_CASE("West US resolves to the SGIP PG&E series for the marginal signal",
+          "[grids][regions][sgip]") {
   const Region& west = resolve_region("West US");
   REQUIRE(west.marginal_zones == std::vector<std::string>{"SGIP_CAISO_PGE"});
   GridStore store;
@@ -214,8 +221,10 @@ TEST_CASE("West US resolves to the SGIP PG&E series for the marginal signal", "[
   CHECK(series_for(store, "West US").front()->key.zone == "US-CAL-CISO");
 }
 
-TEST_CASE("SGIP: overlapping forecasts follow --duplicates; --resample is refused; empty forecast "
-          "cells are counted", "[grids][sgip][bad-input]") {
+TEST_CASE(
+    "SGIP: overlapping forecasts follow --duplicates; --resample is refused; empty forecast "
+    "cells are counted",
+    "[grids][sgip][bad-input]") {
   test::TempDir dir;
   const auto jan = dir.write("SGIP_CAISO_PGE_2020-01.csv", header() + rows(0, 6));
   const auto feb = dir.write("SGIP_CAISO_PGE_2020-02.csv", header() + rows(20, 6, 0, 0.01));
@@ -230,8 +239,9 @@ TEST_CASE("SGIP: overlapping forecasts follow --duplicates; --resample is refuse
     const double jan_lead1 = (0.204 + 1e-5) * 1000;
     CHECK(s->forecast.values[4 * 36] ==
           Approx(policy == DuplicatePolicy::keep_first ? jan_lead1 : jan_lead1 + 10));
-    CHECK(s->repairs.at(policy == DuplicatePolicy::keep_first ? "forecast_duplicates_kept_first"
-                                                              : "forecast_duplicates_kept_last") == 2);
+    CHECK(s->repairs.at(policy == DuplicatePolicy::keep_first
+                            ? "forecast_duplicates_kept_first"
+                            : "forecast_duplicates_kept_last") == 2);
   }
   ImportOptions resample;
   resample.resample = Seconds{300};

@@ -1,10 +1,10 @@
 // The event engine: queue order, accounting, pause costs and controller contracts, on small
 // cases worked out by hand.
 #include <catch2/catch.hpp>
-
 #include <stdexcept>
 
 #include "sim/controllers.hpp"
+#include "sim/core/errors.hpp"
 #include "sim/engine.hpp"
 #include "sim/event.hpp"
 #include "sim/record.hpp"
@@ -128,10 +128,12 @@ TEST_CASE("the engine refuses requests that break its contract", "[sim][engine]"
   const auto ci = hourly({100, 200, 300, 400});
   // A pause that ends a 1-hour run when runs must last 2 h.
   PauseCosts costs{Seconds{0}, kwh(0), Seconds{7200}};
-  CHECK_THROWS_AS(run_plan(ci, kilowatt(2), {{h(0), h(1)}, {h(2), h(3)}}, costs), std::logic_error);
+  CHECK_THROWS_AS(run_plan(ci, kilowatt(2), {{h(0), h(1)}, {h(2), h(3)}}, costs),
+                  shiftsim::InternalError);
   // A resume planned before the checkpoint is over.
   PauseCosts slow{Seconds{7200}, kwh(0), Seconds{0}};
-  CHECK_THROWS_AS(run_plan(ci, kilowatt(2), {{h(0), h(1)}, {h(2), h(3)}}, slow), std::logic_error);
+  CHECK_THROWS_AS(run_plan(ci, kilowatt(2), {{h(0), h(1)}, {h(2), h(3)}}, slow),
+                  shiftsim::InternalError);
 }
 
 TEST_CASE("the threshold controller runs below the threshold and meets its deadline",

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/errors.hpp"
 #include "sim/core/random.hpp"
 #include "sim/kernels.hpp"
 
@@ -430,28 +431,28 @@ TEST_CASE("kernels: no_forecast when the decision window holds a NaN plan value"
   }
 }
 
-TEST_CASE("kernels: preconditions throw std::invalid_argument", "[sim][kernels]") {
+TEST_CASE("kernels: preconditions throw InternalError", "[sim][kernels]") {
   const std::vector<double> v = {1, 2, 3, 4};
   const std::vector<double> shorter = {1, 2, 3};
   const Grid g{v, v};
   const std::vector<double> kwh = {1, 1};
   const std::vector<double> none;
-  CHECK_THROWS_AS(kn::baseline(g, none, 0, 1), std::invalid_argument);
-  CHECK_THROWS_AS(kn::baseline(g, kwh, -1, 1), std::invalid_argument);
-  CHECK_THROWS_AS(kn::baseline(g, kwh, 2, 1), std::invalid_argument);
-  CHECK_THROWS_AS(kn::baseline(Grid{v, shorter}, kwh, 0, 1), std::invalid_argument);
-  CHECK_THROWS_AS(kn::flexible_start(g, kwh, -1, 0, 1), std::invalid_argument);
-  CHECK_THROWS_AS(kn::flexible_start(g, none, 1, 0, 1), std::invalid_argument);
-  CHECK_THROWS_AS(kn::flexible_start(Grid{v, shorter}, kwh, 1, 0, 1), std::invalid_argument);
-  CHECK_THROWS_AS(kn::pause_resume(g, kwh, 1, 0, 1), std::invalid_argument);  // W < K
-  CHECK_THROWS_AS(kn::pause_resume(g, kwh, 2, 3, 1), std::invalid_argument);
-  CHECK_THROWS_AS(kn::pause_resume(Grid{v, shorter}, kwh, 2, 0, 1), std::invalid_argument);
-  CHECK_THROWS_AS(kn::pause_resume_steps(g, 0, 2, 0), std::invalid_argument);
-  CHECK_THROWS_AS(kn::pause_resume_steps(g, 3, 2, 0), std::invalid_argument);
-  CHECK_THROWS_AS(kn::pause_resume_steps(g, 2, 2, -1), std::invalid_argument);
-  CHECK_THROWS_AS(kn::brute_force::baseline(g, none, 0, 1), std::invalid_argument);
-  CHECK_THROWS_AS(kn::brute_force::flexible_start(g, kwh, -1, 0, 1), std::invalid_argument);
-  CHECK_THROWS_AS(kn::brute_force::pause_resume(g, kwh, 1, 0, 1), std::invalid_argument);
+  CHECK_THROWS_AS(kn::baseline(g, none, 0, 1), shiftsim::InternalError);
+  CHECK_THROWS_AS(kn::baseline(g, kwh, -1, 1), shiftsim::InternalError);
+  CHECK_THROWS_AS(kn::baseline(g, kwh, 2, 1), shiftsim::InternalError);
+  CHECK_THROWS_AS(kn::baseline(Grid{v, shorter}, kwh, 0, 1), shiftsim::InternalError);
+  CHECK_THROWS_AS(kn::flexible_start(g, kwh, -1, 0, 1), shiftsim::InternalError);
+  CHECK_THROWS_AS(kn::flexible_start(g, none, 1, 0, 1), shiftsim::InternalError);
+  CHECK_THROWS_AS(kn::flexible_start(Grid{v, shorter}, kwh, 1, 0, 1), shiftsim::InternalError);
+  CHECK_THROWS_AS(kn::pause_resume(g, kwh, 1, 0, 1), shiftsim::InternalError);  // W < K
+  CHECK_THROWS_AS(kn::pause_resume(g, kwh, 2, 3, 1), shiftsim::InternalError);
+  CHECK_THROWS_AS(kn::pause_resume(Grid{v, shorter}, kwh, 2, 0, 1), shiftsim::InternalError);
+  CHECK_THROWS_AS(kn::pause_resume_steps(g, 0, 2, 0), shiftsim::InternalError);
+  CHECK_THROWS_AS(kn::pause_resume_steps(g, 3, 2, 0), shiftsim::InternalError);
+  CHECK_THROWS_AS(kn::pause_resume_steps(g, 2, 2, -1), shiftsim::InternalError);
+  CHECK_THROWS_AS(kn::brute_force::baseline(g, none, 0, 1), shiftsim::InternalError);
+  CHECK_THROWS_AS(kn::brute_force::flexible_start(g, kwh, -1, 0, 1), shiftsim::InternalError);
+  CHECK_THROWS_AS(kn::brute_force::pause_resume(g, kwh, 1, 0, 1), shiftsim::InternalError);
   CHECK_NOTHROW(kn::pause_resume(g, kwh, 2, 0, 0));
 }
 

@@ -1,14 +1,13 @@
 // One run through the event engine against the fast kernels and independent brute-force
 // references, on random series, profiles, windows and steps; and the properties the paper's
 // policies must have.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
 
-#include "sim/core/random.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/core/random.hpp"
 #include "sim/costly_pause.hpp"
 #include "sim/kernels.hpp"
 #include "sim/simulate.hpp"
