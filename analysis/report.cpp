@@ -549,6 +549,14 @@ Best best_saving(const View& v, const std::string& prefix, const std::string& wo
   return b;
 }
 
+// The windows of Figs. 3 (flexible start) and 4 (pause-resume), in the figures' order.
+constexpr const char* kFs[] = {"6h", "12h", "18h", "24h"};
+constexpr const char* kPr[] = {"25%", "50%", "75%", "100%"};
+// The policy label of window k of Fig. `fig` (3 or 4).
+std::string fig34_policy(int fig, std::size_t k) {
+  return fmt::format("{}/{}", fig == 3 ? "flexible-start" : "pause-resume", fig == 3 ? kFs[k] : kPr[k]);
+}
+
 // Figs. 3 and 4 per region: DenseNet-201 and the 6B model, flexible start at 6-24 h (Fig. 3) and
 // pause-resume at 25-100 % (Fig. 4), beside the values read off the paper's bar charts.
 struct Fig34Cell {
@@ -558,8 +566,6 @@ struct Fig34Cell {
 std::map<std::tuple<int, std::string, std::size_t>, std::array<Fig34Cell, 4>> fig34_cells(
     const View& v) {
   std::map<std::tuple<int, std::string, std::size_t>, std::array<Fig34Cell, 4>> out;
-  static const char* kFs[] = {"6h", "12h", "18h", "24h"};
-  static const char* kPr[] = {"25%", "50%", "75%", "100%"};
   for (int fig : {3, 4}) {
     for (const char* name : {"densenet-201", "transformer-6b"}) {
       const auto w = v.workload(name);
@@ -569,8 +575,7 @@ std::map<std::tuple<int, std::string, std::size_t>, std::array<Fig34Cell, 4>> fi
         const grids::PaperFig34* paper = region ? grids::find_paper_fig34(region->label) : nullptr;
         std::array<Fig34Cell, 4> cells;
         for (std::size_t k = 0; k < 4; ++k) {
-          const auto p = v.policy(fmt::format("{}/{}", fig == 3 ? "flexible-start" : "pause-resume",
-                                              fig == 3 ? kFs[k] : kPr[k]));
+          const auto p = v.policy(fig34_policy(fig, k));
           if (p) cells[k].ours = v.summary("savings_pct_mean", *w, r, *p);
           if (paper) {
             const bool dn = std::string_view(name) == "densenet-201";
@@ -587,16 +592,13 @@ std::map<std::tuple<int, std::string, std::size_t>, std::array<Fig34Cell, 4>> fi
 
 void fig34_tables(const View& v, const std::string& data, std::vector<Table>& out) {
   const auto cells = fig34_cells(v);
-  static const char* kFs[] = {"6h", "12h", "18h", "24h"};
-  static const char* kPr[] = {"25%", "50%", "75%", "100%"};
   for (int fig : {3, 4}) {
     for (const char* name : {"densenet-201", "transformer-6b"}) {
       const auto w = v.workload(name);
       if (!w) continue;
       bool any = false;  // a figure without any of its policies in the cube is left out
       for (std::size_t k = 0; k < 4; ++k)
-        any = any || v.policy(fmt::format("{}/{}", fig == 3 ? "flexible-start" : "pause-resume",
-                                          fig == 3 ? kFs[k] : kPr[k]));
+        any = any || v.policy(fig34_policy(fig, k));
       if (!any) continue;
       Table t;
       t.id = fmt::format("fig{}_{}", fig, name);
@@ -769,8 +771,6 @@ Table validation(const Cube& c, const View& v, const std::string& data) {
   };
   // Figs. 3-4 per region.
   std::vector<std::pair<double, std::string>> fitted;
-  static const char* kFs[] = {"6h", "12h", "18h", "24h"};
-  static const char* kPr[] = {"25%", "50%", "75%", "100%"};
   for (const auto& [key, cells] : fig34_cells(v)) {
     const auto& [fig, name, r] = key;
     for (std::size_t k = 0; k < 4; ++k)

@@ -46,27 +46,6 @@ std::vector<PaperFig34> parse_fig34() {
   return out;
 }
 
-std::vector<SurrogateShape> parse_shapes(std::string_view text, const char* name) {
-  std::vector<SurrogateShape> out;
-  for (auto& f : read_data_table(text, name, 12)) {
-    SurrogateShape s;
-    s.label = f[0];
-    s.zone = f[1];
-    s.source = f[2];
-    s.year = int(number(f[3], name));
-    s.a1 = number(f[4], name);
-    s.p1 = number(f[5], name);
-    s.a2 = number(f[6], name);
-    s.p2 = number(f[7], name);
-    s.sigma_day = number(f[8], name);
-    s.phi_day = number(f[9], name);
-    s.sigma_hour = number(f[10], name);
-    s.phi_hour = number(f[11], name);
-    out.push_back(std::move(s));
-  }
-  return out;
-}
-
 std::vector<CalibratedRegion> parse_calibrated() {
   const char* name = "grids/data/surrogate_calibrated.csv";
   std::vector<CalibratedRegion> out;
@@ -102,7 +81,7 @@ std::span<const CalibratedRegion> calibrated_regions() {
 }
 
 std::span<const SurrogateShape> marginal_shapes() {
-  static const std::vector<SurrogateShape> table = parse_shapes(
+  static const std::vector<SurrogateShape> table = parse_shape_table(
       embedded::surrogate_shape_marginal_csv, "grids/data/surrogate_shape_marginal.csv");
   return table;
 }

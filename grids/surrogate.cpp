@@ -68,28 +68,6 @@ double diurnal(const SurrogateShape& s, double hour) {
   return 1.0 + s.a1 * std::cos(w * (hour - s.p1)) + s.a2 * std::cos(2.0 * w * (hour - s.p2));
 }
 
-std::vector<SurrogateShape> parse_shapes() {
-  std::vector<SurrogateShape> out;
-  const char* name = "grids/data/surrogate_shape.csv";
-  for (auto& f : read_data_table(embedded::surrogate_shape_csv, name, 12)) {
-    SurrogateShape s;
-    s.label = f[0];
-    s.zone = f[1];
-    s.source = f[2];
-    s.year = int(to_double(f[3], name));
-    s.a1 = to_double(f[4], name);
-    s.p1 = to_double(f[5], name);
-    s.a2 = to_double(f[6], name);
-    s.p2 = to_double(f[7], name);
-    s.sigma_day = to_double(f[8], name);
-    s.phi_day = to_double(f[9], name);
-    s.sigma_hour = to_double(f[10], name);
-    s.phi_hour = to_double(f[11], name);
-    out.push_back(std::move(s));
-  }
-  return out;
-}
-
 double mean_of(const std::vector<double>& v) {
   double s = 0;
   for (double x : v) s += x;
@@ -118,8 +96,31 @@ std::pair<double, double> sd_and_lag1(const std::vector<double>& v) {
 
 }  // namespace
 
+std::vector<SurrogateShape> parse_shape_table(std::string_view text, const std::string& name) {
+  std::vector<SurrogateShape> out;
+  const char* table = name.c_str();
+  for (auto& f : read_data_table(text, name, 12)) {
+    SurrogateShape s;
+    s.label = f[0];
+    s.zone = f[1];
+    s.source = f[2];
+    s.year = int(to_double(f[3], table));
+    s.a1 = to_double(f[4], table);
+    s.p1 = to_double(f[5], table);
+    s.a2 = to_double(f[6], table);
+    s.p2 = to_double(f[7], table);
+    s.sigma_day = to_double(f[8], table);
+    s.phi_day = to_double(f[9], table);
+    s.sigma_hour = to_double(f[10], table);
+    s.phi_hour = to_double(f[11], table);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 std::span<const SurrogateShape> surrogate_shapes() {
-  static const std::vector<SurrogateShape> table = parse_shapes();
+  static const std::vector<SurrogateShape> table =
+      parse_shape_table(embedded::surrogate_shape_csv, "grids/data/surrogate_shape.csv");
   return table;
 }
 

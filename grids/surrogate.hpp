@@ -48,6 +48,9 @@ struct SurrogateShape {
 
 // The committed table, one row per paper region, in the paper's order.
 std::span<const SurrogateShape> surrogate_shapes();
+// A table of shape rows in surrogate_shape.csv's layout (calibrated.hpp reads its marginal
+// shapes with it). Throws ParseError naming `name`.
+std::vector<SurrogateShape> parse_shape_table(std::string_view text, const std::string& name);
 // Fig. 1 monthly mean intensity of a region, gCO2eq/kWh, January first.
 std::array<double, 12> fig1_monthly_intensity(std::string_view label);
 

@@ -14,13 +14,13 @@ One line per check, then a summary; exit 1 if any check failed.
 import csv
 import datetime
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 
+import readme_line
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-SOURCE = os.path.normpath(os.path.join(HERE, "..", ".."))
 EXPERIMENT = "dodge2022_em2023.toml"
 # The mapping the experiment file states, written out again here so that a wrong zone in the
 # store or the region table is caught: region -> file under $SHIFTSIM_DATA.
@@ -76,40 +76,19 @@ def baseline(values, start):
 
 
 def main():
-    if len(sys.argv) != 2:
-        print(__doc__)
-        return 2
-    data = os.environ.get("SHIFTSIM_DATA")
-    if not data:
-        print("skipped: SHIFTSIM_DATA is unset (set it to a folder of real data, e.g. ../shared/data)")
-        return 77
-    try:
-        import h5py
-        import numpy as np
-        import matplotlib  # noqa: F401  (analysis/figures.py needs it)
-    except ImportError as e:
-        print(f"skipped: {e} (Debian: python3-h5py python3-numpy python3-matplotlib)")
-        return 77
-    with open(os.path.join(SOURCE, "README.md"), encoding="utf-8") as f:
-        lines = f.read().splitlines()
-    if "# real data" not in lines:
+    # matplotlib: analysis/figures.py, which the command runs, needs it.
+    data, code = readme_line.preflight(sys.argv, __doc__, ["h5py", "numpy", "matplotlib"])
+    if data is None:
+        return code
+    import h5py
+    import numpy as np
+    command = readme_line.command_after("# real data")
+    if command is None:
         check(False, "README.md has a '# real data' command")
         return 1
-    command = lines[lines.index("# real data") + 1]
 
     with tempfile.TemporaryDirectory() as tmp:
-        # The command runs from the repository root; mirror the parts it uses.
-        os.makedirs(os.path.join(tmp, "build", "release", "experiments", "cli"))
-        os.symlink(os.path.abspath(sys.argv[1]),
-                   os.path.join(tmp, "build", "release", "experiments", "cli", "shiftsim"))
-        os.makedirs(os.path.join(tmp, "experiments"))
-        shutil.copy(os.path.join(SOURCE, "experiments", EXPERIMENT),
-                    os.path.join(tmp, "experiments"))
-        os.symlink(os.path.join(SOURCE, "analysis"), os.path.join(tmp, "analysis"))
-        r = subprocess.run(["bash", "-euo", "pipefail", "-c", command], cwd=tmp,
-                           capture_output=True, text=True)
-        if r.returncode != 0:
-            print(r.stdout, r.stderr)
+        r = readme_line.run_in_scratch(tmp, sys.argv[1], command, EXPERIMENT, with_analysis=True)
         check(r.returncode == 0, "the README's real-data command exits 0")
         if r.returncode != 0:
             return 1

@@ -19,13 +19,13 @@ import glob
 import gzip
 import math
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 
+import readme_line
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-SOURCE = os.path.normpath(os.path.join(HERE, "..", ".."))
 EXPERIMENT = "dodge2022_sgip.toml"
 STEP, K, E = 300, 72, 3.1 / 72
 
@@ -54,25 +54,14 @@ def raw_series(data):
 
 
 def main():
-    if len(sys.argv) != 2:
-        print(__doc__)
-        return 2
-    data = os.environ.get("SHIFTSIM_DATA")
-    if not data:
-        print("skipped: SHIFTSIM_DATA is unset (set it to a folder of real data, e.g. ../shared/data)")
-        return 77
-    try:
-        import h5py
-        import numpy as np
-    except ImportError as e:
-        print(f"skipped: {e} (Debian: python3-h5py python3-numpy)")
-        return 77
-    with open(os.path.join(SOURCE, "README.md"), encoding="utf-8") as f:
-        lines = f.read().splitlines()
-    if "# sgip" not in lines:
+    data, code = readme_line.preflight(sys.argv, __doc__, ["h5py", "numpy"])
+    if data is None:
+        return code
+    import h5py
+    command = readme_line.command_after("# sgip")
+    if command is None:
         check(False, "README.md has a '# sgip' command")
         return 1
-    command = lines[lines.index("# sgip") + 1]
     raw = raw_series(data)
     times = sorted(raw)
 
@@ -97,15 +86,7 @@ def main():
                   f"{area}: 246,528 steps from 2019-04-30, 15,552 overlapping rows dropped, a 3 h "
                   f"forecast archive")
 
-        os.makedirs(os.path.join(tmp, "build", "release", "experiments", "cli"))
-        os.symlink(os.path.abspath(sys.argv[1]),
-                   os.path.join(tmp, "build", "release", "experiments", "cli", "shiftsim"))
-        os.makedirs(os.path.join(tmp, "experiments"))
-        shutil.copy(os.path.join(SOURCE, "experiments", EXPERIMENT), os.path.join(tmp, "experiments"))
-        r = subprocess.run(["bash", "-euo", "pipefail", "-c", command], cwd=tmp,
-                           capture_output=True, text=True)
-        if r.returncode != 0:
-            print(r.stdout, r.stderr)
+        r = readme_line.run_in_scratch(tmp, sys.argv[1], command, EXPERIMENT)
         check(r.returncode == 0, "the README's SGIP command exits 0")
         if r.returncode != 0:
             return 1
