@@ -67,8 +67,9 @@ const Variable& checked(const Cube& c, const char* name, const std::vector<std::
 Grid grid_of(const Cube& c) {
   const auto kind = c.attrs.find("kind");
   if (kind == c.attrs.end() || kind->second != "cluster") {
-    throw ConfigError("not a shiftsim cluster cube (its 'kind' attribute is not 'cluster'); make "
-                      "one with 'shiftsim run' on an experiment with a [cluster] table");
+    throw ConfigError(
+        "not a shiftsim cluster cube (its 'kind' attribute is not 'cluster'); make "
+        "one with 'shiftsim run' on an experiment with a [cluster] table");
   }
   Grid g;
   try {
@@ -85,8 +86,8 @@ Grid grid_of(const Cube& c) {
                              "mean_slowdown"}) {
       checked(c, name, scenario, DType::f64);
     }
-    for (const char* name : {"deadline_misses", "suspensions", "finished", "rejected",
-                             "beyond_data", "blocked"}) {
+    for (const char* name :
+         {"deadline_misses", "suspensions", "finished", "rejected", "beyond_data", "blocked"}) {
       checked(c, name, scenario, DType::i32);
     }
     checked(c, "utilisation", {"scheduler", "capacity_scale", "forecast", "seed", "site", "time"},
@@ -162,13 +163,15 @@ Report make_cluster_report(const Cube& cube) {
   std::size_t missing = 0;  // scenarios a stopped run never finished
   for (const auto x : cube.var("finished").i32) missing += x == experiments::kMissingI32;
   if (missing > 0) {
-    r.data += fmt::format(" INCOMPLETE: {} of {} scenarios are missing (a stopped run); means "
-                          "are over the seeds present.",
-                          missing, cube.var("finished").i32.size());
+    r.data += fmt::format(
+        " INCOMPLETE: {} of {} scenarios are missing (a stopped run); means "
+        "are over the seeds present.",
+        missing, cube.var("finished").i32.size());
   }
   const int count_decimals = g.seeds.size() > 1 ? 1 : 0;
 
-  Table totals{"cluster_totals", "Cluster sweep: emissions, waits and outcomes per scenario",
+  Table totals{"cluster_totals",
+               "Cluster sweep: emissions, waits and outcomes per scenario",
                {"One row per scheduler, capacity scale and forecast; the mean over seeds. "
                 "Emissions: operational, of the jobs and of idle accelerators, PUE included; "
                 "embodied emissions apart (every site's hardware over the span).",
@@ -197,7 +200,8 @@ Report make_cluster_report(const Cube& cube) {
                 {"beyond data", count_decimals},
                 {"blocked", count_decimals}},
                {}};
-  Table util{"cluster_utilisation", "Cluster sweep: mean utilisation per site (%)",
+  Table util{"cluster_utilisation",
+             "Cluster sweep: mean utilisation per site (%)",
              {"The mean share of each site's accelerators held, over the whole steps of the "
               "scenario's span (first arrival to last finish; a partly covered first or last step "
               "counts as a step), then over seeds. `shiftsim cluster` divides by the span in "

@@ -57,25 +57,29 @@ std::string data_paragraph(const Cube& c, const View& v) {
   if (const auto warning = attr(c, "data_warning"); !warning.empty()) {
     text += fmt::format(" {}.", warning);
   }
-  text += " The paper used WattTime marginal (MOER) data, which is not public; values here are "
-          "not the paper's unless computed on the same data.";
+  text +=
+      " The paper used WattTime marginal (MOER) data, which is not public; values here are "
+      "not the paper's unless computed on the same data.";
   if (!v.reading.empty()) text += fmt::format(" Read at {}.", v.reading);
   return text;
 }
 
 Table table2(const View& v, const std::string& data) {
-  Table t{"table2", "Table 2: the workloads", {"From the workload catalog (the paper's Table 2) "
-                                               "or the user's workload files. " + data},
+  Table t{"table2",
+          "Table 2: the workloads",
+          {"From the workload catalog (the paper's Table 2) "
+           "or the user's workload files. " +
+           data},
           {{"workload", 0}, {"label", 0}, {"accelerators", 0}, {"hours", 1}, {"energy (kWh)", 1}},
           {}};
   for (std::size_t w = 0; w < v.workloads.size(); ++w) {
     if (const auto& wl = v.jobs[w]) {
       t.rows.push_back({v.workloads[w], wl->label,
-                        fmt::format("{} x {}", wl->accelerators, wl->accelerator),
-                        v.duration_h(w), wl->energy().value});
+                        fmt::format("{} x {}", wl->accelerators, wl->accelerator), v.duration_h(w),
+                        wl->energy().value});
     } else {
-      t.rows.push_back({v.workloads[w], std::string("(cannot be loaded here)"), std::string("?"),
-                        kNaN, kNaN});
+      t.rows.push_back(
+          {v.workloads[w], std::string("(cannot be loaded here)"), std::string("?"), kNaN, kNaN});
     }
   }
   return t;
@@ -158,13 +162,15 @@ void region_tables(const View& v, const std::string& data, std::vector<Table>& o
       t.id = fmt::format("region_{}_{}", k.id, pw.window);
       if (t.id.back() == '%') t.id = t.id.substr(0, t.id.size() - 1) + "pct";
       t.title = fmt::format("Per region, window {}: {}", pw.window, k.what);
-      t.notes = {"Mean over the starts in each region; the last row is the plain mean over regions "
-                 "(the paper's tables).",
-                 data};
+      t.notes = {
+          "Mean over the starts in each region; the last row is the plain mean over regions "
+          "(the paper's tables).",
+          data};
       t.columns.push_back({"region", 0});
       for (const auto& w : v.workloads) t.columns.push_back({w, k.pauses ? 2 : 1});
       std::vector<std::vector<double>> cols;
-      for (std::size_t w = 0; w < v.workloads.size(); ++w) cols.push_back(per_region(v, w, *p, k.pauses));
+      for (std::size_t w = 0; w < v.workloads.size(); ++w)
+        cols.push_back(per_region(v, w, *p, k.pauses));
       for (std::size_t r = 0; r < v.regions.size(); ++r) {
         std::vector<Value> row{v.regions[r]};
         for (const auto& c : cols) row.push_back(c[r]);
@@ -184,7 +190,8 @@ std::optional<Table> fig1(const View& v, const std::string& data) {
   if (!w) return std::nullopt;
   static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  Table t{"fig1", "Fig. 1: BERT pretraining, emissions per region and month (kg CO2eq)",
+  Table t{"fig1",
+          "Fig. 1: BERT pretraining, emissions per region and month (kg CO2eq)",
           {"Baseline (start at the requested time), mean over the starts in each month. Paper: "
            "the yearly mean of the values read off the paper's Fig. 1 by eye (about +-0.5 kg).",
            data},
@@ -222,12 +229,14 @@ std::optional<Table> fig1(const View& v, const std::string& data) {
 }
 
 Table fig2(const View& v, const std::string& data) {
-  Table t{"fig2", "Fig. 2: emissions per workload over regions and start times (g CO2eq)",
-          {"Baseline (start at the requested time) over every region and start of the cube; "
-           "quartiles by linear interpolation.",
-           data},
-          {{"workload", 0}, {"min", 1}, {"25%", 1}, {"median", 1}, {"mean", 1}, {"75%", 1}, {"max", 1}},
-          {}};
+  Table t{
+      "fig2",
+      "Fig. 2: emissions per workload over regions and start times (g CO2eq)",
+      {"Baseline (start at the requested time) over every region and start of the cube; "
+       "quartiles by linear interpolation.",
+       data},
+      {{"workload", 0}, {"min", 1}, {"25%", 1}, {"median", 1}, {"mean", 1}, {"75%", 1}, {"max", 1}},
+      {}};
   for (std::size_t w = 0; w < v.workloads.size(); ++w) {
     std::vector<double> x;
     for (std::size_t r = 0; r < v.regions.size(); ++r) {
@@ -271,9 +280,10 @@ HourFindings hour_findings(const Cube& c, const View& v, const grids::GridStore&
     if (series != nullptr) break;
   }
   if (series == nullptr) {
-    throw ConfigError(fmt::format("the grid store has no series for {} ({}); give the store the "
-                                  "cube was computed on (--grids)",
-                                  v.regions[*r], note == notes.end() ? "" : note->second.key));
+    throw ConfigError(
+        fmt::format("the grid store has no series for {} ({}); give the store the "
+                    "cube was computed on (--grids)",
+                    v.regions[*r], note == notes.end() ? "" : note->second.key));
   }
   if (note != notes.end()) {
     if (grids::values_sha256(*series) != note->second.sha256) {
@@ -288,8 +298,10 @@ HourFindings hour_findings(const Cube& c, const View& v, const grids::GridStore&
   const auto w = workloads::load_workload("bert-finetune");
   const int year = year_of(TimePoint{Seconds{v.starts.front()}});
 
-  Table t{"table3", fmt::format("Table 3: BERT finetune in Central US, emissions by start hour "
-                                "(g CO2eq), 1-3 January {} (UTC)", year),
+  Table t{"table3",
+          fmt::format("Table 3: BERT finetune in Central US, emissions by start hour "
+                      "(g CO2eq), 1-3 January {} (UTC)",
+                      year),
           {fmt::format("Baseline runs on the cube's series for Central US ({}). The paper's values "
                        "(marginal data; its days and time zone are not stated) are beside.",
                        series->key.label()),
@@ -302,8 +314,8 @@ HourFindings hour_findings(const Cube& c, const View& v, const grids::GridStore&
     for (int h = 0; h < 24; h += 3) row.push_back(baseline_at(s, w, make_time(year, 1, d, h)));
     t.rows.push_back(row);
   }
-  for (const auto& p : read_data_table(embedded::published_table3_csv,
-                                       "analysis/data/dodge2022_table3.csv", 9)) {
+  for (const auto& p :
+       read_data_table(embedded::published_table3_csv, "analysis/data/dodge2022_table3.csv", 9)) {
     std::vector<Value> row{"paper, day " + p[0]};
     for (std::size_t i = 1; i < p.size(); ++i) row.push_back(std::stod(p[i]));
     t.rows.push_back(row);
@@ -347,8 +359,8 @@ Best best_saving(const View& v, const std::string& prefix, const std::string& wo
         const double x = v.summary("savings_pct_mean", w, r, p);
         if (!std::isnan(x) && (std::isnan(b.value) || x > b.value)) {
           b.value = x;
-          b.where = fmt::format("{}, {}, {}", v.label(w), v.regions[r],
-                                label.substr(prefix.size() + 1));
+          b.where =
+              fmt::format("{}, {}, {}", v.label(w), v.regions[r], label.substr(prefix.size() + 1));
         }
       }
     }
@@ -357,7 +369,8 @@ Best best_saving(const View& v, const std::string& prefix, const std::string& wo
 }
 
 Table headline(const View& v, const HourFindings& hours, bool have_store, const std::string& data) {
-  Table t{"headline", "Headline findings, recomputed",
+  Table t{"headline",
+          "Headline findings, recomputed",
           {"Each finding as the paper states it (dodge2022.md section 4) beside the same quantity "
            "computed here.",
            data},
@@ -373,11 +386,11 @@ Table headline(const View& v, const HourFindings& hours, bool have_store, const 
       if (mean[r] < mean[lo] || std::isnan(mean[lo])) lo = r;
       if (mean[r] > mean[hi] || std::isnan(mean[hi])) hi = r;
     }
-    t.rows.push_back({std::string("BERT pretraining: cleanest vs dirtiest region (mean emissions)"),
-                      fmt::format("{} {:.1f} kg vs {} {:.1f} kg ({:.0f}% less)", v.regions[lo],
-                                  mean[lo] / 1000, v.regions[hi], mean[hi] / 1000,
-                                  100 * (1 - mean[lo] / mean[hi])),
-                      std::string("7k g vs 26k g (about 73% less)")});
+    t.rows.push_back(
+        {std::string("BERT pretraining: cleanest vs dirtiest region (mean emissions)"),
+         fmt::format("{} {:.1f} kg vs {} {:.1f} kg ({:.0f}% less)", v.regions[lo], mean[lo] / 1000,
+                     v.regions[hi], mean[hi] / 1000, 100 * (1 - mean[lo] / mean[hi])),
+         std::string("7k g vs 26k g (about 73% less)")});
   }
   t.rows.push_back({std::string("BERT finetune, Central US: start at 00:00 instead of 06:00"),
                     have_store && hours.days > 0

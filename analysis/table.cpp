@@ -48,14 +48,27 @@ std::string tex_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '%': case '&': case '_': case '#': case '$': case '{': case '}':
+      case '%':
+      case '&':
+      case '_':
+      case '#':
+      case '$':
+      case '{':
+      case '}':
         out += '\\';
         out += c;
         break;
-      case '~': out += "\\textasciitilde{}"; break;
-      case '^': out += "\\textasciicircum{}"; break;
-      case '\\': out += "\\textbackslash{}"; break;
-      default: out += c;
+      case '~':
+        out += "\\textasciitilde{}";
+        break;
+      case '^':
+        out += "\\textasciicircum{}";
+        break;
+      case '\\':
+        out += "\\textbackslash{}";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -77,7 +90,9 @@ std::string to_markdown(const Table& t) {
     std::string line = "|";
     for (std::size_t i = 0; i < r.size(); ++i) {
       const auto* d = std::get_if<double>(&r[i]);
-      line += " " + (d ? number(*d, t.columns[i].decimals) : md_escape(std::get<std::string>(r[i]))) + " |";
+      line += " " +
+              (d ? number(*d, t.columns[i].decimals) : md_escape(std::get<std::string>(r[i]))) +
+              " |";
     }
     out += line + "\n";
   }

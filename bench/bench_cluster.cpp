@@ -21,8 +21,8 @@
 #include <benchmark/benchmark.h>
 
 #include <chrono>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <optional>
@@ -59,7 +59,8 @@ const std::vector<cl::Site>& sites() {
         if (series.key.zone != region->watttime_ba) continue;
         auto actual = g::read_at_step(series, Seconds{300});
         auto plan = actual.values;
-        out.emplace_back(cl::SiteSpec{label, 1000, 1.0, 0.0, {}}, std::move(actual), std::move(plan));
+        out.emplace_back(cl::SiteSpec{label, 1000, 1.0, 0.0, {}}, std::move(actual),
+                         std::move(plan));
       }
     }
     return out;
@@ -83,7 +84,8 @@ const Trace& pai() {
       out.jobs = cl::read_trace(std::string(data) + "/gaia-cluster-traces/pai-100k.csv", o);
       out.real = true;
     } else {
-      auto spec = cl::GeneratorSpec::parse("poisson:rate=11.4/h,jobs=99998,seed=1,mix=densenet-121;densenet-201;bert-finetune");
+      auto spec = cl::GeneratorSpec::parse(
+          "poisson:rate=11.4/h,jobs=99998,seed=1,mix=densenet-121;densenet-201;bert-finetune");
       spec.origin = kOrigin;
       spec.slack = o.slack;
       out.jobs = cl::generate_jobs(spec);
@@ -93,7 +95,7 @@ const Trace& pai() {
   return t;
 }
 
-std::map<std::string, double> g_seconds;    // benchmark name -> seconds per iteration
+std::map<std::string, double> g_seconds;  // benchmark name -> seconds per iteration
 std::map<std::string, double> g_ns_per_event;
 
 void run_scenario(benchmark::State& state, const std::vector<cl::ClusterJob>& jobs,
@@ -114,7 +116,8 @@ void run_scenario(benchmark::State& state, const std::vector<cl::ClusterJob>& jo
     std::size_t finished = 0;
     for (const auto& j : r.jobs) finished += j.outcome == cl::JobOutcome::finished;
     if (finished < jobs.size() * 9 / 10) {
-      state.SkipWithError("fewer than 90% of the jobs finished: the scenario is not what it claims");
+      state.SkipWithError(
+          "fewer than 90% of the jobs finished: the scenario is not what it claims");
       return;
     }
     benchmark::DoNotOptimize(r);
@@ -156,11 +159,29 @@ void BM_Generated(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK_CAPTURE(BM_PaiTrace, fifo, std::string("fifo"))->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(3);
-BENCHMARK_CAPTURE(BM_PaiTrace, carbon_delay, std::string("carbon-delay"))->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(3);
-BENCHMARK_CAPTURE(BM_PaiSuspend, min_run_1s, std::int64_t{1})->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
-BENCHMARK_CAPTURE(BM_PaiSuspend, min_run_2h, std::int64_t{7200})->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1);
-BENCHMARK(BM_Generated)->Arg(10'000)->Arg(100'000)->Arg(1'000'000)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(2);
+BENCHMARK_CAPTURE(BM_PaiTrace, fifo, std::string("fifo"))
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3);
+BENCHMARK_CAPTURE(BM_PaiTrace, carbon_delay, std::string("carbon-delay"))
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3);
+BENCHMARK_CAPTURE(BM_PaiSuspend, min_run_1s, std::int64_t{1})
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
+BENCHMARK_CAPTURE(BM_PaiSuspend, min_run_2h, std::int64_t{7200})
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
+BENCHMARK(BM_Generated)
+    ->Arg(10'000)
+    ->Arg(100'000)
+    ->Arg(1'000'000)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(2);
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);

@@ -1,10 +1,10 @@
 // Benchmark: import 4 years of hourly data for 9 zones (36 Electricity Maps export files) into a
 // grid store and save it, as `shiftsim grids import` does. See bench/README.md.
 //
-// Input: $SHIFTSIM_DATA/green-dcc-electricitymaps/*.csv (exactly 36 files, <ZONE>_<YEAR>_hourly.csv).
-// Without SHIFTSIM_DATA, 36 synthetic files of the same layout and shape (9 zones x 2021-2024,
-// 8760/8784 hourly rows each) are generated in a temporary folder (or in --synthetic_dir=DIR, kept),
-// and the label says "synthetic input".
+// Input: $SHIFTSIM_DATA/green-dcc-electricitymaps/*.csv (exactly 36 files,
+// <ZONE>_<YEAR>_hourly.csv). Without SHIFTSIM_DATA, 36 synthetic files of the same layout and shape
+// (9 zones x 2021-2024, 8760/8784 hourly rows each) are generated in a temporary folder (or in
+// --synthetic_dir=DIR, kept), and the label says "synthetic input".
 //
 // Timed, per iteration: grids::import_files (read, SHA-256, parse, assemble) into a fresh
 // GridStore, then GridStore::save to a temporary path. Two ways a user would do it:
@@ -52,9 +52,9 @@ struct Checksum {
 
 struct Input {
   std::string label;
-  fs::path temp_dir;                                   // owned temporary folder
+  fs::path temp_dir;                                        // owned temporary folder
   std::map<std::string, std::vector<std::string>> by_zone;  // file-name zone -> paths, by year
-  std::vector<std::string> all;                       // every path
+  std::vector<std::string> all;                             // every path
   std::uintmax_t bytes = 0;
   Checksum expected;
 };
@@ -112,7 +112,8 @@ Checksum checksum_of(const fs::path& path) {
       continue;
     }
     if (col >= fields.size() || fields[col].empty())
-      die(path.string() + ": a row without a life-cycle value; the benchmark expects complete files");
+      die(path.string() +
+          ": a row without a life-cycle value; the benchmark expects complete files");
     c.sum += std::strtod(fields[col].c_str(), nullptr);
     ++c.rows;
   }
@@ -209,8 +210,7 @@ Input synthetic_input(const fs::path& keep_in) {
           const double lca = direct * 1.15 + 20;
           const bool estimated = noise() > 0.995;
           const int n = std::snprintf(
-              row, sizeof row,
-              "%04d-%02u-%02u %02d:00:00,%s,%s,%s,%.2f,%.2f,%.2f,%.2f,%s,%s,%s\n",
+              row, sizeof row, "%04d-%02u-%02u %02d:00:00,%s,%s,%s,%.2f,%.2f,%.2f,%.2f,%s,%s,%s\n",
               static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
               static_cast<unsigned>(ymd.day()), h, z.country, z.name, z.id, direct, lca,
               50 + 30 * daily, 30 + 20 * daily, z.source, estimated ? "true" : "false",
@@ -246,8 +246,10 @@ std::string verify(const g::GridStore& store, const Checksum& expected) {
   const double tolerance = 1e-9 * std::max(1.0, std::fabs(expected.sum));
   if (got.rows != expected.rows || std::fabs(got.sum - expected.sum) > tolerance) {
     char buf[256];
-    std::snprintf(buf, sizeof buf, "checksum mismatch: %zu values summing to %.6f, expected %zu "
-                  "summing to %.6f", got.rows, got.sum, expected.rows, expected.sum);
+    std::snprintf(buf, sizeof buf,
+                  "checksum mismatch: %zu values summing to %.6f, expected %zu "
+                  "summing to %.6f",
+                  got.rows, got.sum, expected.rows, expected.sum);
     return buf;
   }
   return {};
@@ -307,7 +309,8 @@ void BM_Import(benchmark::State& state) {
     return;
   }
   const auto rows = static_cast<double>(in.expected.rows);
-  state.counters["rows/s"] = benchmark::Counter(rows, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["rows/s"] =
+      benchmark::Counter(rows, benchmark::Counter::kIsIterationInvariantRate);
   state.counters["rows"] = rows;
   state.counters["checksum"] = in.expected.sum;  // sum of the imported values, checked above
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(in.bytes));

@@ -114,8 +114,8 @@ void set_up() {
       store.put(std::move(s));
     store.save(g_env.store);
     const fs::path example = SHIFTSIM_SOURCE_DIR "/experiments/dodge2022_hourly.toml";
-    g_env.experiment =
-        ex::parse_experiment(shiftsim::read_file(example), "experiments/dodge2022_hourly.toml", g_env.dir);
+    g_env.experiment = ex::parse_experiment(shiftsim::read_file(example),
+                                            "experiments/dodge2022_hourly.toml", g_env.dir);
   } catch (const std::exception& e) {
     die(std::string("preparing the input failed: ") + e.what());
   }
@@ -127,9 +127,9 @@ void set_up() {
                             e.forecasts.size() * e.seeds.size();
   const std::size_t starts = ex::start_times(e).size();
   if (cells != kCells || starts != kStarts)
-    die("experiments/dodge2022_hourly.toml is no longer the paper sweep: " +
-        std::to_string(cells) + " cells x " + std::to_string(starts) + " starts, expected " +
-        std::to_string(kCells) + " x " + std::to_string(kStarts));
+    die("experiments/dodge2022_hourly.toml is no longer the paper sweep: " + std::to_string(cells) +
+        " cells x " + std::to_string(starts) + " starts, expected " + std::to_string(kCells) +
+        " x " + std::to_string(kStarts));
 }
 
 fs::path sweep_file(int threads) {

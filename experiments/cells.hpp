@@ -27,7 +27,8 @@ std::vector<CellShare> cell_shares(const Cube& cube);
 // Bytes of one cell over all its shares.
 std::size_t cell_bytes(const Cube& cube, const std::vector<CellShare>& shares);
 // The bytes of a cell's share of one variable (the journal writes and reads them as they are).
-std::span<const unsigned char> share_bytes(const Cube& cube, const CellShare& share, std::size_t cell);
+std::span<const unsigned char> share_bytes(const Cube& cube, const CellShare& share,
+                                           std::size_t cell);
 std::span<unsigned char> share_bytes(Cube& cube, const CellShare& share, std::size_t cell);
 
 void copy_cell(const Cube& from, Cube& to, std::size_t cell);

@@ -22,8 +22,9 @@ constexpr double kMaxCapacityScale = 1e6;
 TomlSection require_section(TomlSection& root, std::string_view name) {
   auto s = root.table(name);
   if (!s)
-    throw ParseError(root.file(), 0, fmt::format("missing section [{}]", name),
-                     fmt::format("add a [{}] section (see experiments/cluster_experiment.hpp)", name));
+    throw ParseError(
+        root.file(), 0, fmt::format("missing section [{}]", name),
+        fmt::format("add a [{}] section (see experiments/cluster_experiment.hpp)", name));
   return std::move(*s);
 }
 
@@ -31,7 +32,8 @@ std::vector<std::string> require_strings(TomlSection& t, std::string_view key,
                                          const std::string& example) {
   auto v = t.strings(key);
   if (!v) t.fail(key, "missing", fmt::format("add {} = {}", key, example));
-  if (v->empty()) t.fail(key, "the list is empty", fmt::format("give at least one, e.g. {} = {}", key, example));
+  if (v->empty())
+    t.fail(key, "the list is empty", fmt::format("give at least one, e.g. {} = {}", key, example));
   return std::move(*v);
 }
 
@@ -48,9 +50,12 @@ std::vector<double> read_numbers(TomlSection& t, const toml::table& raw, std::st
   const auto* arr = n->as_array();
   if (!arr) t.fail(key, "expected an array of numbers", "write [0.5, 1]");
   for (const auto& e : *arr) {
-    if (e.is_integer()) out.push_back(static_cast<double>(e.as_integer()->get()));
-    else if (e.is_floating_point()) out.push_back(e.as_floating_point()->get());
-    else t.fail(key, "expected numbers in the array", "write plain numbers, such as [0.5, 1]");
+    if (e.is_integer())
+      out.push_back(static_cast<double>(e.as_integer()->get()));
+    else if (e.is_floating_point())
+      out.push_back(e.as_floating_point()->get());
+    else
+      t.fail(key, "expected numbers in the array", "write plain numbers, such as [0.5, 1]");
   }
   // Marks the key as read for finish() (integers() records it before checking element types).
   try {
@@ -67,7 +72,8 @@ void read_sites(TomlSection& c, ClusterExperiment& e) {
     try {
       spec = parse_site(text, workloads::Embodied{}, fmt::format("site \"{}\"", text));
     } catch (const ConfigError& err) {
-      c.fail("sites", err.what(), "write \"REGION=ACCELERATORS[,pue=P][,idle=W][,embodied=KG/LIFE]\"");
+      c.fail("sites", err.what(),
+             "write \"REGION=ACCELERATORS[,pue=P][,idle=W][,embodied=KG/LIFE]\"");
     }
     for (const auto& other : e.sites)
       if (other.region == spec.region)
@@ -82,15 +88,18 @@ void read_scales(TomlSection& c, const toml::table& raw, ClusterExperiment& e) {
   if (!c.has("capacity_scales")) return;
   e.capacity_scales = read_numbers(c, raw, "capacity_scales");
   if (e.capacity_scales.empty())
-    c.fail("capacity_scales", "the list is empty", "give at least one scale, e.g. [1.0], or remove the key");
+    c.fail("capacity_scales", "the list is empty",
+           "give at least one scale, e.g. [1.0], or remove the key");
   for (std::size_t i = 0; i < e.capacity_scales.size(); ++i) {
     const double s = e.capacity_scales[i];
     if (!(s > 0) || s > kMaxCapacityScale)
       c.fail("capacity_scales", fmt::format("scale {:g} is out of range", s),
              fmt::format("give scales > 0 and at most {:g}", kMaxCapacityScale));
-    if (std::find(e.capacity_scales.begin(), e.capacity_scales.begin() + static_cast<std::ptrdiff_t>(i), s) !=
-        e.capacity_scales.begin() + static_cast<std::ptrdiff_t>(i))
-      c.fail("capacity_scales", fmt::format("scale {:g} is listed twice", s), "list each scale once");
+    if (std::find(e.capacity_scales.begin(),
+                  e.capacity_scales.begin() + static_cast<std::ptrdiff_t>(i),
+                  s) != e.capacity_scales.begin() + static_cast<std::ptrdiff_t>(i))
+      c.fail("capacity_scales", fmt::format("scale {:g} is listed twice", s),
+             "list each scale once");
   }
 }
 
@@ -104,9 +113,10 @@ void read_schedulers(TomlSection& c, ClusterExperiment& e) {
       c.fail("schedulers", fmt::format("unknown scheduler '{}'", name),
              fmt::format("use one of: {}", sim::cluster::scheduler_names()));
     }
-    if (std::find(e.schedulers.begin(), e.schedulers.begin() + static_cast<std::ptrdiff_t>(i), name) !=
-        e.schedulers.begin() + static_cast<std::ptrdiff_t>(i))
-      c.fail("schedulers", fmt::format("scheduler '{}' is listed twice", name), "list each scheduler once");
+    if (std::find(e.schedulers.begin(), e.schedulers.begin() + static_cast<std::ptrdiff_t>(i),
+                  name) != e.schedulers.begin() + static_cast<std::ptrdiff_t>(i))
+      c.fail("schedulers", fmt::format("scheduler '{}' is listed twice", name),
+             "list each scheduler once");
   }
 }
 
@@ -127,15 +137,17 @@ void read_jobs(TomlSection& c, ClusterExperiment& e, const std::filesystem::path
              "give the path of the trace CSV relative to the experiment file");
     if (auto unit = c.duration("time_unit")) e.jobs.time_unit = *unit;
     if (auto w = c.number("accelerator_power_w")) {
-      if (!(*w > 0)) c.fail("accelerator_power_w", fmt::format("{:g} W is not positive", *w),
-                            "give the power of one accelerator in W, such as 280");
+      if (!(*w > 0))
+        c.fail("accelerator_power_w", fmt::format("{:g} W is not positive", *w),
+               "give the power of one accelerator in W, such as 280");
       e.jobs.accelerator_watts = *w;
     }
   } else {
     for (const char* key : {"time_unit", "accelerator_power_w"})
       if (c.has(key))
-        c.fail(key, "only a trace takes this key",
-               "remove it: generated jobs take their times and power from the spec and the catalog");
+        c.fail(
+            key, "only a trace takes this key",
+            "remove it: generated jobs take their times and power from the spec and the catalog");
     try {
       (void)sim::cluster::GeneratorSpec::parse(*generate);
     } catch (const ConfigError& err) {

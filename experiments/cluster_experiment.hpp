@@ -60,22 +60,22 @@
 namespace shiftsim::experiments {
 
 struct ClusterExperiment {
-  std::string file;                        // the path as given (messages, provenance)
-  std::string text;                        // the file's full text (provenance)
-  std::filesystem::path store;             // resolved against the file's folder
+  std::string file;             // the path as given (messages, provenance)
+  std::string text;             // the file's full text (provenance)
+  std::filesystem::path store;  // resolved against the file's folder
   Seconds step{300};
   std::optional<grids::Signal> signal;
   std::optional<grids::Basis> basis;
-  std::vector<std::string> site_texts;     // as written
+  std::vector<std::string> site_texts;        // as written
   std::vector<sim::cluster::SiteSpec> sites;  // parsed; regions unique
-  std::vector<double> capacity_scales;     // >= 1 element, each > 0, unique
-  std::vector<std::string> schedulers;     // >= 1, known, unique
-  JobSource jobs;                          // trace resolved against the file's folder
-  std::optional<std::int64_t> trace_start; // Unix seconds
+  std::vector<double> capacity_scales;        // >= 1 element, each > 0, unique
+  std::vector<std::string> schedulers;        // >= 1, known, unique
+  JobSource jobs;                             // trace resolved against the file's folder
+  std::optional<std::int64_t> trace_start;    // Unix seconds
   sim::PauseCosts costs;
-  std::vector<std::string> forecasts;      // texts as ForecastSpec::parse takes them; >= 1
-  std::vector<std::uint64_t> seeds;        // >= 1
-  std::filesystem::path output;            // resolved against the file's folder
+  std::vector<std::string> forecasts;  // texts as ForecastSpec::parse takes them; >= 1
+  std::vector<std::uint64_t> seeds;    // >= 1
+  std::filesystem::path output;        // resolved against the file's folder
 };
 
 // True when the document has a [cluster] table. ParseError on a TOML syntax error.

@@ -40,8 +40,10 @@ constexpr ScalarVar kScalars[] = {
     {"energy_kwh", DType::f64, "kWh", "facility energy of jobs and idle accelerators"},
     {"jobs_energy_kwh", DType::f64, "kWh", "facility energy of the jobs (checkpoints included)"},
     {"idle_energy_kwh", DType::f64, "kWh", "facility energy of idle accelerators"},
-    {"embodied_g", DType::f64, "g", "embodied emissions of every site's hardware over the span, gCO2eq"},
-    {"jobs_embodied_g", DType::f64, "g", "embodied emissions of the accelerators jobs held, gCO2eq"},
+    {"embodied_g", DType::f64, "g",
+     "embodied emissions of every site's hardware over the span, gCO2eq"},
+    {"jobs_embodied_g", DType::f64, "g",
+     "embodied emissions of the accelerators jobs held, gCO2eq"},
     {"mean_wait_h", DType::f64, "h", "mean wait from release to first start, over started jobs"},
     {"max_wait_h", DType::f64, "h", "longest wait from release to first start"},
     {"mean_slowdown", DType::f64, "1", "mean (finish - release) / length over finished jobs"},
@@ -58,7 +60,7 @@ constexpr ScalarVar kScalars[] = {
 struct ScenarioOut {
   ClusterTotals totals;
   std::uint64_t events = 0;
-  std::vector<std::int64_t> utilisation_start;  // per site, Unix seconds
+  std::vector<std::int64_t> utilisation_start;   // per site, Unix seconds
   std::vector<std::vector<double>> utilisation;  // per site, per step from its start
 };
 
@@ -102,8 +104,8 @@ class ClusterSweep {
   ClusterSweep(const ClusterExperiment& e, const grids::GridStore& store) : e_(e) {
     for (std::size_t i = 0; i < e.sites.size(); ++i) {
       const std::string what = fmt::format("{}: site \"{}\"", e.file, e.site_texts[i]);
-      histories_.push_back(load_site_series(store, e.sites[i], e.step, e.signal, e.basis, what,
-                                            e.store.string()));
+      histories_.push_back(
+          load_site_series(store, e.sites[i], e.step, e.signal, e.basis, what, e.store.string()));
     }
     const std::int64_t origin = e.trace_start ? *e.trace_start : common_start(histories_);
     jobs_ = load_jobs(e.jobs, origin);
@@ -141,7 +143,8 @@ class ClusterSweep {
     return out;
   }
 
-  Cube make_cube(const std::vector<std::optional<ScenarioOut>>& outs, const ClusterRunOptions& o) const;
+  Cube make_cube(const std::vector<std::optional<ScenarioOut>>& outs,
+                 const ClusterRunOptions& o) const;
 
  private:
   const ClusterExperiment& e_;
@@ -155,13 +158,15 @@ Cube ClusterSweep::make_cube(const std::vector<std::optional<ScenarioOut>>& outs
                              const ClusterRunOptions& o) const {
   const std::int64_t step = e_.step.count();
   // The time axis: the union of the scenarios' spans, on the step grid of the histories.
-  std::int64_t t0 = std::numeric_limits<std::int64_t>::max(), t1 = std::numeric_limits<std::int64_t>::min();
+  std::int64_t t0 = std::numeric_limits<std::int64_t>::max(),
+               t1 = std::numeric_limits<std::int64_t>::min();
   for (const auto& out : outs) {
     if (!out) continue;
     for (std::size_t i = 0; i < out->utilisation.size(); ++i) {
       if (out->utilisation[i].empty()) continue;
       t0 = std::min(t0, out->utilisation_start[i]);
-      t1 = std::max(t1, out->utilisation_start[i] + step * static_cast<std::int64_t>(out->utilisation[i].size()));
+      t1 = std::max(t1, out->utilisation_start[i] +
+                            step * static_cast<std::int64_t>(out->utilisation[i].size()));
     }
   }
   std::vector<std::int64_t> times;
@@ -172,7 +177,8 @@ Cube ClusterSweep::make_cube(const std::vector<std::optional<ScenarioOut>>& outs
     return Dimension{std::move(name), Labels{std::move(v)}, {{"long_name", std::move(long_name)}}};
   };
   c.dims.push_back(labels("scheduler", e_.schedulers, "scheduler (sim/cluster/schedulers.hpp)"));
-  c.dims.push_back(Dimension{"capacity_scale", Numbers{e_.capacity_scales},
+  c.dims.push_back(Dimension{"capacity_scale",
+                             Numbers{e_.capacity_scales},
                              {{"long_name", "every site's capacity times this"}, {"units", "1"}}});
   c.dims.push_back(labels("forecast", e_.forecasts, "what schedulers decide on"));
   std::vector<std::string> seeds;
@@ -186,19 +192,28 @@ Cube ClusterSweep::make_cube(const std::vector<std::optional<ScenarioOut>>& outs
   const std::vector<std::string> scenario_dims{"scheduler", "capacity_scale", "forecast", "seed"};
   const std::size_t n = outs.size(), ns = sites.size(), nt = times.size();
   for (const auto& v : kScalars) {
-    Variable var{v.name, scenario_dims, v.type, {}, {}, {{"units", v.units}, {"long_name", v.long_name}}};
-    if (v.type == DType::f64) var.f64.assign(n, kNaN);
-    else var.i32.assign(n, kMissingI32);
+    Variable var{
+        v.name, scenario_dims, v.type, {}, {}, {{"units", v.units}, {"long_name", v.long_name}}};
+    if (v.type == DType::f64)
+      var.f64.assign(n, kNaN);
+    else
+      var.i32.assign(n, kMissingI32);
     for (std::size_t s = 0; s < n; ++s) {
       if (!outs[s]) continue;
-      if (v.type == DType::f64) var.f64[s] = value_of(*outs[s], v.name);
-      else var.i32[s] = count_of(*outs[s], v.name);
+      if (v.type == DType::f64)
+        var.f64[s] = value_of(*outs[s], v.name);
+      else
+        var.i32[s] = count_of(*outs[s], v.name);
     }
     c.vars.push_back(std::move(var));
   }
-  Variable util{"utilisation", {"scheduler", "capacity_scale", "forecast", "seed", "site", "time"},
-                DType::f64, std::vector<double>(n * ns * nt, kNaN), {},
-                {{"units", "1"}, {"long_name", "mean share of the site's accelerators held over the step"}}};
+  Variable util{
+      "utilisation",
+      {"scheduler", "capacity_scale", "forecast", "seed", "site", "time"},
+      DType::f64,
+      std::vector<double>(n * ns * nt, kNaN),
+      {},
+      {{"units", "1"}, {"long_name", "mean share of the site's accelerators held over the step"}}};
   for (std::size_t s = 0; s < n; ++s) {
     if (!outs[s]) continue;
     for (std::size_t i = 0; i < ns; ++i) {
@@ -206,16 +221,20 @@ Cube ClusterSweep::make_cube(const std::vector<std::optional<ScenarioOut>>& outs
       if (u.empty()) continue;
       const std::int64_t offset = outs[s]->utilisation_start[i] - t0;
       if (offset % step != 0) {
-        throw ConfigError(fmt::format("{}: the sites' histories are not on one step grid; give "
-                                      "series that start on a multiple of the step", e_.file));
+        throw ConfigError(
+            fmt::format("{}: the sites' histories are not on one step grid; give "
+                        "series that start on a multiple of the step",
+                        e_.file));
       }
       const std::size_t first = (s * ns + i) * nt + static_cast<std::size_t>(offset / step);
       std::copy(u.begin(), u.end(), util.f64.begin() + static_cast<std::ptrdiff_t>(first));
     }
   }
   c.vars.push_back(std::move(util));
-  Variable capacity{"capacity", {"capacity_scale", "site"}, DType::i32, {}, {},
-                    {{"units", "1"}, {"long_name", "accelerators of the site at this scale"}}};
+  Variable capacity{
+      "capacity", {"capacity_scale", "site"},
+      DType::i32, {},
+      {},         {{"units", "1"}, {"long_name", "accelerators of the site at this scale"}}};
   for (double scale : e_.capacity_scales)
     for (const auto& site : e_.sites) capacity.i32.push_back(scaled_capacity(site.capacity, scale));
   c.vars.push_back(std::move(capacity));
@@ -246,7 +265,8 @@ Cube ClusterSweep::make_cube(const std::vector<std::optional<ScenarioOut>>& outs
     c.attrs["trace_sha256"] = sha256_hex(read_file(e_.jobs.trace));
     // The workload files its rows name change the jobs as much as the trace does.
     std::string files;
-    for (const auto& f : jobs_.workload_files) files += fmt::format("{} sha256={}\n", f.name, f.sha256);
+    for (const auto& f : jobs_.workload_files)
+      files += fmt::format("{} sha256={}\n", f.name, f.sha256);
     if (!files.empty()) c.attrs["trace_workload_files"] = files;
   }
   if (!warning.empty()) c.attrs["data_warning"] = warning;

@@ -34,10 +34,13 @@ double parse_number(std::string_view text, std::string_view what) {
 
 workloads::Embodied parse_embodied(std::string_view text, std::string_view what) {
   const auto slash = text.find('/');
-  const auto kg = slash == std::string_view::npos ? std::string_view{} : trim(text.substr(0, slash));
+  const auto kg =
+      slash == std::string_view::npos ? std::string_view{} : trim(text.substr(0, slash));
   if (kg.size() < 3 || !iequals(kg.substr(kg.size() - 2), "kg")) {
-    throw ConfigError(fmt::format("{} \"{}\": write KG/LIFESPAN, e.g. 150kg/5y (one "
-                                  "accelerator's embodied emissions over its lifespan)", what, text));
+    throw ConfigError(
+        fmt::format("{} \"{}\": write KG/LIFESPAN, e.g. 150kg/5y (one "
+                    "accelerator's embodied emissions over its lifespan)",
+                    what, text));
   }
   workloads::Embodied e;
   const double value = parse_number(trim(kg.substr(0, kg.size() - 2)), what);
@@ -47,7 +50,8 @@ workloads::Embodied parse_embodied(std::string_view text, std::string_view what)
   if (!life.empty() && (life.back() == 'y' || life.back() == 'Y')) {
     const double years = parse_number(life.substr(0, life.size() - 1), what);
     if (!(years > 0)) throw ConfigError(fmt::format("{}: the lifespan must be > 0", what));
-    e.lifespan = Seconds{static_cast<std::int64_t>(std::llround(years * workloads::kSecondsPerYear))};
+    e.lifespan =
+        Seconds{static_cast<std::int64_t>(std::llround(years * workloads::kSecondsPerYear))};
   } else {
     e.lifespan = parse_duration(life, what);
   }
@@ -58,8 +62,9 @@ cl::SiteSpec parse_site(std::string_view text, const workloads::Embodied& embodi
                         const std::string& what) {
   const auto eq = text.find('=');
   if (eq == std::string_view::npos || trim(text.substr(0, eq)).empty()) {
-    throw ConfigError(what + ": write REGION=ACCELERATORS[,pue=P][,idle=W][,embodied=KG/LIFE], "
-                             "e.g. \"West US=1000,pue=1.1\"");
+    throw ConfigError(what +
+                      ": write REGION=ACCELERATORS[,pue=P][,idle=W][,embodied=KG/LIFE], "
+                      "e.g. \"West US=1000,pue=1.1\"");
   }
   cl::SiteSpec s;
   s.region = std::string(trim(text.substr(0, eq)));
@@ -81,7 +86,8 @@ cl::SiteSpec parse_site(std::string_view text, const workloads::Embodied& embodi
     }
     const auto kv = item.find('=');
     const std::string_view key = trim(item.substr(0, kv));
-    const std::string_view value = kv == std::string_view::npos ? std::string_view{} : trim(item.substr(kv + 1));
+    const std::string_view value =
+        kv == std::string_view::npos ? std::string_view{} : trim(item.substr(kv + 1));
     if (iequals(key, "pue")) {
       s.pue = parse_number(value, what + " pue");
     } else if (iequals(key, "idle")) {
@@ -91,7 +97,8 @@ cl::SiteSpec parse_site(std::string_view text, const workloads::Embodied& embodi
     } else if (iequals(key, "embodied")) {
       s.embodied = parse_embodied(value, what + " embodied");
     } else {
-      throw ConfigError(what + ": unknown key '" + std::string(key) + "'; known: pue, idle, embodied");
+      throw ConfigError(what + ": unknown key '" + std::string(key) +
+                        "'; known: pue, idle, embodied");
     }
   }
   return s;
@@ -102,10 +109,11 @@ SiteSeries load_site_series(const grids::GridStore& store, cl::SiteSpec spec, Se
                             const std::string& what, const std::string& store_name) {
   const auto found = grids::series_for(store, spec.region, signal, basis);
   if (found.empty()) {
-    throw ConfigError(fmt::format("{}: {} has no series for region or zone '{}'{}; "
-                                  "'shiftsim grids regions --store {}' shows what it covers",
-                                  what, store_name, spec.region,
-                                  signal || basis ? " with that signal/basis" : "", store_name));
+    throw ConfigError(
+        fmt::format("{}: {} has no series for region or zone '{}'{}; "
+                    "'shiftsim grids regions --store {}' shows what it covers",
+                    what, store_name, spec.region, signal || basis ? " with that signal/basis" : "",
+                    store_name));
   }
   SiteSeries s{std::move(spec), found.front(), grids::read_at_step(*found.front(), step)};
   return s;
@@ -117,7 +125,8 @@ std::vector<std::vector<double>> site_forecasts(const std::vector<SiteSeries>& s
   std::vector<std::vector<double>> out;
   out.reserve(sites.size());
   for (const auto& s : sites) {
-    out.push_back(forecast.is_oracle() ? s.actual.values : sim::make_forecast(forecast, s.actual, &store));
+    out.push_back(forecast.is_oracle() ? s.actual.values
+                                       : sim::make_forecast(forecast, s.actual, &store));
   }
   return out;
 }
@@ -152,19 +161,23 @@ std::int64_t common_start(const std::vector<SiteSeries>& sites) {
 
 Jobs load_jobs(const JobSource& source, std::int64_t origin) {
   if (source.trace.empty() == source.generate.empty()) {
-    throw ConfigError("give the jobs one way: a trace file or a generator spec, not both or neither");
+    throw ConfigError(
+        "give the jobs one way: a trace file or a generator spec, not both or neither");
   }
   Jobs out;
   if (!source.trace.empty()) {
     cl::TraceOptions o;
     o.origin = origin;
     o.unit = source.time_unit;
-    o.accelerator_watts = source.accelerator_watts ? *source.accelerator_watts : cl::catalog_accelerator_watts();
+    o.accelerator_watts =
+        source.accelerator_watts ? *source.accelerator_watts : cl::catalog_accelerator_watts();
     // Beyond any accelerator built (a few kW), a unit slip; refused before it becomes an
     // energy the profile cannot hold.
     if (!(o.accelerator_watts > 0) || o.accelerator_watts > 1e5) {
-      throw ConfigError(fmt::format("accelerator power {} W: give the power per accelerator in W, "
-                                    "above 0 and at most 100000", o.accelerator_watts));
+      throw ConfigError(
+          fmt::format("accelerator power {} W: give the power per accelerator in W, "
+                      "above 0 and at most 100000",
+                      o.accelerator_watts));
     }
     o.slack = source.slack;
     o.interruptible = source.interruptible;
@@ -202,9 +215,15 @@ ClusterTotals cluster_totals(const std::vector<cl::ClusterJob>& jobs, const cl::
         t.slowdown_sum += static_cast<double>(x.finish - x.release) /
                           static_cast<double>(jobs[j].length().count());
         break;
-      case cl::JobOutcome::rejected: ++t.rejected; break;
-      case cl::JobOutcome::beyond_data: ++t.beyond_data; break;
-      case cl::JobOutcome::blocked: ++t.blocked; break;
+      case cl::JobOutcome::rejected:
+        ++t.rejected;
+        break;
+      case cl::JobOutcome::beyond_data:
+        ++t.beyond_data;
+        break;
+      case cl::JobOutcome::blocked:
+        ++t.blocked;
+        break;
     }
     t.jobs_energy_kwh += x.energy_kwh;
     t.jobs_emissions_g += x.emissions_g;

@@ -42,9 +42,10 @@ struct SiteSeries {
 };
 
 // ConfigError naming `what` and `store_name` when the store has no such series.
-SiteSeries load_site_series(const grids::GridStore& store, sim::cluster::SiteSpec spec, Seconds step,
-                            std::optional<grids::Signal> signal, std::optional<grids::Basis> basis,
-                            const std::string& what, const std::string& store_name);
+SiteSeries load_site_series(const grids::GridStore& store, sim::cluster::SiteSpec spec,
+                            Seconds step, std::optional<grids::Signal> signal,
+                            std::optional<grids::Basis> basis, const std::string& what,
+                            const std::string& store_name);
 
 // The forecast of each site's history under `forecast` (the actual values for perfect), in the
 // order of `sites`. Cost O(steps) per site.
@@ -66,13 +67,13 @@ std::int64_t common_start(const std::vector<SiteSeries>& sites);
 
 // Where the jobs come from: a trace file or a generator spec (exactly one).
 struct JobSource {
-  std::filesystem::path trace;    // CSV (trace.hpp)
-  std::string generate;           // GeneratorSpec text (generator.hpp)
-  Seconds time_unit{3600};        // the trace's unit
+  std::filesystem::path trace;              // CSV (trace.hpp)
+  std::string generate;                     // GeneratorSpec text (generator.hpp)
+  Seconds time_unit{3600};                  // the trace's unit
   std::optional<double> accelerator_watts;  // trace jobs without a workload; default: the catalog's
-  std::optional<Seconds> slack;   // jobs without a deadline get arrival + length + slack
-  bool interruptible = false;     // trace: the column's default; generator: every job when the
-                                  // spec gives no interruptible share
+  std::optional<Seconds> slack;             // jobs without a deadline get arrival + length + slack
+  bool interruptible = false;  // trace: the column's default; generator: every job when the
+                               // spec gives no interruptible share
 };
 
 struct Jobs {
@@ -91,7 +92,7 @@ struct ClusterTotals {
   double jobs_energy_kwh = 0, jobs_emissions_g = 0, jobs_embodied_g = 0;
   double idle_energy_kwh = 0, idle_emissions_g = 0, sites_embodied_g = 0;
   double wait_seconds = 0, max_wait_seconds = 0;  // over started jobs
-  double slowdown_sum = 0;  // (finish - release) / length, over finished jobs
+  double slowdown_sum = 0;                        // (finish - release) / length, over finished jobs
 
   double energy_kwh() const { return jobs_energy_kwh + idle_energy_kwh; }
   double emissions_g() const { return jobs_emissions_g + idle_emissions_g; }

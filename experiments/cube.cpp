@@ -13,13 +13,15 @@ std::size_t Dimension::size() const {
 }
 
 const Dimension& Cube::dim(const std::string& name) const {
-  const auto it = std::find_if(dims.begin(), dims.end(), [&](const auto& d) { return d.name == name; });
+  const auto it =
+      std::find_if(dims.begin(), dims.end(), [&](const auto& d) { return d.name == name; });
   if (it == dims.end()) throw std::out_of_range("cube has no dimension " + name);
   return *it;
 }
 
 const Variable& Cube::var(const std::string& name) const {
-  const auto it = std::find_if(vars.begin(), vars.end(), [&](const auto& v) { return v.name == name; });
+  const auto it =
+      std::find_if(vars.begin(), vars.end(), [&](const auto& v) { return v.name == name; });
   if (it == vars.end()) throw std::out_of_range("cube has no variable " + name);
   return *it;
 }

@@ -16,15 +16,22 @@ namespace shiftsim::experiments {
 
 // A coordinate: labels (workload names, "pause-resume/24h"), numbers (quantiles), or times
 // (Unix seconds; written as CF time "seconds since 1970-01-01 00:00:00" UTC, int64).
-struct Labels { std::vector<std::string> values; };
-struct Numbers { std::vector<double> values; };
-struct Times { std::vector<std::int64_t> values; };
+struct Labels {
+  std::vector<std::string> values;
+};
+struct Numbers {
+  std::vector<double> values;
+};
+struct Times {
+  std::vector<std::int64_t> values;
+};
 using Coordinates = std::variant<Labels, Numbers, Times>;
 
 struct Dimension {
   std::string name;
   Coordinates coords;
-  std::map<std::string, std::string> attrs;  // long_name, units (not for Times: the writer sets them)
+  std::map<std::string, std::string>
+      attrs;  // long_name, units (not for Times: the writer sets them)
   std::size_t size() const;
 };
 

@@ -150,8 +150,8 @@ class Checker {
   }
   // Content that HDF5 reads fine but that is not a cube as write_cube writes it.
   [[noreturn]] void not_a_cube(std::string_view object, std::string_view what) const {
-    throw IoError(fmt::format("{}: not a shiftsim result cube: {}: {}", file_.string(), object,
-                              what));
+    throw IoError(
+        fmt::format("{}: not a shiftsim result cube: {}: {}", file_.string(), object, what));
   }
 
  private:
@@ -174,9 +174,9 @@ void put_attr(const Checker& h5, hid_t obj, const std::string& object, const std
               hid_t file_type, hid_t mem_type, const void* value) {
   const std::string what = fmt::format("cannot write attribute {}", name);
   Handle space = scalar_space(h5, object);
-  Handle a = h5.handle(H5Acreate2(obj, name.c_str(), file_type, space.get(), H5P_DEFAULT,
-                                  H5P_DEFAULT),
-                       H5Aclose, object, what);
+  Handle a =
+      h5.handle(H5Acreate2(obj, name.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                H5Aclose, object, what);
   h5(H5Awrite(a.get(), mem_type, value), object, what);
 }
 
@@ -194,8 +194,8 @@ void put_attrs(const Checker& h5, hid_t obj, const std::string& object,
 
 // Dataset creation properties: no timestamps, so that the same cube gives the same bytes.
 Handle dataset_properties(const Checker& h5, const std::string& object) {
-  Handle dcpl = h5.handle(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, object,
-                          "cannot make dataset properties");
+  Handle dcpl =
+      h5.handle(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, object, "cannot make dataset properties");
   h5(H5Pset_obj_track_times(dcpl.get(), false), object, "cannot turn timestamps off");
   return dcpl;
 }
@@ -301,13 +301,13 @@ void write_chunks(const Checker& h5, hid_t ds, const std::string& object,
 Handle write_dimension(const Checker& h5, hid_t file, const Dimension& d, int index) {
   const std::string object = "/" + d.name;
   const hsize_t n = d.size();
-  Handle space = h5.handle(H5Screate_simple(1, &n, nullptr), H5Sclose, object,
-                           "cannot make a dataspace");
+  Handle space =
+      h5.handle(H5Screate_simple(1, &n, nullptr), H5Sclose, object, "cannot make a dataspace");
   Handle dcpl = dataset_properties(h5, object);
   Handle ds;
   auto create = [&](hid_t file_type) {
-    ds = h5.handle(H5Dcreate2(file, d.name.c_str(), file_type, space.get(), H5P_DEFAULT,
-                              dcpl.get(), H5P_DEFAULT),
+    ds = h5.handle(H5Dcreate2(file, d.name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(),
+                              H5P_DEFAULT),
                    H5Dclose, object, "cannot create the coordinate dataset");
   };
   auto write = [&](hid_t mem_type, const void* data) {
@@ -365,10 +365,10 @@ void write_variable(const Checker& h5, hid_t file, const Cube& cube, const Varia
   const void* data = f64 ? static_cast<const void*>(v.f64.data()) : v.i32.data();
   const std::size_t count = f64 ? v.f64.size() : v.i32.size();
 
-  Handle space = h5.handle(shape.empty() ? H5Screate(H5S_SCALAR)
-                                         : H5Screate_simple(static_cast<int>(shape.size()),
-                                                            shape.data(), nullptr),
-                           H5Sclose, object, "cannot make a dataspace");
+  Handle space = h5.handle(
+      shape.empty() ? H5Screate(H5S_SCALAR)
+                    : H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr),
+      H5Sclose, object, "cannot make a dataspace");
   Handle dcpl = dataset_properties(h5, object);
   h5(H5Pset_fill_value(dcpl.get(), mem_type, fill), object, "cannot set the fill value");
   // HDF5 cannot chunk a scalar or a dataset with an empty dimension: those stay contiguous.
@@ -591,16 +591,16 @@ Dimension read_dimension(const Checker& h5, hid_t ds, const std::string& name) {
   } else if (t.cls == H5T_FLOAT && t.size == 8) {
     d.coords = Numbers{read_values<double>(h5, ds, object, H5T_NATIVE_DOUBLE, n)};
   } else if (t.cls == H5T_INTEGER && t.size == 8 && t.is_signed) {
-    const auto units = has_attr(h5, ds, object, "units")
-                           ? get_string_attr(h5, ds, object, "units")
-                           : std::nullopt;
+    const auto units =
+        has_attr(h5, ds, object, "units") ? get_string_attr(h5, ds, object, "units") : std::nullopt;
     if (units != kTimeUnits)
-      h5.not_a_cube(object, fmt::format("int64 coordinates whose units are not \"{}\"",
-                                        kTimeUnits));
+      h5.not_a_cube(object,
+                    fmt::format("int64 coordinates whose units are not \"{}\"", kTimeUnits));
     d.coords = Times{read_values<std::int64_t>(h5, ds, object, H5T_NATIVE_INT64, n)};
   } else {
-    h5.not_a_cube(object, "coordinates that are neither variable-length strings, float64 nor "
-                          "int64 times");
+    h5.not_a_cube(object,
+                  "coordinates that are neither variable-length strings, float64 nor "
+                  "int64 times");
   }
   d.attrs = std::holds_alternative<Times>(d.coords)
                 ? get_attrs(h5, ds, object, reserved_time_attr)
@@ -664,9 +664,8 @@ Variable read_variable(const Checker& h5, hid_t ds, const std::string& name, con
 
 std::string link_name(const Checker& h5, hid_t group, H5_index_t index, hsize_t i) {
   const std::string what = "cannot list the datasets";
-  const ssize_t n = h5(H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, nullptr, 0,
-                                          H5P_DEFAULT),
-                       "/", what);
+  const ssize_t n =
+      h5(H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT), "/", what);
   std::vector<char> buf(static_cast<std::size_t>(n) + 1, '\0');
   h5(H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, buf.data(), buf.size(), H5P_DEFAULT),
      "/", what);
@@ -680,17 +679,18 @@ Cube read_file(const fs::path& path, const Checker& h5) {
                           "cannot open the root group");
   if (!has_attr(h5, root.get(), "/", "format") ||
       get_string_attr(h5, root.get(), "/", "format") != kFormat)
-    throw IoError(fmt::format("{}: an HDF5 file, but not a shiftsim result cube (no format "
-                              "attribute '{}')",
-                              path.string(), kFormat));
+    throw IoError(
+        fmt::format("{}: an HDF5 file, but not a shiftsim result cube (no format "
+                    "attribute '{}')",
+                    path.string(), kFormat));
   const auto version = has_attr(h5, root.get(), "/", "format_version")
                            ? get_int_attr(h5, root.get(), "/", "format_version")
                            : std::nullopt;
   if (version != kFormatVersion)
-    throw IoError(fmt::format("{}: result cube format version {} is not supported (this "
-                              "shiftsim reads version {})",
-                              path.string(), version ? std::to_string(*version) : "(none)",
-                              kFormatVersion));
+    throw IoError(
+        fmt::format("{}: result cube format version {} is not supported (this "
+                    "shiftsim reads version {})",
+                    path.string(), version ? std::to_string(*version) : "(none)", kFormatVersion));
   Cube cube;
   cube.attrs = get_attrs(h5, root.get(), "/", reserved_global_attr);
 
@@ -698,8 +698,10 @@ Cube read_file(const fs::path& path, const Checker& h5) {
   Handle gcpl = h5.handle(H5Gget_create_plist(root.get()), H5Pclose, "/",
                           "cannot read the root group's properties");
   unsigned order = 0;
-  h5(H5Pget_link_creation_order(gcpl.get(), &order), "/", "cannot read the root group's properties");
-  const H5_index_t index = (order & H5P_CRT_ORDER_INDEXED) != 0 ? H5_INDEX_CRT_ORDER : H5_INDEX_NAME;
+  h5(H5Pget_link_creation_order(gcpl.get(), &order), "/",
+     "cannot read the root group's properties");
+  const H5_index_t index =
+      (order & H5P_CRT_ORDER_INDEXED) != 0 ? H5_INDEX_CRT_ORDER : H5_INDEX_NAME;
   H5G_info_t info{};
   h5(H5Gget_info(root.get(), &info), "/", "cannot list the datasets");
   std::vector<std::pair<std::string, Handle>> variables;  // read once all dimensions are known
@@ -737,11 +739,11 @@ void write_cube(const Cube& cube, const std::filesystem::path& path, bool overwr
 Cube read_cube(const std::filesystem::path& path) {
   std::error_code ec;
   if (!fs::exists(path, ec))
-    throw IoError(fmt::format("{}: no such file; result cubes are written by 'shiftsim run'",
-                              path.string()));
+    throw IoError(
+        fmt::format("{}: no such file; result cubes are written by 'shiftsim run'", path.string()));
   if (fs::is_directory(path, ec))
-    throw IoError(fmt::format("{}: is a directory, expected a result cube (an HDF5 file)",
-                              path.string()));
+    throw IoError(
+        fmt::format("{}: is a directory, expected a result cube (an HDF5 file)", path.string()));
   const QuietErrors quiet;
 #if H5_VERSION_GE(1, 12, 0)
   const htri_t hdf5 = H5Fis_accessible(path.c_str(), H5P_DEFAULT);

@@ -20,8 +20,8 @@ namespace {
 
 constexpr int kMinYear = 1970;
 constexpr int kMaxYear = 9999;
-constexpr int kMaxPerMonth = 28;                // every month has at least 28 days, so 28 steps
-constexpr Seconds kMaxEvery = 366 * kDay;       // one (leap) year
+constexpr int kMaxPerMonth = 28;           // every month has at least 28 days, so 28 steps
+constexpr Seconds kMaxEvery = 366 * kDay;  // one (leap) year
 
 // A required section of the root.
 TomlSection require_section(TomlSection& root, std::string_view name) {
@@ -41,9 +41,12 @@ std::vector<double> read_numbers(TomlSection& t, const toml::table& raw, std::st
   const auto* arr = n->as_array();
   if (!arr) t.fail(key, "expected an array of numbers", "write [300, 450.5]");
   for (const auto& e : *arr) {
-    if (e.is_integer()) out.push_back(static_cast<double>(e.as_integer()->get()));
-    else if (e.is_floating_point()) out.push_back(e.as_floating_point()->get());
-    else t.fail(key, "expected numbers in the array", "write plain numbers, such as [300, 450.5]");
+    if (e.is_integer())
+      out.push_back(static_cast<double>(e.as_integer()->get()));
+    else if (e.is_floating_point())
+      out.push_back(e.as_floating_point()->get());
+    else
+      t.fail(key, "expected numbers in the array", "write plain numbers, such as [300, 450.5]");
   }
   // Marks the key as read for finish(): TomlSection has no reader for arrays of numbers, and
   // integers() records the key before it checks the elements' types (which may be floats here).
@@ -59,7 +62,8 @@ std::vector<std::string> require_strings(TomlSection& t, std::string_view key,
                                          const std::string& example) {
   auto v = t.strings(key);
   if (!v) t.fail(key, "missing", fmt::format("add {} = {}", key, example));
-  if (v->empty()) t.fail(key, "the list is empty", fmt::format("give at least one, e.g. {} = {}", key, example));
+  if (v->empty())
+    t.fail(key, "the list is empty", fmt::format("give at least one, e.g. {} = {}", key, example));
   for (const auto& s : *v)
     if (s.find_first_not_of(" \t") == std::string::npos)
       t.fail(key, "an element is empty", "remove it or write a name");
@@ -137,9 +141,11 @@ void read_workloads(TomlSection w, Experiment& e, const std::filesystem::path& b
         if (!std::filesystem::is_regular_file(path, ec))
           w.fail("names",
                  fmt::format("'{}' is neither a catalog workload nor a workload file ({} does not "
-                             "exist)", name, path.string()),
+                             "exist)",
+                             name, path.string()),
                  fmt::format("use a catalog name ({}) or a workload file path relative to the "
-                             "experiment file", catalog.names()));
+                             "experiment file",
+                             catalog.names()));
         resolved = path.string();
       }
       if (std::find(e.workloads.begin(), e.workloads.end(), resolved) != e.workloads.end())
@@ -163,8 +169,9 @@ void read_starts(TomlSection s, Experiment& e) {
     if (seed || per_month)
       s.fail(seed ? "seed" : "per_month", "only the paper scheme takes this key", allowed);
     if (*every % e.step != Seconds{0})
-      s.fail("every", fmt::format("{} is not a multiple of the step {}", format_duration(*every),
-                                  format_duration(e.step)),
+      s.fail("every",
+             fmt::format("{} is not a multiple of the step {}", format_duration(*every),
+                         format_duration(e.step)),
              "starts lie on the step grid: give a multiple of [grids] step");
     if (*every > kMaxEvery)
       s.fail("every", fmt::format("{} is longer than a year", format_duration(*every)),
@@ -172,8 +179,7 @@ void read_starts(TomlSection s, Experiment& e) {
     e.starts.kind = StartScheme::Kind::every;
     e.starts.every = *every;
   } else {
-    if (*scheme != "paper")
-      s.fail("scheme", fmt::format("unknown scheme '{}'", *scheme), allowed);
+    if (*scheme != "paper") s.fail("scheme", fmt::format("unknown scheme '{}'", *scheme), allowed);
     e.starts.kind = StartScheme::Kind::paper;
     if (seed) {
       if (*seed < 0) s.fail("seed", fmt::format("seed {} is negative", *seed), "give a seed >= 0");
@@ -212,7 +218,8 @@ std::vector<NamedWindow> read_windows(TomlSection& p, sim::PolicyKind kind) {
     try {
       w = sim::Window::parse(t);
     } catch (const ConfigError& err) {
-      p.fail("windows", err.what(), "a window is a duration (\"6h\") or a share of the job's duration (\"25%\")");
+      p.fail("windows", err.what(),
+             "a window is a duration (\"6h\") or a share of the job's duration (\"25%\")");
     }
     if (!seen.insert(w.describe()).second)
       p.fail("windows", fmt::format("window '{}' is listed twice (as {})", t, w.describe()),
@@ -228,7 +235,8 @@ std::vector<NamedWindow> read_windows(TomlSection& p, sim::PolicyKind kind) {
 std::vector<PolicyEntry> read_policy(TomlSection p, const toml::table& raw, Seconds step) {
   const auto kind_text = p.string("kind");
   if (!kind_text)
-    p.fail("kind", "missing", "add kind = \"baseline\", \"flexible-start\", \"pause-resume\" or \"threshold\"");
+    p.fail("kind", "missing",
+           "add kind = \"baseline\", \"flexible-start\", \"pause-resume\" or \"threshold\"");
   sim::PolicyKind kind{};
   try {
     kind = sim::parse_policy_kind(*kind_text);
@@ -242,18 +250,23 @@ std::vector<PolicyEntry> read_policy(TomlSection p, const toml::table& raw, Seco
   std::vector<double> thresholds{0.0};
   if (kind == sim::PolicyKind::threshold) {
     if (!p.has("thresholds"))
-      p.fail("thresholds", "missing", "add thresholds = [300] (g/kWh: run at or below, pause above)");
+      p.fail("thresholds", "missing",
+             "add thresholds = [300] (g/kWh: run at or below, pause above)");
     thresholds = read_numbers(p, raw, "thresholds");
     if (thresholds.empty())
       p.fail("thresholds", "the list is empty", "give at least one threshold in g/kWh, e.g. [300]");
     std::set<double> seen;
     for (double v : thresholds) {
-      if (v < 0) p.fail("thresholds", fmt::format("threshold {:g} is negative", v), "give thresholds >= 0 g/kWh");
+      if (v < 0)
+        p.fail("thresholds", fmt::format("threshold {:g} is negative", v),
+               "give thresholds >= 0 g/kWh");
       if (!seen.insert(v).second)
-        p.fail("thresholds", fmt::format("threshold {:g} is listed twice", v), "list each threshold once");
+        p.fail("thresholds", fmt::format("threshold {:g} is listed twice", v),
+               "list each threshold once");
     }
   } else if (p.has("thresholds")) {
-    p.fail("thresholds", fmt::format("only the threshold policy takes thresholds, not {}", kind_name),
+    p.fail("thresholds",
+           fmt::format("only the threshold policy takes thresholds, not {}", kind_name),
            "remove thresholds, or use kind = \"threshold\"");
   }
 
@@ -287,7 +300,8 @@ std::vector<PolicyEntry> read_policy(TomlSection p, const toml::table& raw, Seco
   if (auto label = p.string("label")) {
     if (label->empty()) p.fail("label", "the label is empty", "write a name, or remove label");
     if (label->find('/') != std::string::npos)
-      p.fail("label", fmt::format("'{}' contains '/', which separates the parts of a label", *label),
+      p.fail("label",
+             fmt::format("'{}' contains '/', which separates the parts of a label", *label),
              "use another character, such as '-'");
     name = *label;
   } else if (!costs.is_free()) {
@@ -303,10 +317,12 @@ std::vector<PolicyEntry> read_policy(TomlSection p, const toml::table& raw, Seco
       entry.policy.window = w.window;
       entry.policy.threshold = threshold;
       if (pauses) entry.policy.costs = costs;
-      if (kind == sim::PolicyKind::baseline) entry.label = name;
+      if (kind == sim::PolicyKind::baseline)
+        entry.label = name;
       else if (kind == sim::PolicyKind::threshold)
         entry.label = fmt::format("{}/{:g}/{}", name, threshold, w.text);
-      else entry.label = fmt::format("{}/{}", name, w.text);
+      else
+        entry.label = fmt::format("{}/{}", name, w.text);
       out.push_back(std::move(entry));
     }
   }
@@ -419,7 +435,8 @@ Experiment parse_experiment(std::string_view text, const std::string& file,
   for (std::size_t i = 0; i < policies.size(); ++i) {
     const std::size_t line = policies[i].line();
     const std::string where = policies[i].where();
-    for (auto& entry : read_policy(std::move(policies[i]), *(*raw_policies)[i].as_table(), e.step)) {
+    for (auto& entry :
+         read_policy(std::move(policies[i]), *(*raw_policies)[i].as_table(), e.step)) {
       for (std::size_t k = 0; k < e.policies.size(); ++k)
         if (e.policies[k].label == entry.label)
           throw ParseError(file, line,

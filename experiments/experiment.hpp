@@ -70,26 +70,26 @@ struct PolicyEntry {
 struct StartScheme {
   enum class Kind : std::uint8_t { every, paper };
   Kind kind = Kind::every;
-  Seconds every{3600};       // a positive multiple of the step
-  std::uint64_t seed = 1;    // paper scheme
-  int per_month = 5;         // paper scheme, 1..28
+  Seconds every{3600};     // a positive multiple of the step
+  std::uint64_t seed = 1;  // paper scheme
+  int per_month = 5;       // paper scheme, 1..28
 };
 
 struct Experiment {
-  std::string file;                        // the path as given (messages, provenance)
-  std::string text;                        // the file's full text (provenance)
-  std::filesystem::path store;             // resolved against the file's folder
-  std::vector<std::string> regions;        // paper labels for paper regions, else zone ids
-  std::vector<int> years;                  // increasing, no duplicates
+  std::string file;                  // the path as given (messages, provenance)
+  std::string text;                  // the file's full text (provenance)
+  std::filesystem::path store;       // resolved against the file's folder
+  std::vector<std::string> regions;  // paper labels for paper regions, else zone ids
+  std::vector<int> years;            // increasing, no duplicates
   Seconds step{300};
   std::optional<grids::Signal> signal;
   std::optional<grids::Basis> basis;
-  std::vector<std::string> workloads;      // catalog names, or resolved workload file paths
+  std::vector<std::string> workloads;  // catalog names, or resolved workload file paths
   StartScheme starts;
   std::vector<PolicyEntry> policies;
-  std::vector<std::string> forecasts;      // texts as ForecastSpec::parse takes them; >= 1
-  std::vector<std::uint64_t> seeds;        // >= 1
-  std::filesystem::path output;            // resolved against the file's folder
+  std::vector<std::string> forecasts;  // texts as ForecastSpec::parse takes them; >= 1
+  std::vector<std::uint64_t> seeds;    // >= 1
+  std::filesystem::path output;        // resolved against the file's folder
 };
 
 // `base_dir` resolves relative paths. Throws ParseError.

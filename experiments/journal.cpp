@@ -111,7 +111,8 @@ void write_all(int fd, const unsigned char* p, std::size_t n, const std::filesys
   while (n > 0) {
     const ssize_t w = ::write(fd, p, n);
     if (w < 0) {
-      if (errno == EINTR) continue;  // a signal (SIGINT stops the run between cells) is not a failure
+      if (errno == EINTR)
+        continue;  // a signal (SIGINT stops the run between cells) is not a failure
       fail(path, "cannot append to the cell journal");
     }
     p += w;
@@ -143,8 +144,11 @@ CellJournal::CellJournal(std::filesystem::path path, int fd, const Cube& shape)
 }
 
 CellJournal::CellJournal(CellJournal&& o) noexcept
-    : path_(std::move(o.path_)), fd_(o.fd_), shares_(std::move(o.shares_)),
-      record_bytes_(o.record_bytes_), buffer_(std::move(o.buffer_)) {
+    : path_(std::move(o.path_)),
+      fd_(o.fd_),
+      shares_(std::move(o.shares_)),
+      record_bytes_(o.record_bytes_),
+      buffer_(std::move(o.buffer_)) {
   o.fd_ = -1;
 }
 
@@ -169,9 +173,10 @@ CellJournal CellJournal::create(const std::filesystem::path& path, const Cube& s
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) {
     if (errno == EEXIST) {
-      throw IoError(fmt::format("{}: a cell journal is already there (an interrupted run left "
-                                "it); finish that run with --resume, or delete it to start over",
-                                path.string()));
+      throw IoError(
+          fmt::format("{}: a cell journal is already there (an interrupted run left "
+                      "it); finish that run with --resume, or delete it to start over",
+                      path.string()));
     }
     fail(path, "cannot create the cell journal");
   }
@@ -190,9 +195,10 @@ CellJournal CellJournal::reopen(const std::filesystem::path& path, Cube& cube,
   std::string h(kHeaderBytes, '\0');
   const std::size_t got = read_full(fd, reinterpret_cast<unsigned char*>(h.data()), h.size(), path);
   if (got < kHeaderBytes || h.compare(0, kMagic.size(), kMagic) != 0) {
-    throw IoError(fmt::format("{}: not a shiftsim cell journal (or its header is cut short); "
-                              "delete it to start over",
-                              path.string()));
+    throw IoError(
+        fmt::format("{}: not a shiftsim cell journal (or its header is cut short); "
+                    "delete it to start over",
+                    path.string()));
   }
   if (h != expected) {
     // Same magic, different header: another version, byte order, experiment or input.

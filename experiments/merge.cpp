@@ -50,9 +50,10 @@ Cube merge_parts(const std::vector<NamedCube>& parts) {
   for (const auto& p : parts) {
     if (std::none_of(p.cube.vars.begin(), p.cube.vars.end(),
                      [](const Variable& v) { return v.name == kCellDone; })) {
-      throw ConfigError(fmt::format("{}: not a part of a sharded or interrupted run (it has no "
-                                    "{} variable); it may already be a complete cube",
-                                    p.name, kCellDone));
+      throw ConfigError(
+          fmt::format("{}: not a part of a sharded or interrupted run (it has no "
+                      "{} variable); it may already be a complete cube",
+                      p.name, kCellDone));
     }
   }
   const Cube& first = parts.front().cube;
@@ -76,9 +77,10 @@ Cube merge_parts(const std::vector<NamedCube>& parts) {
     for (std::size_t c = 0; c < cells; ++c) {
       if (done[c] == 0) continue;
       if (owner[c] != nullptr) {
-        throw ConfigError(fmt::format("cell ({}) is in both {} and {}: a part was given twice or "
-                                      "shards overlap",
-                                      cell_name(first, c), owner[c]->name, p.name));
+        throw ConfigError(
+            fmt::format("cell ({}) is in both {} and {}: a part was given twice or "
+                        "shards overlap",
+                        cell_name(first, c), owner[c]->name, p.name));
       }
       owner[c] = &p;
       copy_cell(p.cube, out, c);
@@ -86,10 +88,12 @@ Cube merge_parts(const std::vector<NamedCube>& parts) {
   }
   const auto missing = static_cast<std::size_t>(std::count(owner.begin(), owner.end(), nullptr));
   if (missing > 0) {
-    const auto c = static_cast<std::size_t>(std::find(owner.begin(), owner.end(), nullptr) - owner.begin());
-    throw ConfigError(fmt::format("{} of {} cells are in no part (the first: {}); a shard is "
-                                  "missing or was interrupted (finish it with --resume)",
-                                  missing, cells, cell_name(first, c)));
+    const auto c =
+        static_cast<std::size_t>(std::find(owner.begin(), owner.end(), nullptr) - owner.begin());
+    throw ConfigError(
+        fmt::format("{} of {} cells are in no part (the first: {}); a shard is "
+                    "missing or was interrupted (finish it with --resume)",
+                    missing, cells, cell_name(first, c)));
   }
   std::erase_if(out.vars, [](const Variable& v) { return v.name == kCellDone; });
   return out;

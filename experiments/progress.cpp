@@ -33,8 +33,9 @@ Progress::Mode Progress::detect(bool quiet) {
 void Progress::update(std::size_t done, std::size_t total) {
   if (mode_ == Mode::quiet) return;
   const auto now = std::chrono::steady_clock::now();
-  const auto every = mode_ == Mode::terminal ? std::chrono::duration_cast<std::chrono::milliseconds>(kRedrawEvery)
-                                             : std::chrono::duration_cast<std::chrono::milliseconds>(kLogEvery);
+  const auto every = mode_ == Mode::terminal
+                         ? std::chrono::duration_cast<std::chrono::milliseconds>(kRedrawEvery)
+                         : std::chrono::duration_cast<std::chrono::milliseconds>(kLogEvery);
   if (now - last_ < every || done >= total) return;  // the last line is finish()'s
   last_ = now;
   print(done, total, false);
@@ -51,9 +52,9 @@ void Progress::print(std::size_t done, std::size_t total, bool final) {
   const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
   const double share = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1;
   const std::string eta = rate > 0 ? eta_text(static_cast<double>(total - done) / rate) : "?";
-  const std::string text = fmt::format("cells {}/{} ({:.0f}%), {:.1f} cells/s, {} {}", done, total,
-                                       100 * share, rate, final ? "took" : "ETA",
-                                       final ? eta_text(elapsed) : eta);
+  const std::string text =
+      fmt::format("cells {}/{} ({:.0f}%), {:.1f} cells/s, {} {}", done, total, 100 * share, rate,
+                  final ? "took" : "ETA", final ? eta_text(elapsed) : eta);
   if (mode_ == Mode::terminal) {
     const int filled = static_cast<int>(share * kBarWidth);
     fmt::print(out_, "\r[{}{}] {}\x1b[K{}", std::string(static_cast<std::size_t>(filled), '#'),

@@ -41,7 +41,7 @@ struct WorkloadInput {
   workloads::PowerProfile power;  // facility
   std::vector<double> kwh;        // per step
   double energy_kwh = 0;
-  double embodied_g = 0;          // for an uninterrupted run (free pauses hold no machine)
+  double embodied_g = 0;  // for an uninterrupted run (free pauses hold no machine)
 };
 
 // What one start of one cell gave; NaN / -1 when missing.
@@ -50,7 +50,8 @@ struct StartOut {
   std::int32_t pauses = kMissingI32;
 };
 
-RegionInput load_region(const Experiment& e, const grids::GridStore& store, const std::string& name) {
+RegionInput load_region(const Experiment& e, const grids::GridStore& store,
+                        const std::string& name) {
   const auto found = grids::series_for(store, name, e.signal, e.basis);
   if (found.empty()) {
     throw ConfigError(fmt::format(
@@ -62,14 +63,16 @@ RegionInput load_region(const Experiment& e, const grids::GridStore& store, cons
 }
 
 WorkloadInput load_workload(const std::string& name, Seconds step) {
-  WorkloadInput w{workloads::load_workload(name), workloads::PowerProfile::uniform(kwh(1), Seconds{1}),
-                  {}, 0, 0};
+  WorkloadInput w{workloads::load_workload(name),
+                  workloads::PowerProfile::uniform(kwh(1), Seconds{1}),
+                  {},
+                  0,
+                  0};
   w.power = w.workload.facility_profile();
   w.kwh = w.power.at_step(step).kwh;
   w.energy_kwh = w.power.energy().value;
-  w.embodied_g = w.workload.embodied.is_none()
-                     ? 0.0
-                     : w.workload.embodied.for_time(w.power.duration()).value;
+  w.embodied_g =
+      w.workload.embodied.is_none() ? 0.0 : w.workload.embodied.for_time(w.power.duration()).value;
   return w;
 }
 
@@ -82,7 +85,8 @@ class Sweep {
     for (const auto& f : e.forecasts) {
       for (auto seed : e.seeds) specs_.push_back(sim::ForecastSpec::parse(f, seed));
     }
-    with_forecast_ = !(e.forecasts.size() == 1 && sim::ForecastSpec::parse(e.forecasts[0]).is_oracle());
+    with_forecast_ =
+        !(e.forecasts.size() == 1 && sim::ForecastSpec::parse(e.forecasts[0]).is_oracle());
     with_seed_ = e.seeds.size() > 1;
     // Forecasts per (region, forecast, seed): a plan aligned with the region's series.
     plans_.resize(regions_.size() * specs_.size());
@@ -144,9 +148,9 @@ std::vector<StartOut> Sweep::cell(const WorkloadInput& w, const RegionInput& r,
       const auto res = sim::simulate(sim::RunRequest{&actual, plan, w.workload.name, w.power,
                                                      w.workload.embodied, starts_[i], p});
       if (res.outcome != sim::Outcome::ok) continue;
-      out[i] = StartOut{res.record.operational.value, res.embodied.value, res.record.energy.value,
-                        static_cast<double>(res.delay().count()) / kSecondsPerHour,
-                        res.record.pauses};
+      out[i] =
+          StartOut{res.record.operational.value, res.embodied.value, res.record.energy.value,
+                   static_cast<double>(res.delay().count()) / kSecondsPerHour, res.record.pauses};
     }
     return out;
   }
@@ -199,7 +203,8 @@ Cube Sweep::make_cube(const RunOptions& o) const {
   std::vector<std::int64_t> t;
   for (auto s : starts_) t.push_back(s.time_since_epoch().count());
   c.dims.push_back(Dimension{"start", Times{t}, {{"long_name", "requested start (UTC)"}}});
-  c.dims.push_back(Dimension{"quantile", Numbers{kQuantiles}, {{"long_name", "quantile over starts"}}});
+  c.dims.push_back(
+      Dimension{"quantile", Numbers{kQuantiles}, {{"long_name", "quantile over starts"}}});
 
   std::vector<std::string> full, summary;
   for (const auto& d : c.dims) {
@@ -212,7 +217,11 @@ Cube Sweep::make_cube(const RunOptions& o) const {
   for (const auto& d : summary) n_summary *= c.dim(d).size();
   auto f64 = [](std::string name, std::vector<std::string> dims, std::size_t n, std::string units,
                 std::string long_name) {
-    return Variable{std::move(name), std::move(dims), DType::f64, std::vector<double>(n, kNaN), {},
+    return Variable{std::move(name),
+                    std::move(dims),
+                    DType::f64,
+                    std::vector<double>(n, kNaN),
+                    {},
                     {{"units", std::move(units)}, {"long_name", std::move(long_name)}}};
   };
   c.vars.push_back(f64("emissions_g", full, n_full, "g", "operational emissions, gCO2eq"));
@@ -220,8 +229,13 @@ Cube Sweep::make_cube(const RunOptions& o) const {
   c.vars.push_back(f64("energy_kwh", full, n_full, "kWh", "energy drawn from the grid"));
   c.vars.push_back(f64("savings_pct", full, n_full, "%",
                        "emissions saved against starting at the requested time"));
-  c.vars.push_back(f64("delay_h", full, n_full, "h", "finish minus requested start minus duration"));
-  c.vars.push_back(Variable{"pauses", full, DType::i32, {}, std::vector<std::int32_t>(n_full, kMissingI32),
+  c.vars.push_back(
+      f64("delay_h", full, n_full, "h", "finish minus requested start minus duration"));
+  c.vars.push_back(Variable{"pauses",
+                            full,
+                            DType::i32,
+                            {},
+                            std::vector<std::int32_t>(n_full, kMissingI32),
                             {{"units", "1"}, {"long_name", "number of pauses"}}});
   c.vars.push_back(f64("baseline_g", {"workload", "region", "start"},
                        c.dim("workload").size() * c.dim("region").size() * starts_.size(), "g",
@@ -235,13 +249,18 @@ Cube Sweep::make_cube(const RunOptions& o) const {
     c.vars.push_back(f64(v + "_quantiles", qd, n_summary * kQuantiles.size(), units,
                          "quantiles over starts of " + v));
   }
-  c.vars.push_back(Variable{"valid_starts", summary, DType::i32, {}, std::vector<std::int32_t>(n_summary, 0),
-                            {{"units", "1"}, {"long_name", "starts that finished within the data"}}});
+  c.vars.push_back(
+      Variable{"valid_starts",
+               summary,
+               DType::i32,
+               {},
+               std::vector<std::int32_t>(n_summary, 0),
+               {{"units", "1"}, {"long_name", "starts that finished within the data"}}});
 
   std::string series, warning;
   for (const auto& r : regions_) {
-    series += fmt::format("{}: {} ({}) sha256={}\n", r.name, r.series->key.label(), r.series->source,
-                          grids::values_sha256(*r.series));
+    series += fmt::format("{}: {} ({}) sha256={}\n", r.name, r.series->key.label(),
+                          r.series->source, grids::values_sha256(*r.series));
     if (r.series->key.signal == grids::Signal::surrogate) {
       // The calibrated surrogate says so wherever it is shown (grids/calibrated.hpp).
       const bool calibrated = r.series->source.find(grids::kCalibratedNote) != std::string::npos;
@@ -307,9 +326,8 @@ void Sweep::run_cell(std::size_t c, Cube& cube) const {
     delay[base + i] = o.delay_h;
     pauses[base + i] = o.pauses;
     const double b = baseline[b0 + i];
-    const double s = std::isnan(o.emissions) || std::isnan(b) || b == 0
-                         ? kNaN
-                         : 100.0 * (b - o.emissions) / b;
+    const double s =
+        std::isnan(o.emissions) || std::isnan(b) || b == 0 ? kNaN : 100.0 * (b - o.emissions) / b;
     savings[base + i] = s;
     if (!std::isnan(o.emissions)) {
       em.push_back(o.emissions);
@@ -324,8 +342,9 @@ void Sweep::run_cell(std::size_t c, Cube& cube) const {
     for (double y : x) sum += y;
     cube.var(v + "_mean").f64[c] = x.empty() ? kNaN : sum / static_cast<double>(x.size());
     const auto qs = quantiles(x, kQuantiles);
-    std::copy(qs.begin(), qs.end(), cube.var(v + "_quantiles").f64.begin() +
-                                        static_cast<std::ptrdiff_t>(c * kQuantiles.size()));
+    std::copy(qs.begin(), qs.end(),
+              cube.var(v + "_quantiles").f64.begin() +
+                  static_cast<std::ptrdiff_t>(c * kQuantiles.size()));
   };
   summarise("emissions_g", em);
   summarise("savings_pct", sav);
@@ -350,7 +369,10 @@ RunResult run_experiment(const Experiment& e, const grids::GridStore& store,
   std::vector<std::uint8_t> done(cells, 0);
   auto add_done = [&](Cube& cube) {
     std::vector<std::string> dims = cube.var("valid_starts").dims;
-    cube.vars.push_back(Variable{kCellDone, dims, DType::i32, {},
+    cube.vars.push_back(Variable{kCellDone,
+                                 dims,
+                                 DType::i32,
+                                 {},
                                  std::vector<std::int32_t>(done.begin(), done.end()),
                                  {{"units", "1"}, {"long_name", "1 where the cell is computed"}}});
   };
@@ -358,9 +380,10 @@ RunResult run_experiment(const Experiment& e, const grids::GridStore& store,
     Cube skeleton = result.cube;
     add_done(skeleton);
     if (!same_skeleton(skeleton, *options.resume)) {
-      throw ConfigError("the partial cube to resume belongs to another experiment, version or "
-                        "grid store (its dimensions, coordinates or provenance differ); delete it "
-                        "or run without --resume");
+      throw ConfigError(
+          "the partial cube to resume belongs to another experiment, version or "
+          "grid store (its dimensions, coordinates or provenance differ); delete it "
+          "or run without --resume");
     }
     const auto& kept = options.resume->var(kCellDone).i32;
     for (std::size_t c = 0; c < cells; ++c) {
@@ -386,7 +409,8 @@ RunResult run_experiment(const Experiment& e, const grids::GridStore& store,
           options.shard_index, options.shard_count, c));
     }
   }
-  std::atomic<std::size_t> counted{static_cast<std::size_t>(std::count(done.begin(), done.end(), 1))};
+  std::atomic<std::size_t> counted{
+      static_cast<std::size_t>(std::count(done.begin(), done.end(), 1))};
   // What this run will have done when it ends: the kept cells and its share of the others.
   std::size_t target = 0;
   for (std::size_t c = 0; c < cells; ++c) {

@@ -56,7 +56,7 @@ struct RunOptions {
 inline constexpr const char* kCellDone = "cell_done";
 
 struct RunResult {
-  Cube cube;                   // complete, or partial with kCellDone
+  Cube cube;  // complete, or partial with kCellDone
   std::size_t cells = 0;
   std::size_t cells_done = 0;  // including those kept from `resume` and the journal
   bool complete() const { return cells_done == cells; }

@@ -57,10 +57,10 @@ void check_order(const RawFile& f) {
       continue;
     }
     if (!std::binary_search(seen.begin(), seen.end(), t))
-      throw ParseError(f.path, p.line,
-                       fmt::format("timestamp {} is out of order (after {})", when(t),
-                                   when(seen.back())),
-                       "sort the file by time");
+      throw ParseError(
+          f.path, p.line,
+          fmt::format("timestamp {} is out of order (after {})", when(t), when(seen.back())),
+          "sort the file by time");
   }
 }
 
@@ -92,17 +92,19 @@ Entry resolve_duplicates(const Entry* first, const Entry* last, const Where& whe
                                   [&](const Entry* e) { return e->value != a.value; });
   if (policy == DuplicatePolicy::drop_identical) {
     std::string what = a.file == b.file
-                           ? fmt::format("timestamp {} appears again with a different value ({} "
-                                         "here, {} at line {})",
-                                         when(a.t), b.value, a.value, a.line)
-                           : fmt::format("files overlap with different values: {} is {} here "
-                                         "and {} in {}:{}",
-                                         when(a.t), b.value, a.value, where.file(a), a.line);
+                           ? fmt::format(
+                                 "timestamp {} appears again with a different value ({} "
+                                 "here, {} at line {})",
+                                 when(a.t), b.value, a.value, a.line)
+                           : fmt::format(
+                                 "files overlap with different values: {} is {} here "
+                                 "and {} in {}:{}",
+                                 when(a.t), b.value, a.value, where.file(a), a.line);
     throw ParseError(where.file(b), b.line, what,
                      "use --duplicates keep-first or keep-last to choose, or fix the file");
   }
-  repairs[policy == DuplicatePolicy::keep_first ? "duplicates_kept_first" : "duplicates_kept_last"] +=
-      n - 1;
+  repairs[policy == DuplicatePolicy::keep_first ? "duplicates_kept_first"
+                                                : "duplicates_kept_last"] += n - 1;
   return policy == DuplicatePolicy::keep_first ? *valued.front() : *valued.back();
 }
 
@@ -132,8 +134,8 @@ Grid regular(const std::vector<Entry>& e, std::int64_t step, const Where& where)
     auto d = e[i].t - e[i - 1].t;
     // A longer interval is a gap, unless it repeats: three equal intervals in a row are a
     // coarser section of the file, i.e. the step changed.
-    const bool regular_run = d != step && i + 2 < e.size() && e[i + 1].t - e[i].t == d &&
-                             e[i + 2].t - e[i + 1].t == d;
+    const bool regular_run =
+        d != step && i + 2 < e.size() && e[i + 1].t - e[i].t == d && e[i + 2].t - e[i + 1].t == d;
     if (d % step != 0 || regular_run)
       throw ParseError(where.file(e[i]), e[i].line,
                        fmt::format("the step changes: {} follows {} after {}, but the series "
@@ -170,7 +172,8 @@ Grid resampled(const std::vector<Entry>& e, std::int64_t step, const Where& wher
   Grid g;
   g.step = step;
   g.start = floor_to(TimePoint{Seconds{e.front().t}}, Seconds{step}).time_since_epoch().count();
-  auto end = ceil_to(TimePoint{Seconds{e.back().t + step}}, Seconds{step}).time_since_epoch().count();
+  auto end =
+      ceil_to(TimePoint{Seconds{e.back().t + step}}, Seconds{step}).time_since_epoch().count();
   auto n = static_cast<std::size_t>((end - g.start) / step);
   std::vector<double> weighted(n, 0.0), covered(n, 0.0);
   std::vector<std::size_t> contributors(n, 0);
@@ -239,19 +242,18 @@ void fill_gaps(Grid& g, const ImportOptions& o, const Where& where,
     const Entry& after = *g.next_entry[i];
     auto from = g.start + static_cast<std::int64_t>(i) * g.step;
     if (o.gaps == GapPolicy::error)
-      throw ParseError(where.file(after), after.line,
-                       fmt::format("gap of {} ({} missing value{} from {} to {})",
-                                   format_duration(length), missing, missing == 1 ? "" : "s",
-                                   when(from),
-                                   when(from + missing * g.step)),
-                       "repair with --gaps interpolate or --gaps hold (limit with --max-gap), "
-                       "or import data that covers it");
+      throw ParseError(
+          where.file(after), after.line,
+          fmt::format("gap of {} ({} missing value{} from {} to {})", format_duration(length),
+                      missing, missing == 1 ? "" : "s", when(from), when(from + missing * g.step)),
+          "repair with --gaps interpolate or --gaps hold (limit with --max-gap), "
+          "or import data that covers it");
     if (o.max_gap && length > *o.max_gap)
-      throw ParseError(where.file(after), after.line,
-                       fmt::format("gap of {} from {} is longer than --max-gap {}",
-                                   format_duration(length), when(from),
-                                   format_duration(*o.max_gap)),
-                       "raise --max-gap, or import data that covers it");
+      throw ParseError(
+          where.file(after), after.line,
+          fmt::format("gap of {} from {} is longer than --max-gap {}", format_duration(length),
+                      when(from), format_duration(*o.max_gap)),
+          "raise --max-gap, or import data that covers it");
     const double a = g.values[i - 1], b = g.values[j];
     for (std::size_t k = i; k < j; ++k) {
       double frac = double(k - i + 1) / double(missing + 1);
@@ -261,8 +263,7 @@ void fill_gaps(Grid& g, const ImportOptions& o, const Where& where,
     filled += missing;
     i = j;
   }
-  if (filled > 0)
-    repairs[o.gaps == GapPolicy::hold ? "gaps_held" : "gaps_interpolated"] += filled;
+  if (filled > 0) repairs[o.gaps == GapPolicy::hold ? "gaps_held" : "gaps_interpolated"] += filled;
 }
 
 // The archive of issued forecasts beside the series (assemble.hpp, step 5): each row at the slot
@@ -373,16 +374,17 @@ Series assemble_key(std::vector<const RawFile*> files, const ImportOptions& o) {
   for (std::uint32_t fi = 0; fi < files.size(); ++fi)
     for (const auto& p : files[fi]->points)
       all.push_back({p.time.time_since_epoch().count(), p.value, p.estimated, fi, p.line});
-  std::stable_sort(all.begin(), all.end(), [](const Entry& a, const Entry& b) { return a.t < b.t; });
+  std::stable_sort(all.begin(), all.end(),
+                   [](const Entry& a, const Entry& b) { return a.t < b.t; });
 
   std::vector<Entry> unique;
   unique.reserve(all.size());
   for (std::size_t i = 0; i < all.size();) {
     std::size_t j = i + 1;
     while (j < all.size() && all[j].t == all[i].t) ++j;
-    unique.push_back(j == i + 1 ? all[i]
-                                : resolve_duplicates(&all[i], &all[0] + j, where, o.duplicates,
-                                                     s.repairs));
+    unique.push_back(
+        j == i + 1 ? all[i]
+                   : resolve_duplicates(&all[i], &all[0] + j, where, o.duplicates, s.repairs));
     i = j;
   }
   Grid g;

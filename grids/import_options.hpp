@@ -27,17 +27,17 @@ struct ImportOptions {
   // Generic CSV.
   std::string time_column;
   std::string value_column;
-  std::string time_format;      // strftime-style; empty: ISO 8601 variants
-  std::string timezone = "UTC"; // IANA name for timestamps without an offset
-  std::string unit = "g/kWh";   // g/kWh, kg/kWh, lbs/MWh, t/MWh
+  std::string time_format;       // strftime-style; empty: ISO 8601 variants
+  std::string timezone = "UTC";  // IANA name for timestamps without an offset
+  std::string unit = "g/kWh";    // g/kWh, kg/kWh, lbs/MWh, t/MWh
   char delimiter = ',';
   std::size_t skip_rows = 0;
 
   // Repairs. Identical duplicates (overlapping downloads) are dropped by default.
   DuplicatePolicy duplicates = DuplicatePolicy::drop_identical;
   GapPolicy gaps = GapPolicy::error;
-  std::optional<Seconds> max_gap;  // longest gap a repair may fill; unset: any
-  std::optional<Seconds> resample; // put irregular timestamps onto this regular step
+  std::optional<Seconds> max_gap;   // longest gap a repair may fill; unset: any
+  std::optional<Seconds> resample;  // put irregular timestamps onto this regular step
 };
 
 // Multiplier from a unit name to gCO2eq/kWh. Throws ConfigError for an unknown unit.

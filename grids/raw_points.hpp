@@ -13,8 +13,8 @@ namespace shiftsim::grids {
 
 struct RawPoint {
   TimePoint time;
-  double value;      // gCO2eq/kWh; NaN when the file left the cell empty (a gap to repair)
-  bool estimated;    // the provider marked it estimated or modelled
+  double value;    // gCO2eq/kWh; NaN when the file left the cell empty (a gap to repair)
+  bool estimated;  // the provider marked it estimated or modelled
   std::uint32_t line;
 };
 

@@ -55,11 +55,12 @@ const Region& resolve_region(std::string_view name) {
   if (const Region* r = find_region(name)) return *r;
   std::string known;
   for (const auto& r : paper_regions())
-    known += fmt::format("{}'{}' ({}, {})", known.empty() ? "" : ", ", r.label, r.cloud_region,
-                         r.zone);
-  throw ConfigError(fmt::format(
-      "region '{}' is not one of the 16 regions; use a paper label, a cloud region or a zone id: {}",
-      name, known));
+    known +=
+        fmt::format("{}'{}' ({}, {})", known.empty() ? "" : ", ", r.label, r.cloud_region, r.zone);
+  throw ConfigError(
+      fmt::format("region '{}' is not one of the 16 regions; use a paper label, a cloud region or "
+                  "a zone id: {}",
+                  name, known));
 }
 
 std::string zone_for(std::string_view region_or_zone) {

@@ -14,9 +14,9 @@ struct Region {
   std::string label;         // "West US2"
   std::string cloud_region;  // "westus2"
   std::string location;
-  std::string timezone;      // IANA
+  std::string timezone;  // IANA
   std::string watttime_ba;
-  std::string zone;          // Electricity Maps zone id
+  std::string zone;  // Electricity Maps zone id
   std::vector<std::string> proxy_zones;
   std::vector<std::string> marginal_zones;  // other marginal signals' zones (SGIP_CAISO_PGE)
 };
@@ -24,8 +24,8 @@ struct Region {
 // The table, in the paper's order. Parsed once; thread-safe.
 std::span<const Region> paper_regions();
 
-// Label, cloud region, zone id or WattTime BA (the first region on that zone when two share it). nullptr if
-// none matches.
+// Label, cloud region, zone id or WattTime BA (the first region on that zone when two share it).
+// nullptr if none matches.
 const Region* find_region(std::string_view name);
 // As find_region, but throws ConfigError listing the accepted names.
 const Region& resolve_region(std::string_view name);

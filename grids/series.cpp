@@ -12,17 +12,22 @@ namespace shiftsim::grids {
 
 std::string_view to_string(Signal s) {
   switch (s) {
-    case Signal::average: return "average";
-    case Signal::marginal: return "marginal";
-    case Signal::surrogate: return "surrogate";
+    case Signal::average:
+      return "average";
+    case Signal::marginal:
+      return "marginal";
+    case Signal::surrogate:
+      return "surrogate";
   }
   return "?";
 }
 
 std::string_view to_string(Basis b) {
   switch (b) {
-    case Basis::direct: return "direct";
-    case Basis::lifecycle: return "lifecycle";
+    case Basis::direct:
+      return "direct";
+    case Basis::lifecycle:
+      return "lifecycle";
   }
   return "?";
 }

@@ -43,8 +43,9 @@ std::optional<SeriesStats> compute_stats(const Series& s, std::optional<int> yea
     while (i < hi && s.time_at(i) != floor_to(s.time_at(i), kDay)) ++i;
     double range_sum = 0;
     for (; i + per_day <= hi; i += per_day) {
-      auto [mn, mx] = std::minmax_element(s.values.begin() + static_cast<std::ptrdiff_t>(i),
-                                          s.values.begin() + static_cast<std::ptrdiff_t>(i + per_day));
+      auto [mn, mx] =
+          std::minmax_element(s.values.begin() + static_cast<std::ptrdiff_t>(i),
+                              s.values.begin() + static_cast<std::ptrdiff_t>(i + per_day));
       range_sum += *mx - *mn;
       ++st.full_days;
     }

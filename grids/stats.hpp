@@ -7,14 +7,14 @@
 namespace shiftsim::grids {
 
 struct SeriesStats {
-  TimePoint first{};         // start of the first value counted
-  TimePoint end{};           // end of the last value counted
+  TimePoint first{};  // start of the first value counted
+  TimePoint end{};    // end of the last value counted
   std::size_t count = 0;
   double mean = 0, min = 0, max = 0;
   double mean_daily_range = 0;  // mean over complete UTC days of (day max - day min)
   std::size_t full_days = 0;
-  double estimated_share = 0;   // of the values counted, marked estimated by the provider
-  double repaired_share = 0;    // filled or resampled on import
+  double estimated_share = 0;  // of the values counted, marked estimated by the provider
+  double repaired_share = 0;   // filled or resampled on import
 };
 
 // Over the whole series, or the values inside calendar year `year` (UTC). nullopt if none.

@@ -7,7 +7,6 @@
 #include <functional>
 
 #include "grids/regions.hpp"
-
 #include "sim/core/atomic_file.hpp"
 #include "sim/core/errors.hpp"
 
@@ -26,11 +25,9 @@ auto h5(const std::filesystem::path& file, const std::string& object, Fn&& fn) -
   try {
     return fn();
   } catch (const H5::Exception& e) {
-    throw IoError(fmt::format("{}: HDF5 error at {}: {}", file.string(), object,
-                              e.getDetailMsg()));
+    throw IoError(fmt::format("{}: HDF5 error at {}: {}", file.string(), object, e.getDetailMsg()));
   }
 }
-
 
 // All text is variable-length UTF-8, in the file and in memory (HDF5 does not convert charsets).
 H5::StrType utf8_string() {
@@ -191,8 +188,7 @@ void write_series(H5::Group& root, const Series& s) {
   }
   put_strings(g, "files", names);
   put_strings(g, "files_sha256", hashes);
-  for (const auto& [kind, count] : s.repairs)
-    put_int(g, ("repair_" + kind).c_str(), count);
+  for (const auto& [kind, count] : s.repairs) put_int(g, ("repair_" + kind).c_str(), count);
 }
 
 Series read_series(const H5::Group& g) {
@@ -224,23 +220,26 @@ Series read_series(const H5::Group& g) {
 GridStore GridStore::load(const std::filesystem::path& path) {
   H5::Exception::dontPrint();
   if (!std::filesystem::exists(path))
-    throw IoError(fmt::format("{}: no such grid store; create one with 'shiftsim grids import' or "
-                              "'shiftsim grids synth'",
-                              path.string()));
+    throw IoError(
+        fmt::format("{}: no such grid store; create one with 'shiftsim grids import' or "
+                    "'shiftsim grids synth'",
+                    path.string()));
   if (!H5::H5File::isHdf5(path.string()))
     throw IoError(fmt::format("{}: not an HDF5 file, so not a grid store", path.string()));
   return h5(path, "/", [&] {
     GridStore store;
     H5::H5File file(path.string(), H5F_ACC_RDONLY);
     if (!file.attrExists("format") || get_string(file.openGroup("/"), "format") != kFormat)
-      throw IoError(fmt::format("{}: an HDF5 file, but not a shiftsim grid store (no format "
-                                "attribute '{}')",
-                                path.string(), kFormat));
+      throw IoError(
+          fmt::format("{}: an HDF5 file, but not a shiftsim grid store (no format "
+                      "attribute '{}')",
+                      path.string(), kFormat));
     auto version = get_int(file.openGroup("/"), "format_version");
     if (version != kFormatVersion)
-      throw IoError(fmt::format("{}: grid store format version {} is not supported (this "
-                                "shiftsim reads version {})",
-                                path.string(), version, kFormatVersion));
+      throw IoError(
+          fmt::format("{}: grid store format version {} is not supported (this "
+                      "shiftsim reads version {})",
+                      path.string(), version, kFormatVersion));
     H5::Group root = file.openGroup("/series");
     for (hsize_t z = 0; z < root.getNumObjs(); ++z) {
       H5::Group zone = root.openGroup(root.getObjnameByIdx(z));

@@ -167,9 +167,10 @@ SurrogateShape derive_shape(const Series& real, const std::string& timezone) {
       day_mean[d.index] = s / double(d.hours.size());
     }
   if (day_mean.size() < 28)
-    throw ConfigError(fmt::format("deriving a surrogate shape needs at least 28 complete days of "
-                                  "data; {} has {}",
-                                  real.key.label(), day_mean.size()));
+    throw ConfigError(
+        fmt::format("deriving a surrogate shape needs at least 28 complete days of "
+                    "data; {} has {}",
+                    real.key.label(), day_mean.size()));
   std::array<double, 24> ratio_sum{}, ratio_n{};
   for (std::size_t i = 0; i < h.values.size(); ++i) {
     auto it = day_mean.find(day_of[i]);
@@ -244,9 +245,9 @@ std::vector<int> checked_years(const SynthOptions& o) {
   years.erase(std::unique(years.begin(), years.end()), years.end());
   for (std::size_t i = 1; i < years.size(); ++i)
     if (years[i] != years[i - 1] + 1)
-      throw ConfigError(fmt::format(
-          "years must be consecutive so that the series has no gap; got {} after {}", years[i],
-          years[i - 1]));
+      throw ConfigError(
+          fmt::format("years must be consecutive so that the series has no gap; got {} after {}",
+                      years[i], years[i - 1]));
   return years;
 }
 }  // namespace

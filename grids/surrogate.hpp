@@ -33,9 +33,9 @@
 namespace shiftsim::grids {
 
 struct SurrogateShape {
-  std::string label;    // paper region label
-  std::string zone;     // zone whose real data the figures were derived from
-  std::string source;   // file(s) under SHIFTSIM_DATA
+  std::string label;   // paper region label
+  std::string zone;    // zone whose real data the figures were derived from
+  std::string source;  // file(s) under SHIFTSIM_DATA
   int year = 0;
   double a1 = 0, p1 = 0, a2 = 0, p2 = 0;  // diurnal harmonics: relative amplitude, peak hour
   double sigma_day = 0, phi_day = 0;      // day-to-day relative swing

@@ -35,8 +35,8 @@ ThresholdController::ThresholdController(std::uint32_t job, double threshold, Ti
 
 void ThresholdController::on_event(const Event& e, Simulation& sim) {
   if (e.kind == EventKind::arrival && e.job == job_) arrived_ = true;
-  if (e.job == job_ && (e.kind == EventKind::start || e.kind == EventKind::resume ||
-                        e.kind == EventKind::pause)) {
+  if (e.job == job_ &&
+      (e.kind == EventKind::start || e.kind == EventKind::resume || e.kind == EventKind::pause)) {
     requested_ = false;
   }
   // Step boundaries, the arrival, and the end of a pause: a checkpoint that ends on a boundary
@@ -55,8 +55,10 @@ void ThresholdController::on_event(const Event& e, Simulation& sim) {
     const bool must = t + step + remaining > deadline_;
     if (clean || must) {
       requested_ = true;
-      if (state.phase == Phase::waiting) sim.start_at(job_, t);
-      else sim.resume_at(job_, t);
+      if (state.phase == Phase::waiting)
+        sim.start_at(job_, t);
+      else
+        sim.resume_at(job_, t);
     }
   } else if (state.phase == Phase::running && !clean && remaining.count() > 0) {
     const auto& costs = sim.job(job_).costs;

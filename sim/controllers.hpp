@@ -8,9 +8,9 @@
 // the last interval.
 //
 // ThresholdController decides as the job runs, seeing only the intensity now: at its arrival,
-// at every step boundary and when a pause begins it runs the job if the intensity is at or below the threshold, pauses it
-// otherwise, and runs regardless when waiting one more step (or checkpointing first) would miss
-// the deadline. A run ends in a pause only after min_run of work.
+// at every step boundary and when a pause begins it runs the job if the intensity is at or below
+// the threshold, pauses it otherwise, and runs regardless when waiting one more step (or
+// checkpointing first) would miss the deadline. A run ends in a pause only after min_run of work.
 #include <cstdint>
 #include <vector>
 

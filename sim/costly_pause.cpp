@@ -18,11 +18,11 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // What step i did on the way into a state, two bits per state and step.
 enum Move : std::uint8_t {
-  kIdle = 0,        // into paused: stayed paused
-  kWorkFresh = 1,   // into running: worked, coming from paused or a shorter run
-  kFromLongRun = 2, // into running: worked after a run already m long; into paused: a free
-                    // pause (R = 0) right after such a run
-  kCheckpoint = 3,  // into paused or checkpointing: a checkpoint step
+  kIdle = 0,         // into paused: stayed paused
+  kWorkFresh = 1,    // into running: worked, coming from paused or a shorter run
+  kFromLongRun = 2,  // into running: worked after a run already m long; into paused: a free
+                     // pause (R = 0) right after such a run
+  kCheckpoint = 3,   // into paused or checkpointing: a checkpoint step
 };
 
 class MoveTable {
@@ -33,7 +33,9 @@ class MoveTable {
     const auto shift = (i % 4) * 2;
     b = static_cast<std::uint8_t>((b & ~(3u << shift)) | (static_cast<unsigned>(m) << shift));
   }
-  Move get(std::uint64_t i) const { return static_cast<Move>((bits_[i / 4] >> ((i % 4) * 2)) & 3u); }
+  Move get(std::uint64_t i) const {
+    return static_cast<Move>((bits_[i / 4] >> ((i % 4) * 2)) & 3u);
+  }
 
  private:
   std::vector<std::uint8_t> bits_;
@@ -130,9 +132,12 @@ CostlyPlan plan_costly_pause_resume(std::span<const double> plan, std::span<cons
         }
         if (ph == 0) relax(idx(j, 0), c, kIdle);
         if (ph == m) {  // a run long enough to end in a pause
-          if (r == 0) relax(idx(j, 0), c, kFromLongRun);
-          else if (r == 1) relax(idx(j, 0), c + ck, kCheckpoint);
-          else relax(idx(j, m + 1), c + ck, kCheckpoint);
+          if (r == 0)
+            relax(idx(j, 0), c, kFromLongRun);
+          else if (r == 1)
+            relax(idx(j, 0), c + ck, kCheckpoint);
+          else
+            relax(idx(j, m + 1), c + ck, kCheckpoint);
         }
         if (ph > m) {  // checkpointing, c = ph - m steps done
           const std::int64_t done = ph - m + 1;
@@ -164,8 +169,10 @@ CostlyPlan plan_costly_pause_resume(std::span<const double> plan, std::span<cons
       }
     } else if (ph <= m) {
       out.work.push_back(step);
-      if (mv == kFromLongRun) ph = m;
-      else ph = ph == 1 ? 0 : ph - 1;
+      if (mv == kFromLongRun)
+        ph = m;
+      else
+        ph = ph == 1 ? 0 : ph - 1;
       --j;
     } else {
       out.checkpoints.push_back(step);
@@ -179,8 +186,7 @@ CostlyPlan plan_costly_pause_resume(std::span<const double> plan, std::span<cons
 
 CostlyPlan plan_costly_pause_resume_brute_force(std::span<const double> plan,
                                                 std::span<const double> kwh, std::int64_t start,
-                                                std::int64_t window,
-                                                std::int64_t checkpoint_steps,
+                                                std::int64_t window, std::int64_t checkpoint_steps,
                                                 double checkpoint_kwh_per_step,
                                                 std::int64_t min_run_steps) {
   constexpr std::int64_t kMaxWindow = 20;
@@ -221,7 +227,8 @@ CostlyPlan plan_costly_pause_resume_brute_force(std::span<const double> plan,
     for (std::size_t k = 0; k < work.size(); ++k) {
       cost += kwh[k] * plan[static_cast<std::size_t>(start + work[k])];
     }
-    for (auto c : checkpoints) cost += checkpoint_kwh_per_step * plan[static_cast<std::size_t>(start + c)];
+    for (auto c : checkpoints)
+      cost += checkpoint_kwh_per_step * plan[static_cast<std::size_t>(start + c)];
     const std::int64_t last = work.back();
     if (cost < best || (cost == best && last < best_last)) {
       best = cost;

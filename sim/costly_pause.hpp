@@ -33,7 +33,7 @@
 namespace shiftsim::sim {
 
 constexpr std::uint64_t kMaxCostlyPlanStates = 1'000'000'000;  // 250 MB of backtrack bits
-constexpr std::uint64_t kMaxCostlyPlanBytes = 400ULL << 20;       // backtrack and cost layers
+constexpr std::uint64_t kMaxCostlyPlanBytes = 400ULL << 20;    // backtrack and cost layers
 
 struct CostlyPlan {
   kernels::Status status = kernels::Status::beyond_data;
@@ -51,8 +51,7 @@ CostlyPlan plan_costly_pause_resume(std::span<const double> plan, std::span<cons
 // checked against the rules above. Same result (planned_g) up to rounding.
 CostlyPlan plan_costly_pause_resume_brute_force(std::span<const double> plan,
                                                 std::span<const double> kwh, std::int64_t start,
-                                                std::int64_t window,
-                                                std::int64_t checkpoint_steps,
+                                                std::int64_t window, std::int64_t checkpoint_steps,
                                                 double checkpoint_kwh_per_step,
                                                 std::int64_t min_run_steps);
 

@@ -12,9 +12,12 @@ namespace shiftsim::sim {
 
 std::string_view to_string(RunStatus s) {
   switch (s) {
-    case RunStatus::finished: return "finished";
-    case RunStatus::beyond_data: return "beyond-data";
-    case RunStatus::before_data: return "before-data";
+    case RunStatus::finished:
+      return "finished";
+    case RunStatus::beyond_data:
+      return "beyond-data";
+    case RunStatus::before_data:
+      return "before-data";
   }
   return "?";
 }

@@ -22,9 +22,9 @@
 #include <vector>
 
 #include "grids/resample.hpp"
-#include "sim/event.hpp"
 #include "sim/core/time.hpp"
 #include "sim/core/units.hpp"
+#include "sim/event.hpp"
 #include "workloads/embodied.hpp"
 #include "workloads/profile.hpp"
 
@@ -51,7 +51,7 @@ struct JobSpec {
   std::string name;
   workloads::PowerProfile power;  // facility power, from the first unit of work
   workloads::Embodied embodied;
-  TimePoint submitted{};          // the requested start: the job arrives then
+  TimePoint submitted{};  // the requested start: the job arrives then
   PauseCosts costs;
 };
 
@@ -59,8 +59,8 @@ enum class Phase : std::uint8_t { waiting, running, checkpointing, paused, finis
 
 struct JobState {
   Phase phase = Phase::waiting;
-  Seconds done{0};        // work done, seconds of the power profile
-  Seconds run_work{0};    // work done in the current run (since the last start or resume)
+  Seconds done{0};      // work done, seconds of the power profile
+  Seconds run_work{0};  // work done in the current run (since the last start or resume)
   std::uint64_t token = 0;
 };
 
@@ -114,7 +114,9 @@ class Simulation {
   double intensity_now() const;
   const JobSpec& job(std::uint32_t j) const { return jobs_[j].spec; }
   const JobState& state(std::uint32_t j) const { return jobs_[j].state; }
-  Seconds remaining(std::uint32_t j) const { return jobs_[j].spec.power.duration() - jobs_[j].state.done; }
+  Seconds remaining(std::uint32_t j) const {
+    return jobs_[j].spec.power.duration() - jobs_[j].state.done;
+  }
   std::size_t job_count() const { return jobs_.size(); }
 
  private:

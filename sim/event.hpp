@@ -30,12 +30,12 @@ std::string_view to_string(EventKind k);
 constexpr std::uint8_t priority_of(EventKind k) { return static_cast<std::uint8_t>(k); }
 
 struct Event {
-  std::int64_t time = 0;     // Unix seconds
+  std::int64_t time = 0;  // Unix seconds
   std::uint8_t priority = 0;
   std::uint64_t seq = 0;
   EventKind kind = EventKind::intensity_step;
-  std::uint32_t job = 0;     // index of the job in its simulation; 0 for intensity steps
-  std::uint64_t token = 0;   // a job's event generation: events from before a change are stale
+  std::uint32_t job = 0;    // index of the job in its simulation; 0 for intensity steps
+  std::uint64_t token = 0;  // a job's event generation: events from before a change are stale
 };
 
 class EventQueue {

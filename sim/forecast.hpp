@@ -39,9 +39,9 @@ enum class ForecastKind : std::uint8_t { perfect, gaussian, uniform, persistence
 
 struct ForecastSpec {
   ForecastKind kind = ForecastKind::perfect;
-  double error = 0;         // E for gaussian and uniform
-  std::uint64_t seed = 1;   // for gaussian and uniform
-  std::string series;       // KEY for series
+  double error = 0;        // E for gaussian and uniform
+  std::uint64_t seed = 1;  // for gaussian and uniform
+  std::string series;      // KEY for series
 
   // Throws ConfigError naming the text and listing the accepted forms.
   static ForecastSpec parse(std::string_view text, std::uint64_t seed = 1);

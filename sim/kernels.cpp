@@ -34,7 +34,6 @@ namespace shiftsim::sim::kernels {
 
 using namespace detail;  // NOLINT: the shared checks and the data structures
 
-
 bool is_uniform(std::span<const double> kwh) {
   for (std::size_t k = 1; k + 1 < kwh.size(); ++k)
     if (!same_bits(kwh[k], kwh[0])) return false;
@@ -189,10 +188,10 @@ std::vector<StartResult> flexible_start(const Grid& grid, std::span<const double
       continue;
     }
     // An earlier candidate within the tie tolerance of the cheapest wins.
-    const i64 chosen = static_cast<i64>(ties.find(static_cast<std::size_t>(s - from),
-                                                  static_cast<std::size_t>(best.c - from),
-                                                  tie_limit(best.cost))) +
-                       from;
+    const i64 chosen =
+        static_cast<i64>(ties.find(static_cast<std::size_t>(s - from),
+                                   static_cast<std::size_t>(best.c - from), tie_limit(best.cost))) +
+        from;
     if (chosen != memo_c) {  // the chosen candidate usually stays for many consecutive starts
       memo_c = chosen;
       memo_emissions = dot(kwh.data(), grid.charge.data() + chosen, kwh.size());
@@ -281,6 +280,5 @@ std::vector<std::int64_t> pause_resume_steps(const Grid& grid, std::size_t work_
   if (direct_status(grid.plan, start, window_steps) != Status::ok) return {};
   return choose_steps_by_sorting(grid.plan, start, as_i64(work_steps), window_steps);
 }
-
 
 }  // namespace shiftsim::sim::kernels

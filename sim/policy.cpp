@@ -17,10 +17,14 @@ constexpr double kMaxPercent = 10000.0;  // a window of 100 durations: beyond an
 
 std::string_view to_string(PolicyKind k) {
   switch (k) {
-    case PolicyKind::baseline: return "baseline";
-    case PolicyKind::flexible_start: return "flexible-start";
-    case PolicyKind::pause_resume: return "pause-resume";
-    case PolicyKind::threshold: return "threshold";
+    case PolicyKind::baseline:
+      return "baseline";
+    case PolicyKind::flexible_start:
+      return "flexible-start";
+    case PolicyKind::pause_resume:
+      return "pause-resume";
+    case PolicyKind::threshold:
+      return "threshold";
   }
   return "?";
 }
@@ -30,10 +34,10 @@ PolicyKind parse_policy_kind(std::string_view text) {
                  PolicyKind::threshold}) {
     if (iequals(trim(text), to_string(k))) return k;
   }
-  throw ConfigError(fmt::format(
-      "unknown policy \"{}\"; use baseline, flexible-start, pause-resume or threshold "
-      "(and --regions for the spatial choice)",
-      text));
+  throw ConfigError(
+      fmt::format("unknown policy \"{}\"; use baseline, flexible-start, pause-resume or threshold "
+                  "(and --regions for the spatial choice)",
+                  text));
 }
 
 Window Window::parse(std::string_view text) {
@@ -60,8 +64,8 @@ Window Window::parse(std::string_view text) {
 
 Seconds Window::for_duration(Seconds d) const {
   if (!relative) return absolute;
-  return Seconds{static_cast<std::int64_t>(
-      std::floor(static_cast<double>(d.count()) * percent / 100.0))};
+  return Seconds{
+      static_cast<std::int64_t>(std::floor(static_cast<double>(d.count()) * percent / 100.0))};
 }
 
 std::string Window::describe() const {
@@ -77,8 +81,8 @@ std::string Policy::describe() const {
   if (kind == PolicyKind::threshold) s += fmt::format(", threshold {} g/kWh", threshold);
   if (kind == PolicyKind::pause_resume || kind == PolicyKind::threshold) {
     if (costs.checkpoint_time.count() > 0) {
-      s += fmt::format(", checkpoint {} and {} kWh per pause", format_duration(costs.checkpoint_time),
-                       costs.checkpoint_energy.value);
+      s += fmt::format(", checkpoint {} and {} kWh per pause",
+                       format_duration(costs.checkpoint_time), costs.checkpoint_energy.value);
     }
     if (costs.min_run.count() > 0) {
       s += fmt::format(", runs of at least {}", format_duration(costs.min_run));

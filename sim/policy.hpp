@@ -25,7 +25,7 @@ PolicyKind parse_policy_kind(std::string_view text);
 
 struct Window {
   Seconds absolute{0};
-  double percent = 0;     // used when relative
+  double percent = 0;  // used when relative
   bool relative = false;
 
   // "6h", "1d12h", "25%", "0" (no window). Throws ConfigError. Percentages in [0, 10000].
@@ -38,11 +38,11 @@ struct Window {
 struct Policy {
   PolicyKind kind = PolicyKind::baseline;
   Window window;
-  ForecastSpec forecast;          // what flexible-start and pause-resume decide on
-  double threshold = 0;           // g/kWh, for threshold
-  PauseCosts costs;               // for pause-resume and threshold
+  ForecastSpec forecast;  // what flexible-start and pause-resume decide on
+  double threshold = 0;   // g/kWh, for threshold
+  PauseCosts costs;       // for pause-resume and threshold
 
-  std::string describe() const;   // "pause-resume, N = 25%, forecast gaussian:0.1 (seed 1)"
+  std::string describe() const;  // "pause-resume, N = 25%, forecast gaussian:0.1 (seed 1)"
 };
 
 // The window a policy searches, in simulation steps, for a job of K = ceil(D / step) work steps

@@ -13,17 +13,22 @@ namespace shiftsim::sim {
 
 std::string_view to_string(Outcome o) {
   switch (o) {
-    case Outcome::ok: return "ok";
-    case Outcome::beyond_data: return "beyond-data";
-    case Outcome::before_data: return "before-data";
-    case Outcome::no_forecast: return "no-forecast";
+    case Outcome::ok:
+      return "ok";
+    case Outcome::beyond_data:
+      return "beyond-data";
+    case Outcome::before_data:
+      return "before-data";
+    case Outcome::no_forecast:
+      return "no-forecast";
   }
   return "?";
 }
 
 std::string explain(Outcome o) {
   switch (o) {
-    case Outcome::ok: return "finished";
+    case Outcome::ok:
+      return "finished";
     case Outcome::beyond_data:
       return "the job cannot finish within the intensity history: its window reaches past the "
              "last value; choose an earlier start, a smaller window, or import more data";
@@ -40,9 +45,12 @@ namespace {
 
 Outcome outcome_of(kernels::Status s) {
   switch (s) {
-    case kernels::Status::ok: return Outcome::ok;
-    case kernels::Status::beyond_data: return Outcome::beyond_data;
-    case kernels::Status::no_forecast: return Outcome::no_forecast;
+    case kernels::Status::ok:
+      return Outcome::ok;
+    case kernels::Status::beyond_data:
+      return Outcome::beyond_data;
+    case kernels::Status::no_forecast:
+      return Outcome::no_forecast;
   }
   return Outcome::beyond_data;
 }
@@ -58,8 +66,10 @@ std::vector<Interval> intervals_of_steps(const grids::RegularSeries& intensity,
   std::vector<Interval> out;
   for (auto s : steps) {
     const TimePoint from = time_of(intensity, s);
-    if (!out.empty() && out.back().to == from) out.back().to = from + intensity.step;
-    else out.push_back({from, from + intensity.step});
+    if (!out.empty() && out.back().to == from)
+      out.back().to = from + intensity.step;
+    else
+      out.push_back({from, from + intensity.step});
   }
   // The last work step holds what is left of the duration: a partial step ends early.
   const auto k = static_cast<std::int64_t>(steps.size());
@@ -75,16 +85,16 @@ RunResult simulate(const RunRequest& rq) {
   RunResult out;
   out.requested = rq.requested;
   out.duration = rq.power.duration();
-  out.window = policy.kind == PolicyKind::baseline ? Seconds{0}
-                                                   : policy.window.for_duration(out.duration);
+  out.window =
+      policy.kind == PolicyKind::baseline ? Seconds{0} : policy.window.for_duration(out.duration);
   out.deadline = rq.requested + out.duration + out.window;
 
   if ((rq.requested - series.start).count() % step.count() != 0) {
     throw ConfigError(fmt::format(
         "requested start {} is not on the {} simulation step grid (steps start at UTC "
         "midnight); use {} or {}, or a finer --step",
-        format_time(rq.requested), format_duration(step),
-        format_time(floor_to(rq.requested, step)), format_time(ceil_to(rq.requested, step))));
+        format_time(rq.requested), format_duration(step), format_time(floor_to(rq.requested, step)),
+        format_time(ceil_to(rq.requested, step))));
   }
   if (rq.requested < series.start) {
     out.outcome = Outcome::before_data;
@@ -144,7 +154,8 @@ RunResult simulate(const RunRequest& rq) {
               format_duration(c.checkpoint_time), format_duration(step)));
         }
         const auto r_steps = c.checkpoint_time.count() / step.count();
-        const double ck = r_steps > 0 ? c.checkpoint_energy.value / static_cast<double>(r_steps) : 0;
+        const double ck =
+            r_steps > 0 ? c.checkpoint_energy.value / static_cast<double>(r_steps) : 0;
         const auto m_steps = (c.min_run.count() + step.count() - 1) / step.count();
         const auto plan = plan_costly_pause_resume(grid.plan, kwh, s, w, r_steps, ck, m_steps);
         if (plan.status != kernels::Status::ok) {

@@ -32,7 +32,7 @@ struct RunRequest {
   const grids::RegularSeries* intensity = nullptr;  // actual, at the simulation step
   std::span<const double> plan;                     // aligned with intensity, or empty
   std::string job_name;
-  workloads::PowerProfile power;                    // facility power
+  workloads::PowerProfile power;  // facility power
   workloads::Embodied embodied;
   TimePoint requested{};
   Policy policy;
@@ -41,12 +41,12 @@ struct RunRequest {
 struct RunResult {
   Outcome outcome = Outcome::ok;
   TimePoint requested{};
-  Seconds duration{};      // D, the job's uninterrupted length
-  Seconds window{};        // N in seconds
-  TimePoint deadline{};    // requested + D + N
-  JobRecord record;        // schedule, operational emissions, energy, pauses, start, finish
-  Emissions embodied{};    // for the time the job held its machine
-  Emissions planned{};     // what the policy expected to emit (plan values); 0 for threshold
+  Seconds duration{};    // D, the job's uninterrupted length
+  Seconds window{};      // N in seconds
+  TimePoint deadline{};  // requested + D + N
+  JobRecord record;      // schedule, operational emissions, energy, pauses, start, finish
+  Emissions embodied{};  // for the time the job held its machine
+  Emissions planned{};   // what the policy expected to emit (plan values); 0 for threshold
   Seconds delay() const { return record.finish - (requested + duration); }
 };
 

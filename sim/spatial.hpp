@@ -20,8 +20,8 @@ struct RegionRun {
 };
 
 struct SpatialResult {
-  std::size_t chosen = 0;            // index into the candidates
-  std::vector<RunResult> candidates; // every region's run, as if it had been chosen
+  std::size_t chosen = 0;             // index into the candidates
+  std::vector<RunResult> candidates;  // every region's run, as if it had been chosen
   const RunResult& run() const { return candidates.at(chosen); }
 };
 

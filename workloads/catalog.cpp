@@ -16,9 +16,7 @@ extern const std::string_view catalog_toml;
 
 namespace shiftsim::workloads {
 
-Seconds CatalogEntry::duration() const {
-  return Seconds{std::llround(hours * kSecondsPerHour)};
-}
+Seconds CatalogEntry::duration() const { return Seconds{std::llround(hours * kSecondsPerHour)}; }
 
 Workload CatalogEntry::workload(const std::string& source) const {
   Workload w{.name = name,
@@ -53,7 +51,8 @@ Catalog Catalog::parse(std::string_view text, const std::string& file) {
     e.model = job.require_string("model");
     e.gpu = job.require_string("gpu");
     auto gpus = job.integer("gpus");
-    if (!gpus || *gpus < 1 || *gpus > 1'000'000) job.fail("gpus", "needs a whole number from 1 to 1,000,000");
+    if (!gpus || *gpus < 1 || *gpus > 1'000'000)
+      job.fail("gpus", "needs a whole number from 1 to 1,000,000");
     e.gpus = static_cast<int>(*gpus);
     e.hours = job.require_number("hours");
     if (e.hours <= 0 || e.duration() <= Seconds{0}) job.fail("hours", "must be positive");
@@ -100,7 +99,8 @@ std::string Catalog::names() const {
 }
 
 const Catalog& builtin_catalog() {
-  static const Catalog catalog = Catalog::parse(embedded::catalog_toml, "workloads/data/catalog.toml");
+  static const Catalog catalog =
+      Catalog::parse(embedded::catalog_toml, "workloads/data/catalog.toml");
   return catalog;
 }
 

@@ -12,13 +12,13 @@
 namespace shiftsim::workloads {
 
 struct CatalogEntry {
-  std::string name;     // "bert-finetune"
-  std::string label;    // "BERT finetune"
+  std::string name;                  // "bert-finetune"
+  std::string label;                 // "BERT finetune"
   std::vector<std::string> aliases;  // other names the paper uses ("BERT LM")
   std::string model;
-  std::string gpu;      // "V100"
+  std::string gpu;  // "V100"
   int gpus = 0;
-  double hours = 0;     // as Table 2 prints it
+  double hours = 0;  // as Table 2 prints it
   double energy_kwh = 0;
   std::string task;
   std::string dataset;

@@ -15,9 +15,9 @@ namespace shiftsim::workloads {
 constexpr double kSecondsPerYear = 365.25 * 86400;
 
 struct Embodied {
-  Emissions total{};     // TE, for the hardware the job reserves a share of
-  Seconds lifespan{};    // EL; zero means "no embodied emissions given"
-  double share = 1.0;    // RR / ToR, in (0, 1]
+  Emissions total{};   // TE, for the hardware the job reserves a share of
+  Seconds lifespan{};  // EL; zero means "no embodied emissions given"
+  double share = 1.0;  // RR / ToR, in (0, 1]
 
   bool is_none() const { return lifespan.count() == 0 || total.value == 0; }
   double lifespan_years() const { return static_cast<double>(lifespan.count()) / kSecondsPerYear; }

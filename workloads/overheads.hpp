@@ -13,10 +13,10 @@
 namespace shiftsim::workloads {
 
 struct Overheads {
-  double pue = 1.0;          // >= 1
-  double cpu_share = 0.0;    // of IT power, in [0, 1)
-  double dram_share = 0.0;   // of IT power; cpu_share + dram_share < 1
-  Power cpu_power{};         // constant, added to the accelerators
+  double pue = 1.0;         // >= 1
+  double cpu_share = 0.0;   // of IT power, in [0, 1)
+  double dram_share = 0.0;  // of IT power; cpu_share + dram_share < 1
+  Power cpu_power{};        // constant, added to the accelerators
   Power dram_power{};
 
   bool is_none() const;

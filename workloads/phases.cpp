@@ -17,7 +17,8 @@ std::optional<PowerLevel> parse_power_level(std::string_view text) {
   double v = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc{} || !std::isfinite(v) || v < 0) return std::nullopt;
-  std::string_view unit = trim(std::string_view(ptr, static_cast<std::size_t>(text.data() + text.size() - ptr)));
+  std::string_view unit =
+      trim(std::string_view(ptr, static_cast<std::size_t>(text.data() + text.size() - ptr)));
   if (unit == "%") return PowerLevel{v / 100.0, true};
   if (unit.empty() || unit == "W") return PowerLevel{v, false};
   if (unit == "kW") return PowerLevel{v * kWattsPerKilowatt, false};
@@ -48,12 +49,14 @@ PhasedProfile build_phased_profile(const PhasePlan& plan, std::optional<Seconds>
   long fixed = 0;
   const Phase* open = nullptr;
   for (const auto& p : plan.phases) {
-    if (p.duration) fixed += p.duration->count();
+    if (p.duration)
+      fixed += p.duration->count();
     else if (open)
       fail(plan, p.line,
            fmt::format("phases '{}' and '{}' both leave out their duration", open->name, p.name),
            "give every phase but one a duration");
-    else open = &p;
+    else
+      open = &p;
   }
   long total = fixed;
   if (duration) {
@@ -69,7 +72,8 @@ PhasedProfile build_phased_profile(const PhasePlan& plan, std::optional<Seconds>
            "make the durations agree, or leave out one phase's duration to fill the rest");
     total = duration->count();
   } else if (open) {
-    fail(plan, open->line, fmt::format("phase '{}' has no duration and the job none either", open->name),
+    fail(plan, open->line,
+         fmt::format("phase '{}' has no duration and the job none either", open->name),
          "give the phase a duration, or the job a duration");
   }
 
@@ -81,7 +85,9 @@ PhasedProfile build_phased_profile(const PhasePlan& plan, std::optional<Seconds>
       if (e.first.count() < len)
         event_count += static_cast<std::size_t>((len - e.first.count() - 1) / e.every.count() + 1);
     if (event_count > kMaxProfileValues)
-      fail(plan, p.line, fmt::format("phase '{}' repeats its events more than {} times", p.name, kMaxProfileValues),
+      fail(plan, p.line,
+           fmt::format("phase '{}' repeats its events more than {} times", p.name,
+                       kMaxProfileValues),
            "make the events less frequent");
   }
 
@@ -121,8 +127,10 @@ PhasedProfile build_phased_profile(const PhasePlan& plan, std::optional<Seconds>
   for (const auto& s : segs) {
     const double len = static_cast<double>(s.end - s.begin);
     any_relative = any_relative || s.power.relative;
-    if (s.power.relative) rel_seconds += s.power.value * len;
-    else abs_joules += s.power.value * len;
+    if (s.power.relative)
+      rel_seconds += s.power.value * len;
+    else
+      abs_joules += s.power.value * len;
   }
   double steady = 0;
   if (any_relative && !(rel_seconds > 0) && energy && abs_joules == 0)
@@ -138,8 +146,9 @@ PhasedProfile build_phased_profile(const PhasePlan& plan, std::optional<Seconds>
       steady = (energy->value * kJoulesPerKwh - abs_joules) / rel_seconds;
       if (!(steady > 0))
         fail(plan, plan.line,
-             fmt::format("the absolute phases alone use {:.6g} kWh, the job's whole energy is {:.6g} kWh",
-                         abs_joules / kJoulesPerKwh, energy->value),
+             fmt::format(
+                 "the absolute phases alone use {:.6g} kWh, the job's whole energy is {:.6g} kWh",
+                 abs_joules / kJoulesPerKwh, energy->value),
              "lower the absolute powers, or express them as shares (\"40%\")");
     } else {
       fail(plan, plan.line, "phases give powers as shares, but nothing says of what",
@@ -151,7 +160,8 @@ PhasedProfile build_phased_profile(const PhasePlan& plan, std::optional<Seconds>
       fail(plan, plan.line,
            fmt::format("the phases use {:.6g} kWh, but the job's energy is {:.6g} kWh", e,
                        energy->value),
-           "give powers as shares of the steady level (\"100%\") so the energy is kept, or drop energy_kwh");
+           "give powers as shares of the steady level (\"100%\") so the energy is kept, or drop "
+           "energy_kwh");
   }
 
   // Sample the segments on the profile grid; the default step keeps every boundary exact.
@@ -162,7 +172,8 @@ PhasedProfile build_phased_profile(const PhasePlan& plan, std::optional<Seconds>
     fail(plan, plan.line,
          fmt::format("the phases need {} values at a {} step, more than {}", total / step + 1,
                      format_duration(Seconds{step}), kMaxProfileValues),
-         fmt::format("give a coarser step = \"...\" in [profile] (boundaries at whole minutes allow \"1min\")"));
+         fmt::format("give a coarser step = \"...\" in [profile] (boundaries at whole minutes "
+                     "allow \"1min\")"));
   std::vector<double> w(static_cast<std::size_t>((total + step - 1) / step), 0.0);
   for (const auto& s : segs) {
     const double watts_here = s.power.relative ? s.power.value * steady : s.power.value;
@@ -170,7 +181,8 @@ PhasedProfile build_phased_profile(const PhasePlan& plan, std::optional<Seconds>
       const long k = a / step;
       const long b = std::min(s.end, (k + 1) * step);
       const long bin_len = std::min(step, total - k * step);
-      w[static_cast<std::size_t>(k)] += watts_here * static_cast<double>(b - a) / static_cast<double>(bin_len);
+      w[static_cast<std::size_t>(k)] +=
+          watts_here * static_cast<double>(b - a) / static_cast<double>(bin_len);
       a = b;
     }
   }

@@ -16,7 +16,7 @@ namespace shiftsim::workloads {
 
 // "250 W", "1.2 kW", "250" (watts) or "40%" (of the steady level). nullopt if unreadable.
 struct PowerLevel {
-  double value = 0;       // W, or a fraction of the steady level
+  double value = 0;  // W, or a fraction of the steady level
   bool relative = false;
 };
 std::optional<PowerLevel> parse_power_level(std::string_view text);
@@ -42,15 +42,15 @@ struct Phase {
 
 struct PhasePlan {
   std::vector<Phase> phases;
-  std::optional<Seconds> step;    // profile step; default: the largest that keeps every boundary
-  std::optional<Power> steady;    // the level relative powers refer to, if given directly
-  std::string file;               // for messages
+  std::optional<Seconds> step;  // profile step; default: the largest that keeps every boundary
+  std::optional<Power> steady;  // the level relative powers refer to, if given directly
+  std::string file;             // for messages
   std::size_t line = 0;
 };
 
 struct PhasedProfile {
   PowerProfile profile;
-  Power steady;                    // the level relative powers resolved to
+  Power steady;  // the level relative powers resolved to
 };
 
 // `duration`: the job's duration if fixed elsewhere (phases must fit it); `energy`: the job's

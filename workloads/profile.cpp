@@ -12,7 +12,9 @@ namespace shiftsim::workloads {
 
 namespace {
 // ceil(d / s) without the overflow of (d + s - 1) / s for a huge step.
-long intervals(Seconds d, Seconds s) { return d.count() / s.count() + (d.count() % s.count() != 0); }
+long intervals(Seconds d, Seconds s) {
+  return d.count() / s.count() + (d.count() % s.count() != 0);
+}
 }  // namespace
 
 Energy StepEnergy::total() const {
@@ -26,18 +28,19 @@ PowerProfile::PowerProfile(Seconds step, Seconds duration, std::vector<double> w
       duration_(duration),
       watts_(std::make_shared<const std::vector<double>>(std::move(watts))) {
   if (step_ <= Seconds{0}) throw ConfigError("a power profile needs a step of at least 1 s");
-  if (duration_ <= Seconds{0}) throw ConfigError("a power profile needs a duration of at least 1 s");
+  if (duration_ <= Seconds{0})
+    throw ConfigError("a power profile needs a duration of at least 1 s");
   const auto expected = static_cast<std::size_t>(intervals(duration_, step_));
   if (watts_->size() != expected)
-    throw ConfigError(fmt::format(
-        "a power profile of {} at a {} step needs {} values, not {}", format_duration(duration_),
-        format_duration(step_), expected, watts_->size()));
+    throw ConfigError(fmt::format("a power profile of {} at a {} step needs {} values, not {}",
+                                  format_duration(duration_), format_duration(step_), expected,
+                                  watts_->size()));
   double joules_sum = 0;
   for (std::size_t i = 0; i < watts_->size(); ++i) {
     const double w = (*watts_)[i];
     if (!std::isfinite(w) || w < 0)
-      throw ConfigError(fmt::format("power profile value {} (at {} into the run) is {} W",
-                                    i + 1, format_duration(step_ * static_cast<long>(i)), w));
+      throw ConfigError(fmt::format("power profile value {} (at {} into the run) is {} W", i + 1,
+                                    format_duration(step_ * static_cast<long>(i)), w));
     joules_sum += w * static_cast<double>(length(i).count());
   }
   energy_ = joules(joules_sum);
@@ -64,10 +67,12 @@ Power PowerProfile::peak_power() const {
 StepEnergy PowerProfile::at_step(Seconds step) const {
   if (step <= Seconds{0}) throw ConfigError("the simulation step must be at least 1 s");
   if (static_cast<std::size_t>(intervals(duration_, step)) > kMaxSimulationSteps)
-    throw ConfigError(fmt::format("{} at a {} step is more than {} steps", format_duration(duration_),
-                                  format_duration(step), kMaxSimulationSteps));
+    throw ConfigError(fmt::format("{} at a {} step is more than {} steps",
+                                  format_duration(duration_), format_duration(step),
+                                  kMaxSimulationSteps));
   const long d = duration_.count(), s = step.count(), p = step_.count();
-  StepEnergy out{step, duration_, std::vector<double>(static_cast<std::size_t>(intervals(duration_, step)), 0.0)};
+  StepEnergy out{step, duration_,
+                 std::vector<double>(static_cast<std::size_t>(intervals(duration_, step)), 0.0)};
   if (s % p == 0) {
     // The common case (a 1-s or 1-min profile at a 5-min step): whole profile intervals per
     // step, summed without the per-piece bookkeeping of the general merge below.

@@ -12,6 +12,7 @@ namespace shiftsim::workloads {
 
 // All or nothing (a temporary file renamed into place); replaces `out` if it exists, so callers
 // decide about overwriting. Throws IoError.
-void write_profile_csv(const PowerProfile& profile, TimePoint start, const std::filesystem::path& out);
+void write_profile_csv(const PowerProfile& profile, TimePoint start,
+                       const std::filesystem::path& out);
 
 }  // namespace shiftsim::workloads

@@ -4,9 +4,12 @@ namespace shiftsim::workloads {
 
 std::string_view to_string(ProfileKind k) {
   switch (k) {
-    case ProfileKind::uniform: return "uniform";
-    case ProfileKind::phases: return "phases";
-    case ProfileKind::measured: return "measured";
+    case ProfileKind::uniform:
+      return "uniform";
+    case ProfileKind::phases:
+      return "phases";
+    case ProfileKind::measured:
+      return "measured";
   }
   return "?";
 }

@@ -20,14 +20,14 @@ std::string_view to_string(ProfileKind k);
 // A value the paper gives differently somewhere else (a caption or the text), kept beside the one
 // the catalog uses so that a reader can see and choose.
 struct Alternative {
-  std::string field;   // "hours", "energy_kwh", ...
+  std::string field;  // "hours", "energy_kwh", ...
   double value = 0;
   std::string source;  // where the paper says so, quoted
 };
 
 struct Workload {
-  std::string name;         // what users type: "bert-finetune", or a workload file's name
-  std::string label;        // as the paper prints it: "BERT finetune"
+  std::string name;   // what users type: "bert-finetune", or a workload file's name
+  std::string label;  // as the paper prints it: "BERT finetune"
   std::string task;
   std::string dataset;
   std::string accelerator;  // "V100"
@@ -35,7 +35,7 @@ struct Workload {
   std::string source;       // "Dodge et al. 2022, Table 2" or the workload file's path
 
   ProfileKind kind = ProfileKind::uniform;
-  PowerProfile profile;     // accelerator power, as measured or as the paper gives it
+  PowerProfile profile;  // accelerator power, as measured or as the paper gives it
   Overheads overheads;
   Embodied embodied;
   std::vector<Alternative> alternatives;

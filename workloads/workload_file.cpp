@@ -18,10 +18,10 @@ namespace {
 constexpr double kGramsPerKg = 1000;
 // Plausibility bounds: far beyond any real job, and they keep every product finite.
 constexpr double kMaxPue = 10;
-constexpr double kMaxPowerW = 1e9;       // a gigawatt
-constexpr double kMaxEnergyKwh = 1e10;   // ten terawatt-hours
+constexpr double kMaxPowerW = 1e9;      // a gigawatt
+constexpr double kMaxEnergyKwh = 1e10;  // ten terawatt-hours
 constexpr double kMaxLifespanYears = 100;
-constexpr double kMaxEmbodiedG = 1e12;   // a million tonnes
+constexpr double kMaxEmbodiedG = 1e12;  // a million tonnes
 constexpr std::int64_t kMaxAccelerators = 1'000'000;
 
 PowerLevel read_level(TomlSection& t, std::string_view key, bool allow_relative) {
@@ -29,8 +29,10 @@ PowerLevel read_level(TomlSection& t, std::string_view key, bool allow_relative)
                                     : "write \"250 W\" or \"1.2 kW\"";
   std::optional<PowerLevel> level;
   // A bare number is watts; a string carries its unit.
-  if (t.is_number(key)) level = PowerLevel{*t.number(key), false};
-  else if (auto s = t.string(key)) level = parse_power_level(*s);
+  if (t.is_number(key))
+    level = PowerLevel{*t.number(key), false};
+  else if (auto s = t.string(key))
+    level = parse_power_level(*s);
   if (!level) t.fail(key, "is missing or not a power", hint);
   if (level->relative && !allow_relative) t.fail(key, "a share is not allowed here", hint);
   if (level->value < 0) t.fail(key, "power cannot be negative", hint);
@@ -42,11 +44,14 @@ void read_overhead_part(TomlSection& t, std::string_view key, double& share, Pow
   if (!t.has(key)) return;
   auto s = t.string(key);
   auto level = parse_power_level(*s);
-  if (!level) t.fail(key, fmt::format("'{}' is neither a share nor a power", *s),
-                     "write \"13%\" (share of the server's IT power) or \"30 W\"");
+  if (!level)
+    t.fail(key, fmt::format("'{}' is neither a share nor a power", *s),
+           "write \"13%\" (share of the server's IT power) or \"30 W\"");
   if (level->relative) {
-    if (level->value >= 1) t.fail(key, fmt::format("a share of {} % leaves nothing for the accelerators", level->value * 100),
-                                  "write a share below 100 %, or watts");
+    if (level->value >= 1)
+      t.fail(key,
+             fmt::format("a share of {} % leaves nothing for the accelerators", level->value * 100),
+             "write a share below 100 %, or watts");
     share = level->value;
   } else {
     if (level->value > kMaxPowerW) t.fail(key, fmt::format("{} W is implausible", level->value));
@@ -82,7 +87,8 @@ Overheads read_overheads(TomlSection t) {
   if (o.cpu_share + o.dram_share >= 1)
     t.fail(t.has("dram") ? "dram" : "cpu",
            fmt::format("CPU and DRAM shares add up to {} % of the IT power, leaving none for the "
-                       "accelerators", (o.cpu_share + o.dram_share) * 100),
+                       "accelerators",
+                       (o.cpu_share + o.dram_share) * 100),
            "shares are of the whole server's power (Table 1 of the paper: CPU 13 %, DRAM 13 %)");
   t.finish();
   return o;
@@ -93,17 +99,22 @@ Embodied read_embodied(TomlSection t) {
   auto kg = t.number("total_kg");
   auto g = t.number("total_g");
   if (kg && g) t.fail("total_g", "give total_kg or total_g, not both");
-  if (!kg && !g) t.fail("total_kg", "missing", "add total_kg = <the hardware's embodied emissions>");
+  if (!kg && !g)
+    t.fail("total_kg", "missing", "add total_kg = <the hardware's embodied emissions>");
   m.total = grams(kg ? *kg * kGramsPerKg : *g);
-  if (m.total.value < 0) t.fail(kg ? "total_kg" : "total_g", "embodied emissions cannot be negative");
+  if (m.total.value < 0)
+    t.fail(kg ? "total_kg" : "total_g", "embodied emissions cannot be negative");
   if (m.total.value > kMaxEmbodiedG) t.fail(kg ? "total_kg" : "total_g", "implausibly large");
   auto years = t.number("lifespan_years");
-  if (!years) t.fail("lifespan_years", "missing", "add lifespan_years = 4 (the hardware's expected lifespan)");
+  if (!years)
+    t.fail("lifespan_years", "missing",
+           "add lifespan_years = 4 (the hardware's expected lifespan)");
   if (!(*years > 0) || *years > kMaxLifespanYears)
     t.fail("lifespan_years", fmt::format("{} years is not a lifespan", *years),
            fmt::format("give a positive number of years, at most {}", kMaxLifespanYears));
   m.lifespan = Seconds{std::llround(*years * kSecondsPerYear)};
-  if (m.lifespan < Seconds{1}) t.fail("lifespan_years", "the lifespan rounds to less than a second");
+  if (m.lifespan < Seconds{1})
+    t.fail("lifespan_years", "the lifespan rounds to less than a second");
   m.share = read_share(t, "share");
   t.finish();
   return m;
@@ -153,8 +164,9 @@ MeasuredOptions read_measured_options(TomlSection& t, std::string_view text) {
   MeasuredOptions o;
   if (auto f = t.string("format")) {
     auto fmt_ = parse_measured_format(*f);
-    if (!fmt_) t.fail("format", fmt::format("unknown format '{}'", *f),
-                      "use \"nvidia-smi\", \"codecarbon\" or \"generic\"");
+    if (!fmt_)
+      t.fail("format", fmt::format("unknown format '{}'", *f),
+             "use \"nvidia-smi\", \"codecarbon\" or \"generic\"");
     o.format = *fmt_;
   } else if (auto d = detect_measured_format(text)) {
     o.format = *d;
@@ -178,7 +190,8 @@ MeasuredOptions read_measured_options(TomlSection& t, std::string_view text) {
   }
   if (auto ids = t.integers("gpus"))
     for (auto id : *ids) {
-      if (id < 0 || id > kMaxAccelerators) t.fail("gpus", fmt::format("GPU index {} is out of range", id), "GPU indices start at 0");
+      if (id < 0 || id > kMaxAccelerators)
+        t.fail("gpus", fmt::format("GPU index {} is out of range", id), "GPU indices start at 0");
       o.gpus.push_back(static_cast<int>(id));
     }
   return o;
@@ -209,7 +222,8 @@ Workload parse_workload_file(std::string_view text, const std::string& file,
   int gpus = base ? base->gpus : 1;
   if (auto n = root.integer("gpus")) {
     if (*n < 1 || *n > kMaxAccelerators)
-      root.fail("gpus", fmt::format("{} accelerators: give a whole number from 1 to {}", *n, kMaxAccelerators));
+      root.fail("gpus", fmt::format("{} accelerators: give a whole number from 1 to {}", *n,
+                                    kMaxAccelerators));
     gpus = static_cast<int>(*n);
   }
 
@@ -217,7 +231,8 @@ Workload parse_workload_file(std::string_view text, const std::string& file,
   const auto own_duration = root.duration("duration");
   std::optional<Energy> own_energy;
   if (auto e = root.number("energy_kwh")) {
-    if (!(*e > 0)) root.fail("energy_kwh", fmt::format("{} kWh: a job needs a positive energy", *e));
+    if (!(*e > 0))
+      root.fail("energy_kwh", fmt::format("{} kWh: a job needs a positive energy", *e));
     if (*e > kMaxEnergyKwh) root.fail("energy_kwh", fmt::format("{} kWh is implausible", *e));
     own_energy = kwh(*e);
   }
@@ -226,7 +241,8 @@ Workload parse_workload_file(std::string_view text, const std::string& file,
   if (own_energy && own_power)
     root.fail("power", "energy_kwh and power both fix the energy", "give one of them");
   if (own_power && !(own_power->value > 0)) root.fail("power", "a job needs a positive power");
-  if (own_power && own_power->value > kMaxPowerW) root.fail("power", fmt::format("{} W is implausible", own_power->value));
+  if (own_power && own_power->value > kMaxPowerW)
+    root.fail("power", fmt::format("{} W is implausible", own_power->value));
   std::optional<Seconds> duration = own_duration;
   if (!duration && base) duration = base->duration();
   std::optional<Energy> energy = own_energy;
@@ -241,12 +257,15 @@ Workload parse_workload_file(std::string_view text, const std::string& file,
     auto phases = p->tables("phase");
     const bool measured = p->has("file");
     if (measured && !phases.empty())
-      p->fail("file", "a profile is either measured (file) or phased ([[profile.phase]]), not both");
+      p->fail("file",
+              "a profile is either measured (file) or phased ([[profile.phase]]), not both");
     if (auto k = p->string("kind")) {
       const bool ok = (*k == "measured" && measured) || (*k == "phases" && !phases.empty()) ||
                       (*k == "uniform" && !measured && phases.empty());
-      if (!ok) p->fail("kind", fmt::format("kind '{}' does not match the keys given", *k),
-                       "measured needs file = \"...\"; phases needs [[profile.phase]]; uniform needs neither");
+      if (!ok)
+        p->fail(
+            "kind", fmt::format("kind '{}' does not match the keys given", *k),
+            "measured needs file = \"...\"; phases needs [[profile.phase]]; uniform needs neither");
     }
     if (measured) {
       if (own_duration || own_energy || own_power)
@@ -272,8 +291,9 @@ Workload parse_workload_file(std::string_view text, const std::string& file,
       }();
       notes = m.notes;
       includes_cpu_ram = opts.format == MeasuredFormat::codecarbon && opts.component == "total";
-      if (base) notes.push_back(fmt::format("measured profile replaces the catalog's {} h, {} kWh",
-                                            base->hours, base->energy_kwh));
+      if (base)
+        notes.push_back(fmt::format("measured profile replaces the catalog's {} h, {} kWh",
+                                    base->hours, base->energy_kwh));
       profile = std::move(m.profile);
       kind = ProfileKind::measured;
     } else if (!phases.empty()) {
@@ -283,8 +303,8 @@ Workload parse_workload_file(std::string_view text, const std::string& file,
       auto plan = read_phases(*p, std::move(phases));
       p->finish();
       auto built = build_phased_profile(plan, duration, energy);
-      notes.push_back(fmt::format("{} phases, steady level {:.6g} W", plan.phases.size(),
-                                  built.steady.value));
+      notes.push_back(
+          fmt::format("{} phases, steady level {:.6g} W", plan.phases.size(), built.steady.value));
       profile = std::move(built.profile);
       kind = ProfileKind::phases;
     } else {
@@ -292,7 +312,8 @@ Workload parse_workload_file(std::string_view text, const std::string& file,
     }
   }
   if (!profile) {
-    if (!duration) root.fail("duration", "missing", "add duration = \"6h\" (or base = a catalog job)");
+    if (!duration)
+      root.fail("duration", "missing", "add duration = \"6h\" (or base = a catalog job)");
     if (!energy) root.fail("energy_kwh", "missing", "add energy_kwh = <kWh> or power = \"300 W\"");
     profile = PowerProfile::uniform(*energy, *duration);
     notes.push_back(fmt::format("uniform power: {:.6g} kWh over {}", energy->value,
@@ -311,7 +332,8 @@ Workload parse_workload_file(std::string_view text, const std::string& file,
     try {
       (void)profile->affine(overheads.factor(), overheads.constant());
     } catch (const ConfigError& e) {
-      throw ParseError(file, line, fmt::format("[overheads]: {}", e.what()), "check pue, cpu and dram");
+      throw ParseError(file, line, fmt::format("[overheads]: {}", e.what()),
+                       "check pue, cpu and dram");
     }
   }
   Embodied embodied;
@@ -340,11 +362,13 @@ Workload read_workload_file(const std::filesystem::path& path) {
 Workload load_workload(const std::string& spec, const std::filesystem::path& base_dir) {
   const auto& catalog = builtin_catalog();
   if (const auto* entry = catalog.find(spec)) return entry->workload(catalog.source());
-  const std::filesystem::path p = std::filesystem::path(spec).is_absolute() ? std::filesystem::path(spec) : base_dir / spec;
+  const std::filesystem::path p =
+      std::filesystem::path(spec).is_absolute() ? std::filesystem::path(spec) : base_dir / spec;
   std::error_code ec;
   if (std::filesystem::is_regular_file(p, ec)) return read_workload_file(p);
-  throw ConfigError(fmt::format("'{}' is neither a catalog workload nor a workload file. Catalog: {}",
-                                spec, catalog.names()));
+  throw ConfigError(
+      fmt::format("'{}' is neither a catalog workload nor a workload file. Catalog: {}", spec,
+                  catalog.names()));
 }
 
 }  // namespace shiftsim::workloads

@@ -3,13 +3,11 @@
 // type (a catalog name or a path) into a Workload.
 //
 //   name = "bert-finetune-4xA100"     # default: the file's stem
-//   base = "bert-finetune"            # optional catalog job: label, task, hardware, duration, energy
-//   gpu = "A100"
-//   gpus = 4
-//   duration = "5h"                   # with energy_kwh or power: a uniform profile
-//   energy_kwh = 2.6
-//   [profile]                         # optional: phases, or a measured file
-//   file = "gpu_power.csv"            # measured: format = "nvidia-smi" | "codecarbon" | "generic"
+//   base = "bert-finetune"            # optional catalog job: label, task, hardware, duration,
+//   energy gpu = "A100" gpus = 4 duration = "5h"                   # with energy_kwh or power: a
+//   uniform profile energy_kwh = 2.6 [profile]                         # optional: phases, or a
+//   measured file file = "gpu_power.csv"            # measured: format = "nvidia-smi" |
+//   "codecarbon" | "generic"
 //   [[profile.phase]]                 # or phases (see workloads/README.md)
 //   [overheads]                       # pue, cpu, dram ("13%" of IT power or "30 W")
 //   [embodied]                        # total_kg, lifespan_years, share

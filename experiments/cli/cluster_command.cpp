@@ -50,7 +50,8 @@ struct Args {
 
 void refuse_existing(const std::string& path, bool force, const char* option) {
   if (!path.empty() && !force && std::filesystem::exists(path)) {
-    throw ConfigError(fmt::format("{} {}: the file exists; pass --force to replace it", option, path));
+    throw ConfigError(
+        fmt::format("{} {}: the file exists; pass --force to replace it", option, path));
   }
 }
 
@@ -75,21 +76,24 @@ void write_jobs_csv(const std::string& path, const std::vector<cl::ClusterJob>& 
     std::ofstream f(out.temp_path());
     f << "id,arrival,accelerators,length_h,deadline,outcome,site,release,start,finish,wait_h,"
          "slowdown,energy_kwh,emissions_g,checkpoint_kwh,embodied_g,suspensions,deadline_missed\n";
-    auto t = [](std::int64_t s) { return s < 0 ? std::string() : format_time(TimePoint{Seconds{s}}); };
+    auto t = [](std::int64_t s) {
+      return s < 0 ? std::string() : format_time(TimePoint{Seconds{s}});
+    };
     for (std::size_t j = 0; j < jobs.size(); ++j) {
       const auto& job = jobs[j];
       const auto& x = r.jobs[j];
       const double length = static_cast<double>(job.length().count());
       const bool ran = x.outcome == cl::JobOutcome::finished;
-      f << fmt::format("{},{},{},{:.6f},{},{},{},{},{},{},{},{},{:.9g},{:.9g},{:.9g},{:.9g},{},{}\n",
-                       csv_field(job.id), t(job.arrival), job.accelerators, hours(length),
-                       job.deadline ? t(*job.deadline) : "", to_string(x.outcome),
-                       x.site < 0 ? "" : csv_field(sites[static_cast<std::size_t>(x.site)].name), t(x.release),
-                       t(x.first_start), t(x.finish),
-                       x.first_start < 0 ? std::string() : fmt::format("{:.6f}", hours(x.wait_seconds())),
-                       ran ? fmt::format("{:.6f}", static_cast<double>(x.finish - x.release) / length) : "",
-                       x.energy_kwh, x.emissions_g, x.checkpoint_kwh, x.embodied_g, x.suspensions,
-                       x.deadline_missed ? "true" : "false");
+      f << fmt::format(
+          "{},{},{},{:.6f},{},{},{},{},{},{},{},{},{:.9g},{:.9g},{:.9g},{:.9g},{},{}\n",
+          csv_field(job.id), t(job.arrival), job.accelerators, hours(length),
+          job.deadline ? t(*job.deadline) : "", to_string(x.outcome),
+          x.site < 0 ? "" : csv_field(sites[static_cast<std::size_t>(x.site)].name), t(x.release),
+          t(x.first_start), t(x.finish),
+          x.first_start < 0 ? std::string() : fmt::format("{:.6f}", hours(x.wait_seconds())),
+          ran ? fmt::format("{:.6f}", static_cast<double>(x.finish - x.release) / length) : "",
+          x.energy_kwh, x.emissions_g, x.checkpoint_kwh, x.embodied_g, x.suspensions,
+          x.deadline_missed ? "true" : "false");
     }
     if (!f.flush()) throw IoError(path + ": could not write (disk full?)");
   }
@@ -107,8 +111,10 @@ void write_utilisation_csv(const std::string& path, const cl::ClusterResult& r) 
     for (const auto& s : r.sites) bins = std::max(bins, s.utilisation.size());
     for (std::size_t b = 0; b < bins; ++b) {
       const auto& s0 = r.sites.front();
-      f << format_time(TimePoint{Seconds{s0.utilisation_start + static_cast<std::int64_t>(b) * s0.utilisation_step}});
-      for (const auto& s : r.sites) f << fmt::format(",{:.6f}", b < s.utilisation.size() ? s.utilisation[b] : 0.0);
+      f << format_time(TimePoint{
+          Seconds{s0.utilisation_start + static_cast<std::int64_t>(b) * s0.utilisation_step}});
+      for (const auto& s : r.sites)
+        f << fmt::format(",{:.6f}", b < s.utilisation.size() ? s.utilisation[b] : 0.0);
       f << "\n";
     }
     if (!f.flush()) throw IoError(path + ": could not write (disk full?)");
@@ -119,7 +125,8 @@ void write_utilisation_csv(const std::string& path, const cl::ClusterResult& r) 
 int run_cluster(const Args& a) {
   if (a.sites.empty()) throw ConfigError("give at least one --site REGION=ACCELERATORS");
   const int sources = !a.trace.empty() + !a.generate.empty() + !a.graph.empty();
-  if (sources == 0) throw ConfigError("give the jobs: --trace FILE, --generate SPEC or --graph FILE");
+  if (sources == 0)
+    throw ConfigError("give the jobs: --trace FILE, --generate SPEC or --graph FILE");
   if (!a.trace.empty() && !a.generate.empty()) {
     throw ConfigError("--trace and --generate are alternatives: give one");
   }
@@ -129,7 +136,9 @@ int run_cluster(const Args& a) {
   grids::check_simulation_step(step);
   auto scheduler = cl::make_scheduler(a.scheduler);
   const auto forecast = sim::ForecastSpec::parse(a.forecast, parse_seed(a.seed));
-  const workloads::Embodied embodied = a.embodied.empty() ? workloads::Embodied{} : experiments::parse_embodied(a.embodied, "--embodied");
+  const workloads::Embodied embodied = a.embodied.empty()
+                                           ? workloads::Embodied{}
+                                           : experiments::parse_embodied(a.embodied, "--embodied");
   sim::PauseCosts costs;
   costs.checkpoint_time = parse_duration(a.checkpoint_time, "--checkpoint-time", Zero::allowed);
   costs.min_run = parse_duration(a.min_run, "--min-run", Zero::allowed);
@@ -161,9 +170,9 @@ int run_cluster(const Args& a) {
   }
   const std::vector<cl::Site> sites =
       experiments::make_sites(histories, experiments::site_forecasts(histories, forecast, store));
-  const std::int64_t origin = a.trace_start.empty()
-                                  ? experiments::common_start(histories)
-                                  : parse_time(a.trace_start, "--trace-start").time_since_epoch().count();
+  const std::int64_t origin =
+      a.trace_start.empty() ? experiments::common_start(histories)
+                            : parse_time(a.trace_start, "--trace-start").time_since_epoch().count();
 
   // Jobs.
   std::vector<cl::ClusterJob> jobs;
@@ -182,17 +191,21 @@ int run_cluster(const Args& a) {
   }
   if (!a.graph.empty()) {
     const auto graph = workloads::JobGraph::load(a.graph, workloads::workload_resolver());
-    const std::int64_t at = a.graph_at.empty() ? origin : parse_time(a.graph_at, "--graph-at").time_since_epoch().count();
+    const std::int64_t at = a.graph_at.empty()
+                                ? origin
+                                : parse_time(a.graph_at, "--graph-at").time_since_epoch().count();
     std::optional<Seconds> deadline;
     if (!a.graph_deadline.empty()) deadline = parse_duration(a.graph_deadline, "--graph-deadline");
-    jobs = cl::merge_jobs(std::move(jobs), cl::jobs_from_graph(graph, at, deadline, a.interruptible));
+    jobs =
+        cl::merge_jobs(std::move(jobs), cl::jobs_from_graph(graph, at, deadline, a.interruptible));
     source += (source.empty() ? "" : " + ") + std::string("graph ") + a.graph;
   }
 
   cl::Cluster cluster(sites, std::move(jobs), costs);
   const auto started = std::chrono::steady_clock::now();
   const cl::ClusterResult r = cluster.run(*scheduler);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   const experiments::ClusterTotals t = experiments::cluster_totals(cluster.jobs(), r);
   ordered_json j;
@@ -212,7 +225,9 @@ int run_cluster(const Args& a) {
   j["jobs_embodied_g"] = t.jobs_embodied_g;
   // Over the jobs that started (waits) or finished (slowdown); null when there are none, as the
   // cube's NaN: a mean of nothing is not a wait of 0.
-  const auto or_null = [](bool any, double x) { return any ? ordered_json(x) : ordered_json(nullptr); };
+  const auto or_null = [](bool any, double x) {
+    return any ? ordered_json(x) : ordered_json(nullptr);
+  };
   j["mean_wait_h"] = or_null(t.started > 0, t.mean_wait_h());
   j["max_wait_h"] = or_null(t.started > 0, hours(t.max_wait_seconds));
   j["mean_slowdown"] = or_null(t.finished > 0, t.mean_slowdown());
@@ -229,40 +244,46 @@ int run_cluster(const Args& a) {
   for (std::size_t s = 0; s < r.sites.size(); ++s) {
     const auto& x = r.sites[s];
     const double span = static_cast<double>(r.end - r.begin);
-    j["sites"].push_back({{"name", x.name},
-                          {"capacity", x.capacity},
-                          {"pue", sites[s].spec.pue},
-                          {"series", series_labels[s]},
-                          {"mean_utilisation", span > 0 ? x.busy_accelerator_seconds / (x.capacity * span) : 0.0},
-                          {"idle_energy_kwh", x.idle_kwh},
-                          {"idle_emissions_g", x.idle_g},
-                          {"embodied_g", x.embodied_g}});
+    j["sites"].push_back(
+        {{"name", x.name},
+         {"capacity", x.capacity},
+         {"pue", sites[s].spec.pue},
+         {"series", series_labels[s]},
+         {"mean_utilisation", span > 0 ? x.busy_accelerator_seconds / (x.capacity * span) : 0.0},
+         {"idle_energy_kwh", x.idle_kwh},
+         {"idle_emissions_g", x.idle_g},
+         {"embodied_g", x.embodied_g}});
   }
   if (a.json) {
     fmt::print("{}\n", j.dump(2));
   } else {
     fmt::print("scheduler   {} on {} site{}; jobs from {}\n", a.scheduler, sites.size(),
                sites.size() == 1 ? "" : "s", source);
-    fmt::print("span        {} to {}\n", j["begin"].get<std::string>(), j["end"].get<std::string>());
+    fmt::print("span        {} to {}\n", j["begin"].get<std::string>(),
+               j["end"].get<std::string>());
     fmt::print("jobs        {} ({} finished, {} rejected, {} beyond the data, {} blocked)\n",
                t.jobs, t.finished, t.rejected, t.beyond_data, t.blocked);
     fmt::print("energy      {:.6g} kWh ({:.6g} by jobs, {:.6g} idle)\n", t.energy_kwh(),
                t.jobs_energy_kwh, t.idle_energy_kwh);
-    fmt::print("emissions   {:.6g} kg CO2eq operational ({:.6g} by jobs, {:.6g} idle), {:.6g} kg embodied\n",
-               t.emissions_g() / 1000, t.jobs_emissions_g / 1000, t.idle_emissions_g / 1000,
-               t.sites_embodied_g / 1000);
+    fmt::print(
+        "emissions   {:.6g} kg CO2eq operational ({:.6g} by jobs, {:.6g} idle), {:.6g} kg "
+        "embodied\n",
+        t.emissions_g() / 1000, t.jobs_emissions_g / 1000, t.idle_emissions_g / 1000,
+        t.sites_embodied_g / 1000);
     const auto num = [&](const char* key) {
       return j[key].is_null() ? std::string("n/a") : fmt::format("{:.3f}", j[key].get<double>());
     };
-    fmt::print("wait        {} h mean, {} h max; mean slowdown {}; {} deadline miss{}; {} suspension{}\n",
-               num("mean_wait_h"), num("max_wait_h"), num("mean_slowdown"),
-               t.deadline_misses, t.deadline_misses == 1 ? "" : "es", t.suspensions,
-               t.suspensions == 1 ? "" : "s");
+    fmt::print(
+        "wait        {} h mean, {} h max; mean slowdown {}; {} deadline miss{}; {} suspension{}\n",
+        num("mean_wait_h"), num("max_wait_h"), num("mean_slowdown"), t.deadline_misses,
+        t.deadline_misses == 1 ? "" : "es", t.suspensions, t.suspensions == 1 ? "" : "s");
     for (const auto& s : j["sites"]) {
-      fmt::print("site        {}: {} accelerators, {:.1f}% utilised, series {}\n", s["name"].get<std::string>(),
-                 s["capacity"].get<int>(), 100 * s["mean_utilisation"].get<double>(), s["series"].get<std::string>());
+      fmt::print("site        {}: {} accelerators, {:.1f}% utilised, series {}\n",
+                 s["name"].get<std::string>(), s["capacity"].get<int>(),
+                 100 * s["mean_utilisation"].get<double>(), s["series"].get<std::string>());
     }
-    fmt::print("events      {} in {:.3f} s ({:.3g}/s)\n", r.events, seconds, j["events_per_second"].get<double>());
+    fmt::print("events      {} in {:.3f} s ({:.3g}/s)\n", r.events, seconds,
+               j["events_per_second"].get<double>());
   }
   if (!a.jobs_csv.empty()) write_jobs_csv(a.jobs_csv, cluster.jobs(), r, sites);
   if (!a.utilisation_csv.empty()) write_utilisation_csv(a.utilisation_csv, r);
@@ -273,36 +294,52 @@ int run_cluster(const Args& a) {
 
 void add_cluster_command(CLI::App& app) {
   auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand("cluster", "Run many jobs on sites of limited capacity with a scheduler");
+  auto* cmd =
+      app.add_subcommand("cluster", "Run many jobs on sites of limited capacity with a scheduler");
   cmd->add_option("--grids", a->store, "grid store (HDF5)")->required();
-  cmd->add_option("--site", a->sites,
-                  "REGION=ACCELERATORS[,pue=P][,idle=W][,embodied=KG/LIFE]; repeat for several sites");
-  cmd->add_option("--trace", a->trace, "job trace CSV (arrival_time,length,accelerators|gpus|cpus,...)");
-  cmd->add_option("--time-unit", a->time_unit, "unit of the trace's times (GAIA traces: 1h)")->capture_default_str();
+  cmd->add_option(
+      "--site", a->sites,
+      "REGION=ACCELERATORS[,pue=P][,idle=W][,embodied=KG/LIFE]; repeat for several sites");
+  cmd->add_option("--trace", a->trace,
+                  "job trace CSV (arrival_time,length,accelerators|gpus|cpus,...)");
+  cmd->add_option("--time-unit", a->time_unit, "unit of the trace's times (GAIA traces: 1h)")
+      ->capture_default_str();
   cmd->add_option("--trace-start", a->trace_start,
                   "UTC time of the trace's 0 (default: where every site's history begins)");
   cmd->add_option("--generate", a->generate,
                   "generated jobs instead: poisson:rate=12/h,jobs=10000,seed=1 or diurnal:...");
-  cmd->add_option("--graph", a->graph, "a job graph file (workloads/examples/): its jobs, released as parents finish");
-  cmd->add_option("--graph-at", a->graph_at, "when the graph is submitted (default: the trace's start)");
-  cmd->add_option("--graph-deadline", a->graph_deadline, "the graph's deadline after submission (e.g. 3d)");
+  cmd->add_option("--graph", a->graph,
+                  "a job graph file (workloads/examples/): its jobs, released as parents finish");
+  cmd->add_option("--graph-at", a->graph_at,
+                  "when the graph is submitted (default: the trace's start)");
+  cmd->add_option("--graph-deadline", a->graph_deadline,
+                  "the graph's deadline after submission (e.g. 3d)");
   cmd->add_option("--scheduler", a->scheduler, cl::scheduler_names())->capture_default_str();
   cmd->add_option("--slack", a->slack, "jobs without a deadline get arrival + length + slack");
-  cmd->add_flag("--interruptible", a->interruptible, "jobs without an interruptible column may be suspended (generated jobs: all, unless the spec gives interruptible=)");
-  cmd->add_option("--accelerator-power", a->accelerator_watts,
-                  "W per accelerator for trace jobs without a workload (default: the catalog's mean)");
-  cmd->add_option("--forecast", a->forecast, "what schedulers decide on: perfect, gaussian:E, uniform:E, persistence, series:KEY")
+  cmd->add_flag("--interruptible", a->interruptible,
+                "jobs without an interruptible column may be suspended (generated jobs: all, "
+                "unless the spec gives interruptible=)");
+  cmd->add_option(
+      "--accelerator-power", a->accelerator_watts,
+      "W per accelerator for trace jobs without a workload (default: the catalog's mean)");
+  cmd->add_option(
+         "--forecast", a->forecast,
+         "what schedulers decide on: perfect, gaussian:E, uniform:E, persistence, series:KEY")
       ->capture_default_str();
   cmd->add_option("--seed", a->seed, "seed of forecast noise")->capture_default_str();
-  cmd->add_option("--checkpoint-time", a->checkpoint_time, "time a suspension spends writing a checkpoint");
-  cmd->add_option("--checkpoint-energy", a->checkpoint_energy, "kWh a checkpoint draws (whole job)");
+  cmd->add_option("--checkpoint-time", a->checkpoint_time,
+                  "time a suspension spends writing a checkpoint");
+  cmd->add_option("--checkpoint-energy", a->checkpoint_energy,
+                  "kWh a checkpoint draws (whole job)");
   cmd->add_option("--min-run", a->min_run, "a run that ends in a suspension lasts at least this");
-  cmd->add_option("--embodied", a->embodied, "one accelerator's embodied emissions, KG/LIFESPAN (150kg/5y)");
+  cmd->add_option("--embodied", a->embodied,
+                  "one accelerator's embodied emissions, KG/LIFESPAN (150kg/5y)");
   cmd->add_option("--step", a->step, "simulation step, dividing a day")->capture_default_str();
   cmd->add_option("--signal", a->signal, "use the series of this signal (average, marginal, ...)");
   cmd->add_option("--basis", a->basis, "use the series of this basis (direct, lifecycle)");
   cmd->add_option("--jobs-csv", a->jobs_csv, "write one row per job here");
-  cmd->add_option("--utilisation-csv", a->utilisation_csv, "write each site's utilisation per step here");
+  cmd->add_option("--utilisation-csv", a->utilisation_csv,
+                  "write each site's utilisation per step here");
   cmd->add_flag("--force", a->force, "replace existing CSV outputs");
   cmd->add_flag("--json", a->json, "print JSON");
   cmd->callback([a] {

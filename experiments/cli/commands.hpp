@@ -1,7 +1,6 @@
 #pragma once
 // Each command group registers its subcommands on the root CLI11 app; argument forms they share.
 #include <CLI/CLI.hpp>
-
 #include <cstdint>
 #include <string>
 

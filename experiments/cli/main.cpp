@@ -11,8 +11,9 @@
 namespace {
 
 int run(int argc, char** argv) {
-  CLI::App app{"shiftsim: how much CO2 does a training job emit, here and now, later, paused, "
-               "or elsewhere"};
+  CLI::App app{
+      "shiftsim: how much CO2 does a training job emit, here and now, later, paused, "
+      "or elsewhere"};
   app.set_version_flag("--version", std::string("shiftsim ") + SHIFTSIM_VERSION);
   app.require_subcommand(1);
   shiftsim::cli::add_grids_commands(app);

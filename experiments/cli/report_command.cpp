@@ -50,7 +50,8 @@ std::string markdown(const analysis::Report& r, const std::string& cube) {
       "## Figures\n\n"
       "Made from the same cube by `python3 analysis/figures.py {} --out <this folder>`.\n\n"
       "![Fig. 1: BERT pretraining, emissions per region and month](figures/fig1_monthly.png)\n\n"
-      "![Fig. 2: emissions per workload over regions and start times](figures/fig2_workloads.png)\n\n"
+      "![Fig. 2: emissions per workload over regions and start "
+      "times](figures/fig2_workloads.png)\n\n"
       "![Fig. 3: flexible-start savings per region](figures/fig3_flexible_start.png)\n\n"
       "![Fig. 4: pause-resume savings per region](figures/fig4_pause_resume.png)\n\n"
       "## Tables\n\n",
@@ -60,16 +61,18 @@ std::string markdown(const analysis::Report& r, const std::string& cube) {
 }
 
 std::string cluster_markdown(const analysis::Report& r, const std::string& cube) {
-  std::string md = fmt::format("# Cluster sweep, by shiftsim\n\nFrom the result cube `{}`. {}\n\n"
-                               "## Tables\n\n",
-                               fs::path(cube).filename().string(), r.data);
+  std::string md = fmt::format(
+      "# Cluster sweep, by shiftsim\n\nFrom the result cube `{}`. {}\n\n"
+      "## Tables\n\n",
+      fs::path(cube).filename().string(), r.data);
   for (const auto& t : r.tables) md += analysis::to_markdown(t);
   return md;
 }
 
 std::string latex(const analysis::Report& r, bool cluster) {
-  std::string tex = cluster ? "% shiftsim report: a cluster sweep's tables (needs \\usepackage{booktabs}).\n"
-                            : "% shiftsim report: the paper's tables (needs \\usepackage{booktabs}).\n";
+  std::string tex =
+      cluster ? "% shiftsim report: a cluster sweep's tables (needs \\usepackage{booktabs}).\n"
+              : "% shiftsim report: the paper's tables (needs \\usepackage{booktabs}).\n";
   for (const auto& t : r.tables) tex += analysis::to_latex(t) + "\n";
   return tex;
 }
@@ -82,14 +85,16 @@ void write_report(const fs::path& out, const analysis::Report& r, const std::str
     fs::create_directories(out);
     if (wants("csv")) fs::create_directories(out / "tables");
   } catch (const fs::filesystem_error& e) {  // a file where a folder must be, no permission
-    throw IoError(fmt::format("{}: cannot make the report's folders ({}); give --out a folder "
-                              "you can write",
-                              out.string(), e.code().message()));
+    throw IoError(
+        fmt::format("{}: cannot make the report's folders ({}); give --out a folder "
+                    "you can write",
+                    out.string(), e.code().message()));
   }
   if (wants("md")) write_text(out / "report.md", md);
   if (wants("tex")) write_text(out / "report.tex", tex);
   if (wants("csv")) {
-    for (const auto& t : r.tables) write_text(out / "tables" / (t.id + ".csv"), analysis::to_csv(t));
+    for (const auto& t : r.tables)
+      write_text(out / "tables" / (t.id + ".csv"), analysis::to_csv(t));
   }
 }
 
@@ -100,16 +105,18 @@ void report(const Args& a) {
     std::string f;
     while (std::getline(in, f, ',')) {
       if (f != "md" && f != "csv" && f != "tex") {
-        throw ConfigError(fmt::format("--format: '{}' is not a format; give a comma-separated "
-                                      "list of md, csv and tex",
-                                      f));
+        throw ConfigError(
+            fmt::format("--format: '{}' is not a format; give a comma-separated "
+                        "list of md, csv and tex",
+                        f));
       }
       formats.push_back(f);
     }
   }
   if (formats.empty()) throw ConfigError("--format: give at least one of md, csv and tex");
-  const fs::path out = a.out.empty() ? fs::path(fs::path(a.cube).replace_extension("").string() + "_report")
-                                     : fs::path(a.out);
+  const fs::path out = a.out.empty()
+                           ? fs::path(fs::path(a.cube).replace_extension("").string() + "_report")
+                           : fs::path(a.out);
   auto wants = [&](const std::string& f) {
     return std::find(formats.begin(), formats.end(), f) != formats.end();
   };
@@ -124,9 +131,10 @@ void report(const Args& a) {
   if (wants("csv")) targets.push_back(out / "tables");
   for (const auto& t : targets) {
     if (fs::exists(t) && !a.force) {
-      throw IoError(fmt::format("{}: exists; pass --force to replace the report, or --out "
-                                "another folder",
-                                t.string()));
+      throw IoError(
+          fmt::format("{}: exists; pass --force to replace the report, or --out "
+                      "another folder",
+                      t.string()));
     }
   }
 
@@ -134,8 +142,9 @@ void report(const Args& a) {
   const auto kind = cube.attrs.find("kind");
   if (kind != cube.attrs.end() && kind->second == "cluster") {
     if (!a.grids.empty()) {
-      fmt::print(stderr, "shiftsim report: --grids is not used for a cluster cube (it holds every "
-                         "figure its tables need)\n");
+      fmt::print(stderr,
+                 "shiftsim report: --grids is not used for a cluster cube (it holds every "
+                 "figure its tables need)\n");
     }
     const auto r = analysis::make_cluster_report(cube);
     write_report(out, r, cluster_markdown(r, a.cube), latex(r, true), wants);
@@ -166,9 +175,10 @@ void report(const Args& a) {
 }  // namespace
 
 void add_report_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand("report", "The paper's tables and headline findings from a "
-                                           "result cube, or a cluster sweep's totals (Markdown, "
-                                           "CSV, LaTeX)");
+  auto* cmd = app.add_subcommand("report",
+                                 "The paper's tables and headline findings from a "
+                                 "result cube, or a cluster sweep's totals (Markdown, "
+                                 "CSV, LaTeX)");
   auto a = std::make_shared<Args>();
   cmd->add_option("cube", a->cube, "result cube (shiftsim run)")->required();
   cmd->add_option("--out", a->out, "output folder (default: <cube>_report beside the cube)");

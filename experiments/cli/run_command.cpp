@@ -64,7 +64,8 @@ Shard parse_shard(const std::string& text) {
     s.count = std::stoul(text.substr(slash + 1), &used);
     if (used != text.size() - slash - 1) throw std::invalid_argument("count");
   } catch (const std::exception&) {
-    throw ConfigError(fmt::format("--shard \"{}\": write I/N, e.g. 0/4 for the first of 4 shares", text));
+    throw ConfigError(
+        fmt::format("--shard \"{}\": write I/N, e.g. 0/4 for the first of 4 shares", text));
   }
   if (s.count == 0 || s.index >= s.count) {
     throw ConfigError(fmt::format("--shard {}: I must be from 0 to N - 1", text));
@@ -86,13 +87,14 @@ bool shard_complete(const ex::Cube& cube, const Shard& s) {
 
 // Refuses, before any work, a target that is a folder, one of the run's inputs, or an existing
 // file without --force.
-void prepare_target(const fs::path& target, const std::vector<std::pair<fs::path, const char*>>& inputs,
-                    bool force) {
+void prepare_target(const fs::path& target,
+                    const std::vector<std::pair<fs::path, const char*>>& inputs, bool force) {
   std::error_code ec;
   if (fs::is_directory(target, ec)) {
-    throw IoError(fmt::format("{}: is a folder; give --out a file name for the cube, such as "
-                              "{}/cube.h5",
-                              target.string(), target.string()));
+    throw IoError(
+        fmt::format("{}: is a folder; give --out a file name for the cube, such as "
+                    "{}/cube.h5",
+                    target.string(), target.string()));
   }
   for (const auto& [input, what] : inputs) {
     if (fs::exists(target, ec) && fs::equivalent(target, input, ec)) {
@@ -111,9 +113,10 @@ void make_parent(const fs::path& target) {
   std::error_code ec;
   fs::create_directories(target.parent_path(), ec);
   if (ec) {
-    throw IoError(fmt::format("{}: cannot create the folder for the cube ({}); give --out a "
-                              "path in a folder you can write",
-                              target.parent_path().string(), ec.message()));
+    throw IoError(
+        fmt::format("{}: cannot create the folder for the cube ({}); give --out a "
+                    "path in a folder you can write",
+                    target.parent_path().string(), ec.message()));
   }
 }
 
@@ -127,10 +130,11 @@ int run_cluster(const Args& a, const std::string& text) {
         a.experiment, a.resume ? "--resume" : "--shard"));
   }
   const fs::path file(a.experiment);
-  const ex::ClusterExperiment e = ex::parse_cluster_experiment(text, file.string(), file.parent_path());
+  const ex::ClusterExperiment e =
+      ex::parse_cluster_experiment(text, file.string(), file.parent_path());
   const fs::path target = a.out.empty() ? e.output : fs::path(a.out);
   std::vector<std::pair<fs::path, const char*>> inputs{{file, "the experiment file"},
-                                                        {e.store, "the grid store"}};
+                                                       {e.store, "the grid store"}};
   if (!e.jobs.trace.empty()) inputs.emplace_back(e.jobs.trace, "the trace");
   prepare_target(target, inputs, a.force);
   make_parent(target);
@@ -165,7 +169,8 @@ int run_cluster(const Args& a, const std::string& text) {
 int run(const Args& a) {
   const std::string text = read_file(a.experiment);
   if (ex::is_cluster_experiment(text, a.experiment)) return run_cluster(a, text);
-  const ex::Experiment e = ex::parse_experiment(text, a.experiment, fs::path(a.experiment).parent_path());
+  const ex::Experiment e =
+      ex::parse_experiment(text, a.experiment, fs::path(a.experiment).parent_path());
   const bool sharded = !a.shard.empty();
   const Shard shard = sharded ? parse_shard(a.shard) : Shard{};
   fs::path target = a.out.empty() ? e.output : fs::path(a.out);
@@ -176,23 +181,25 @@ int run(const Args& a) {
   // Cells are appended here as they finish, so that even kill -9 keeps them.
   const fs::path journal = fs::path(target) += ".journal";
   // Refuse before hours of work, not after.
-  prepare_target(target, {{fs::path(a.experiment), "the experiment file"}, {e.store, "the grid store"}},
+  prepare_target(target,
+                 {{fs::path(a.experiment), "the experiment file"}, {e.store, "the grid store"}},
                  a.force);
   std::optional<ex::Cube> resume;
   if (a.resume) {
     if (!fs::exists(partial) && !fs::exists(journal)) {
-      throw IoError(fmt::format("{}: no partial result to resume (neither {} nor {}; an "
-                                "interrupted run leaves one); run without --resume",
-                                target.string(), partial.filename().string(),
-                                journal.filename().string()));
+      throw IoError(
+          fmt::format("{}: no partial result to resume (neither {} nor {}; an "
+                      "interrupted run leaves one); run without --resume",
+                      target.string(), partial.filename().string(), journal.filename().string()));
     }
     if (fs::exists(partial)) resume = ex::read_cube(partial);
   } else {
     for (const auto& left : {partial, journal}) {
       if (fs::exists(left)) {
-        throw IoError(fmt::format("{}: an interrupted run left this partial result; finish it "
-                                  "with --resume, or delete it to start over",
-                                  left.string()));
+        throw IoError(
+            fmt::format("{}: an interrupted run left this partial result; finish it "
+                        "with --resume, or delete it to start over",
+                        left.string()));
       }
     }
   }
@@ -242,9 +249,10 @@ int run(const Args& a) {
 }  // namespace
 
 void add_run_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand("run", "Run the sweep an experiment file describes (single jobs, "
-                                        "or cluster scenarios) into one HDF5 result cube (see "
-                                        "experiments/README.md)");
+  auto* cmd = app.add_subcommand("run",
+                                 "Run the sweep an experiment file describes (single jobs, "
+                                 "or cluster scenarios) into one HDF5 result cube (see "
+                                 "experiments/README.md)");
   auto a = std::make_shared<Args>();
   cmd->add_option("experiment", a->experiment, "experiment file (TOML)")->required();
   cmd->add_option("--out", a->out, "result cube (default: the file's [output] path)");
@@ -253,7 +261,8 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--shard", a->shard,
                   "I/N: compute share I (0..N-1) of the cells into a part file "
                   "(<output>.partI-of-N unless --out); single-job sweeps only");
-  cmd->add_flag("--resume", a->resume, "finish an interrupted run from its .partial file (single-job sweeps only)");
+  cmd->add_flag("--resume", a->resume,
+                "finish an interrupted run from its .partial file (single-job sweeps only)");
   cmd->add_flag("--force", a->force, "replace an existing cube");
   cmd->add_flag("--quiet", a->quiet, "no progress on stderr");
   cmd->callback([a] {
@@ -267,8 +276,9 @@ void add_run_command(CLI::App& app) {
     bool force = false;
   };
   auto m = std::make_shared<MergeArgs>();
-  auto* merge = app.add_subcommand("merge", "Merge the part files of a sharded run into one cube "
-                                            "(the same bytes as a single run)");
+  auto* merge = app.add_subcommand("merge",
+                                   "Merge the part files of a sharded run into one cube "
+                                   "(the same bytes as a single run)");
   merge->add_option("parts", m->parts, "part files (shiftsim run --shard I/N)")->required();
   merge->add_option("--out", m->out, "result cube")->required();
   merge->add_flag("--force", m->force, "replace an existing cube");

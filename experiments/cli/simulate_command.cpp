@@ -31,9 +31,9 @@ using sim::PolicyKind;
 // error in the input, but not a number either, so a script can tell.
 constexpr int kNoResultExit = 2;
 
-
 struct Args {
-  std::string store, region, workload, start, policy = "baseline", window = "0", forecast = "perfect";
+  std::string store, region, workload, start, policy = "baseline", window = "0",
+                                              forecast = "perfect";
   std::vector<std::string> regions;
   std::string step = "5min", signal, basis, checkpoint_time = "0", min_run = "0";
   double checkpoint_energy = 0;
@@ -73,17 +73,19 @@ sim::Policy make_policy(const Args& a) {
   p.window = sim::Window::parse(a.window);
   p.forecast = sim::ForecastSpec::parse(a.forecast, parse_seed(a.seed));
   if (p.forecast.kind == sim::ForecastKind::series && a.region_count() > 1) {
-    throw ConfigError("--forecast series:KEY names one zone's forecast; the spatial choice "
-                      "(--regions) would plan every region on it. Use a generated forecast "
-                      "(gaussian:E, uniform:E, persistence) or one region at a time");
+    throw ConfigError(
+        "--forecast series:KEY names one zone's forecast; the spatial choice "
+        "(--regions) would plan every region on it. Use a generated forecast "
+        "(gaussian:E, uniform:E, persistence) or one region at a time");
   }
   p.costs.checkpoint_time = parse_duration(a.checkpoint_time, "--checkpoint-time", Zero::allowed);
   p.costs.min_run = parse_duration(a.min_run, "--min-run", Zero::allowed);
   if (!std::isfinite(a.checkpoint_energy) || a.checkpoint_energy < 0 ||
       a.checkpoint_energy > sim::kMaxCheckpointEnergyKwh) {
-    throw ConfigError(fmt::format("--checkpoint-energy must be a number of kWh from 0 to {} "
-                                  "(what one checkpoint draws)",
-                                  sim::kMaxCheckpointEnergyKwh));
+    throw ConfigError(
+        fmt::format("--checkpoint-energy must be a number of kWh from 0 to {} "
+                    "(what one checkpoint draws)",
+                    sim::kMaxCheckpointEnergyKwh));
   }
   p.costs.checkpoint_energy = kwh(a.checkpoint_energy);
   if (p.costs.checkpoint_energy.value > 0 && p.costs.checkpoint_time.count() == 0) {
@@ -94,8 +96,9 @@ sim::Policy make_policy(const Args& a) {
       throw ConfigError("--policy threshold needs --threshold G, an intensity in g/kWh >= 0");
     }
     if (!p.forecast.is_oracle()) {
-      throw ConfigError("--forecast applies to flexible-start and pause-resume; the threshold "
-                        "policy sees the intensity as it happens");
+      throw ConfigError(
+          "--forecast applies to flexible-start and pause-resume; the threshold "
+          "policy sees the intensity as it happens");
     }
     p.threshold = *a.threshold;
   } else if (a.threshold) {
@@ -105,14 +108,15 @@ sim::Policy make_policy(const Args& a) {
   if (p.kind == PolicyKind::baseline && has_window) {
     throw ConfigError("--window does not apply to --policy baseline");
   }
-  if (p.kind == PolicyKind::baseline && !p.forecast.is_oracle() &&
-      a.region_count() < 2) {
-    throw ConfigError("--forecast with --policy baseline applies only to the spatial choice "
-                      "(--regions A,B,...): a baseline run in one region decides nothing");
+  if (p.kind == PolicyKind::baseline && !p.forecast.is_oracle() && a.region_count() < 2) {
+    throw ConfigError(
+        "--forecast with --policy baseline applies only to the spatial choice "
+        "(--regions A,B,...): a baseline run in one region decides nothing");
   }
-  if ((p.kind == PolicyKind::baseline || p.kind == PolicyKind::flexible_start) && !p.costs.is_free()) {
-    throw ConfigError(fmt::format("pause costs do not apply to --policy {}: it never pauses",
-                                  to_string(p.kind)));
+  if ((p.kind == PolicyKind::baseline || p.kind == PolicyKind::flexible_start) &&
+      !p.costs.is_free()) {
+    throw ConfigError(
+        fmt::format("pause costs do not apply to --policy {}: it never pauses", to_string(p.kind)));
   }
   return p;
 }
@@ -152,10 +156,11 @@ void print_text(const sim::RunResult& r, const sim::RunResult& base) {
   }
   const auto& rec = r.record;
   fmt::print("start       {}\nfinish      {}   (delay {:.2f} h, {} pause{})\n", iso(rec.start),
-             iso(rec.finish), static_cast<double>(r.delay().count()) / kSecondsPerHour,
-             rec.pauses, rec.pauses == 1 ? "" : "s");
+             iso(rec.finish), static_cast<double>(r.delay().count()) / kSecondsPerHour, rec.pauses,
+             rec.pauses == 1 ? "" : "s");
   fmt::print("energy      {:.6g} kWh", rec.energy.value);
-  if (rec.checkpoint_energy.value > 0) fmt::print(" ({:.6g} kWh checkpointing)", rec.checkpoint_energy.value);
+  if (rec.checkpoint_energy.value > 0)
+    fmt::print(" ({:.6g} kWh checkpointing)", rec.checkpoint_energy.value);
   fmt::print("\nemissions   {:.6g} g CO2eq operational, {:.6g} g embodied\n", rec.operational.value,
              r.embodied.value);
   if (base.outcome == Outcome::ok && base.record.operational.value > 0) {
@@ -179,19 +184,22 @@ int run_simulate(const Args& a) {
 
   std::vector<std::string> names = a.regions;
   if (!a.region.empty()) names.insert(names.begin(), a.region);
-  if (names.empty()) throw ConfigError("give --region R (or --regions A,B,... for the spatial choice)");
+  if (names.empty())
+    throw ConfigError("give --region R (or --regions A,B,... for the spatial choice)");
   std::vector<RegionSeries> regions;
   for (const auto& n : names) regions.push_back(load_region(store, a, n, step, policy.forecast));
 
   auto request_for = [&](const RegionSeries& r, const sim::Policy& p) {
-    return sim::RunRequest{&r.actual, r.plan,    w.name,   w.facility_profile(),
+    return sim::RunRequest{&r.actual,  r.plan,    w.name, w.facility_profile(),
                            w.embodied, requested, p};
   };
   std::vector<sim::RegionRun> runs;
   for (const auto& r : regions) runs.push_back({r.name, request_for(r, policy)});
   sim::SpatialResult spatial;
-  if (runs.size() == 1) spatial.candidates.push_back(sim::simulate(runs.front().request));
-  else spatial = sim::simulate_spatial(runs);
+  if (runs.size() == 1)
+    spatial.candidates.push_back(sim::simulate(runs.front().request));
+  else
+    spatial = sim::simulate_spatial(runs);
   const auto& chosen = regions[spatial.chosen];
   const sim::RunResult& result = spatial.run();
   sim::Policy base_policy;
@@ -252,8 +260,9 @@ int run_simulate(const Args& a) {
 
 void add_simulate_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
-      "simulate", "Simulate one job from one requested start under a policy; print the result "
-                  "and the schedule (exit 2 when the job cannot finish within the data)");
+      "simulate",
+      "Simulate one job from one requested start under a policy; print the result "
+      "and the schedule (exit 2 when the job cannot finish within the data)");
   auto a = std::make_shared<Args>();
   cmd->add_option("--grids", a->store, "grid store (HDF5)")->required();
   cmd->add_option("--region", a->region, "region (paper label, cloud name) or zone id");
@@ -281,7 +290,9 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_option("--checkpoint-energy", a->checkpoint_energy,
                   "pause cost: kWh drawn by each checkpoint")
       ->capture_default_str();
-  cmd->add_option("--min-run", a->min_run, "a run that ends in a pause lasts at least this (pause-resume: rounded up to whole steps)")
+  cmd->add_option(
+         "--min-run", a->min_run,
+         "a run that ends in a pause lasts at least this (pause-resume: rounded up to whole steps)")
       ->capture_default_str();
   cmd->add_option("--step", a->step, "simulation step, dividing a day")->capture_default_str();
   cmd->add_option("--signal", a->signal, "use the series of this signal (average, marginal, ...)");

@@ -74,17 +74,21 @@ std::string workload_text(const Workload& w, std::optional<Seconds> step) {
   std::string out;
   auto put = std::back_inserter(out);
   fmt::format_to(put, "{} ({})\n", w.label, w.name);
-  if (!w.task.empty()) fmt::format_to(put, "  task         {}{}\n", w.task, w.dataset.empty() ? "" : fmt::format(" [{}]", w.dataset));
+  if (!w.task.empty())
+    fmt::format_to(put, "  task         {}{}\n", w.task,
+                   w.dataset.empty() ? "" : fmt::format(" [{}]", w.dataset));
   fmt::format_to(put, "  hardware     {} x {}\n", w.accelerators, w.accelerator);
-  fmt::format_to(put, "  duration     {} ({:.4g} h)\n", format_duration(w.duration()), hours(w.duration()));
+  fmt::format_to(put, "  duration     {} ({:.4g} h)\n", format_duration(w.duration()),
+                 hours(w.duration()));
   fmt::format_to(put, "  energy       {:.6g} kWh accelerators, {:.6g} kWh at the meter\n",
-             w.accelerator_energy().value, w.energy().value);
-  fmt::format_to(put, "  profile      {}, {} values at {}, mean {:.6g} W, peak {:.6g} W\n", to_string(w.kind),
-             w.profile.size(), format_duration(w.profile.step()), w.profile.mean_power().value,
-             w.profile.peak_power().value);
+                 w.accelerator_energy().value, w.energy().value);
+  fmt::format_to(put, "  profile      {}, {} values at {}, mean {:.6g} W, peak {:.6g} W\n",
+                 to_string(w.kind), w.profile.size(), format_duration(w.profile.step()),
+                 w.profile.mean_power().value, w.profile.peak_power().value);
   fmt::format_to(put, "  overheads    {}\n", w.overheads.describe());
   fmt::format_to(put, "  embodied     {}", w.embodied.describe());
-  if (!w.embodied.is_none()) fmt::format_to(put, ", {:.6g} g for one run", w.embodied_for(w.duration()).value);
+  if (!w.embodied.is_none())
+    fmt::format_to(put, ", {:.6g} g for one run", w.embodied_for(w.duration()).value);
   fmt::format_to(put, "\n  source       {}\n", w.source);
   for (const auto& a : w.alternatives)
     fmt::format_to(put, "  alternative  {} = {} ({})\n", a.field, a.value, a.source);
@@ -93,20 +97,23 @@ std::string workload_text(const Workload& w, std::optional<Seconds> step) {
     const auto s = w.facility_profile().at_step(*step);
     fmt::format_to(put, "  energy per {} step (kWh):\n", format_duration(*step));
     for (std::size_t k = 0; k < s.kwh.size(); ++k)
-      fmt::format_to(put, "    {:>10} {:.9g}\n", format_duration(*step * static_cast<long>(k)), s.kwh[k]);
+      fmt::format_to(put, "    {:>10} {:.9g}\n", format_duration(*step * static_cast<long>(k)),
+                     s.kwh[k]);
   }
   return out;
 }
 
 void add_list(CLI::App& parent) {
-  auto* cmd = parent.add_subcommand("list", "The built-in catalog: the 11 jobs of Dodge et al. 2022, Table 2");
+  auto* cmd = parent.add_subcommand(
+      "list", "The built-in catalog: the 11 jobs of Dodge et al. 2022, Table 2");
   auto json = std::make_shared<bool>(false);
   cmd->add_flag("--json", *json, "print JSON");
   cmd->callback([json] {
     const auto& c = builtin_catalog();
     if (*json) {
       ordered_json out = ordered_json::array();
-      for (const auto& e : c.entries()) out.push_back(workload_json(e.workload(c.source()), std::nullopt));
+      for (const auto& e : c.entries())
+        out.push_back(workload_json(e.workload(c.source()), std::nullopt));
       fmt::print("{}\n", out.dump(2));
       return;
     }
@@ -128,15 +135,19 @@ void add_show(CLI::App& parent) {
     std::string step;
   };
   auto a = std::make_shared<Args>();
-  cmd->add_option("workload", a->spec, "catalog name (see `workloads list`) or workload file (TOML)")->required();
+  cmd->add_option("workload", a->spec,
+                  "catalog name (see `workloads list`) or workload file (TOML)")
+      ->required();
   cmd->add_flag("--json", a->json, "print JSON");
   cmd->add_option("--step", a->step, "also print the energy per simulation step, e.g. 5min");
   cmd->callback([a] {
     const Workload w = load_workload(a->spec);
     std::optional<Seconds> step;
     if (!a->step.empty()) step = parse_duration(a->step, "--step");
-    if (a->json) fmt::print("{}\n", workload_json(w, step).dump(2));
-    else fmt::print("{}", workload_text(w, step));
+    if (a->json)
+      fmt::print("{}\n", workload_json(w, step).dump(2));
+    else
+      fmt::print("{}", workload_text(w, step));
   });
 }
 
@@ -159,7 +170,8 @@ void add_profile(CLI::App& parent) {
   cmd->add_option("file", a->file, "the measured log")->required();
   cmd->add_option("--format", a->format, "nvidia-smi | codecarbon | generic (default: detected)");
   cmd->add_option("--step", a->step, "profile step (default: the median sampling interval)");
-  cmd->add_option("--timezone", a->timezone, "IANA zone of timestamps without an offset (nvidia-smi writes local time)");
+  cmd->add_option("--timezone", a->timezone,
+                  "IANA zone of timestamps without an offset (nvidia-smi writes local time)");
   cmd->add_option("--time-column", a->time_column, "generic: the time column");
   cmd->add_option("--power-column", a->power_column, "generic: a power column");
   cmd->add_option("--energy-column", a->energy_column, "generic: a cumulative energy column");
@@ -176,7 +188,9 @@ void add_profile(CLI::App& parent) {
     MeasuredOptions o;
     if (!a->format.empty()) {
       auto f = parse_measured_format(a->format);
-      if (!f) throw ConfigError(fmt::format("--format '{}' is not nvidia-smi, codecarbon or generic", a->format));
+      if (!f)
+        throw ConfigError(
+            fmt::format("--format '{}' is not nvidia-smi, codecarbon or generic", a->format));
       o.format = *f;
     } else {
       o.format = detect_measured_format(text).value_or(MeasuredFormat::generic);
@@ -218,7 +232,8 @@ void add_profile(CLI::App& parent) {
     }
     fmt::print("{} ({}): {} from {}, {:.6g} kWh, mean {:.6g} W, peak {:.6g} W\n", a->file,
                to_string(o.format), format_duration(m.profile.duration()), format_time(m.start),
-               m.profile.energy().value, m.profile.mean_power().value, m.profile.peak_power().value);
+               m.profile.energy().value, m.profile.mean_power().value,
+               m.profile.peak_power().value);
     for (const auto& n : m.notes) fmt::print("  {}\n", n);
     if (!a->out.empty()) fmt::print("  written to {}\n", a->out);
   });
@@ -234,7 +249,8 @@ void add_graph(CLI::App& parent) {
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("file", a->file, "the graph file")->required();
-  cmd->add_option("--deadline", a->deadline, "time from the graph's start by which every job must end, e.g. 3d");
+  cmd->add_option("--deadline", a->deadline,
+                  "time from the graph's start by which every job must end, e.g. 3d");
   cmd->add_flag("--json", a->json, "print JSON");
   cmd->callback([a] {
     const auto g = JobGraph::load(a->file, workload_resolver());
@@ -268,8 +284,9 @@ void add_graph(CLI::App& parent) {
       fmt::print("{}\n", j.dump(2));
       return;
     }
-    fmt::print("{}: {} jobs, critical path {} ({:.4g} h), deadline {}{}\n", g.name(), g.jobs().size(),
-               format_duration(s.makespan), hours(s.makespan), format_duration(s.deadline),
+    fmt::print("{}: {} jobs, critical path {} ({:.4g} h), deadline {}{}\n", g.name(),
+               g.jobs().size(), format_duration(s.makespan), hours(s.makespan),
+               format_duration(s.deadline),
                s.feasible ? "" : " -- INFEASIBLE: shorter than the critical path");
     fmt::print("{:<20} {:<16} {:>10} {:>10} {:>10} {:>10}  {}\n", "job", "workload", "hours",
                "earliest", "latest", "slack", "critical");
@@ -286,7 +303,9 @@ void add_graph(CLI::App& parent) {
 }  // namespace
 
 void add_workloads_commands(CLI::App& app) {
-  auto* w = app.add_subcommand("workloads", "Training jobs: the paper's catalog, workload files, measured profiles, job graphs");
+  auto* w = app.add_subcommand(
+      "workloads",
+      "Training jobs: the paper's catalog, workload files, measured profiles, job graphs");
   w->require_subcommand(1);
   add_list(*w);
   add_show(*w);

@@ -24,37 +24,36 @@ RawFile read_eirgrid(const ReaderInput& in) {
   raw.key.basis = Basis::direct;
   const WallClock clock("Europe/Dublin");
   std::int64_t dropped = 0;
-  for_each_row(in, false, [&](const Table&, const std::vector<std::string_view>& f,
-                              std::size_t line) {
-    auto ts = cell(f, 0, in, line, "timestamp");
-    auto kind = trim(cell(f, 1, in, line, "field"));
-    if (kind != "CO2_INTENSITY")
-      throw ParseError(in.path, line,
-                       fmt::format("field '{}' is not CO2_INTENSITY", kind),
-                       "download the CO2 intensity category from the dashboard");
-    auto w = parse_dmon_wall(ts);
-    if (!w)
-      throw ParseError(in.path, line, fmt::format("timestamp '{}' cannot be read", ts),
-                       "expected DD-Mon-YYYY HH:MM:SS such as 01-Jan-2020 00:15:00");
-    double v = parse_intensity(cell(f, 3, in, line, "value"), 1.0, in.path, line, "value");
-    auto r = clock.to_utc(*w);
-    TimePoint t0 = r.earliest;
-    if (r.resolution == WallClock::Resolution::nonexistent) {
-      if (std::isnan(v)) {
-        ++dropped;
-        return;
-      }
-      throw ParseError(in.path, line,
-                       fmt::format("local time '{}' does not exist in Europe/Dublin (clocks "
-                                   "jump forward) but has a value",
-                                   trim(ts)),
-                       "delete the row; the file's DST convention is broken here");
-    }
-    if (r.resolution == WallClock::Resolution::ambiguous && !raw.points.empty() &&
-        raw.points.back().time >= r.earliest && raw.points.back().time < r.latest)
-      t0 = r.latest;
-    raw.points.push_back({t0, v, false, static_cast<std::uint32_t>(line)});
-  });
+  for_each_row(
+      in, false, [&](const Table&, const std::vector<std::string_view>& f, std::size_t line) {
+        auto ts = cell(f, 0, in, line, "timestamp");
+        auto kind = trim(cell(f, 1, in, line, "field"));
+        if (kind != "CO2_INTENSITY")
+          throw ParseError(in.path, line, fmt::format("field '{}' is not CO2_INTENSITY", kind),
+                           "download the CO2 intensity category from the dashboard");
+        auto w = parse_dmon_wall(ts);
+        if (!w)
+          throw ParseError(in.path, line, fmt::format("timestamp '{}' cannot be read", ts),
+                           "expected DD-Mon-YYYY HH:MM:SS such as 01-Jan-2020 00:15:00");
+        double v = parse_intensity(cell(f, 3, in, line, "value"), 1.0, in.path, line, "value");
+        auto r = clock.to_utc(*w);
+        TimePoint t0 = r.earliest;
+        if (r.resolution == WallClock::Resolution::nonexistent) {
+          if (std::isnan(v)) {
+            ++dropped;
+            return;
+          }
+          throw ParseError(in.path, line,
+                           fmt::format("local time '{}' does not exist in Europe/Dublin (clocks "
+                                       "jump forward) but has a value",
+                                       trim(ts)),
+                           "delete the row; the file's DST convention is broken here");
+        }
+        if (r.resolution == WallClock::Resolution::ambiguous && !raw.points.empty() &&
+            raw.points.back().time >= r.earliest && raw.points.back().time < r.latest)
+          t0 = r.latest;
+        raw.points.push_back({t0, v, false, static_cast<std::uint32_t>(line)});
+      });
   if (dropped > 0) raw.repairs["dst_nonexistent_rows_dropped"] = dropped;
   return raw;
 }

@@ -6,8 +6,8 @@
 #include <cmath>
 #include <vector>
 
-#include "sim/core/csv.hpp"
 #include "grids/series.hpp"
+#include "sim/core/csv.hpp"
 #include "sim/core/errors.hpp"
 
 namespace shiftsim::grids {
@@ -22,7 +22,8 @@ double parse_intensity(std::string_view cell, double to_g_per_kwh, const std::st
     throw ParseError(file, line, fmt::format("column '{}': '{}' is not a number", column, cell),
                      "fix the cell, or leave it empty to mark a gap");
   if (!std::isfinite(v))
-    throw ParseError(file, line, fmt::format("column '{}': '{}' is not a finite number", column, cell),
+    throw ParseError(file, line,
+                     fmt::format("column '{}': '{}' is not a finite number", column, cell),
                      "leave the cell empty to mark a missing value");
   v *= to_g_per_kwh;
   if (v < 0)

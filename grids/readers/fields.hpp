@@ -23,6 +23,7 @@ bool parse_flag(std::string_view cell, const std::string& file, std::size_t line
                 std::string_view column);
 
 // The index of a column whose normalised header equals one of `names`, or -1.
-int find_column(const std::vector<std::string>& header, std::initializer_list<std::string_view> names);
+int find_column(const std::vector<std::string>& header,
+                std::initializer_list<std::string_view> names);
 
 }  // namespace shiftsim::grids

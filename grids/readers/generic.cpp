@@ -23,34 +23,37 @@ RawFile read_generic(const ReaderInput& in) {
   const double factor = unit_factor(o.unit);
   const WallClock clock(o.timezone);
   int time_col = -1, value_col = -1;
-  for_each_row(in, true, [&](const Table& t, const std::vector<std::string_view>& f,
-                             std::size_t line) {
-    if (value_col < 0) {
-      time_col = o.time_column.empty() ? 0 : find_column(t.header, {normalize_header(o.time_column)});
-      value_col = find_column(t.header, {normalize_header(o.value_column)});
-      if (time_col < 0 || value_col < 0) {
-        std::string cols;
-        for (const auto& h : t.raw_header) cols += fmt::format("{}'{}'", cols.empty() ? "" : ", ", h);
-        throw ParseError(in.path, t.header_line,
-                         fmt::format("missing column '{}'",
-                                     time_col < 0 ? o.time_column : o.value_column),
-                         fmt::format("the header has: {}", cols));
-      }
-    }
-    auto ts = cell(f, time_col, in, line, o.time_column.empty() ? "time" : o.time_column);
-    std::optional<WallTime> w =
-        o.time_format.empty() ? parse_iso_wall(ts) : parse_formatted_wall(ts, o.time_format);
-    if (!w)
-      throw ParseError(in.path, line, fmt::format("timestamp '{}' cannot be read", trim(ts)),
-                       o.time_format.empty()
-                           ? "expected ISO 8601 (YYYY-MM-DD HH:MM:SS); give --time-format for "
-                             "other layouts, e.g. --time-format '%m/%d/%Y %H:%M:%S'"
-                           : fmt::format("expected the layout --time-format '{}'", o.time_format));
-    TimePoint t0 = strict_utc(clock, *w, in, line, trim(ts));
-    double v = parse_intensity(cell(f, value_col, in, line, o.value_column), factor, in.path, line,
-                               o.value_column);
-    raw.points.push_back({t0, v, false, static_cast<std::uint32_t>(line)});
-  });
+  for_each_row(
+      in, true, [&](const Table& t, const std::vector<std::string_view>& f, std::size_t line) {
+        if (value_col < 0) {
+          time_col =
+              o.time_column.empty() ? 0 : find_column(t.header, {normalize_header(o.time_column)});
+          value_col = find_column(t.header, {normalize_header(o.value_column)});
+          if (time_col < 0 || value_col < 0) {
+            std::string cols;
+            for (const auto& h : t.raw_header)
+              cols += fmt::format("{}'{}'", cols.empty() ? "" : ", ", h);
+            throw ParseError(
+                in.path, t.header_line,
+                fmt::format("missing column '{}'", time_col < 0 ? o.time_column : o.value_column),
+                fmt::format("the header has: {}", cols));
+          }
+        }
+        auto ts = cell(f, time_col, in, line, o.time_column.empty() ? "time" : o.time_column);
+        std::optional<WallTime> w =
+            o.time_format.empty() ? parse_iso_wall(ts) : parse_formatted_wall(ts, o.time_format);
+        if (!w)
+          throw ParseError(
+              in.path, line, fmt::format("timestamp '{}' cannot be read", trim(ts)),
+              o.time_format.empty()
+                  ? "expected ISO 8601 (YYYY-MM-DD HH:MM:SS); give --time-format for "
+                    "other layouts, e.g. --time-format '%m/%d/%Y %H:%M:%S'"
+                  : fmt::format("expected the layout --time-format '{}'", o.time_format));
+        TimePoint t0 = strict_utc(clock, *w, in, line, trim(ts));
+        double v = parse_intensity(cell(f, value_col, in, line, o.value_column), factor, in.path,
+                                   line, o.value_column);
+        raw.points.push_back({t0, v, false, static_cast<std::uint32_t>(line)});
+      });
   return raw;
 }
 

@@ -12,7 +12,7 @@
 namespace shiftsim::grids {
 
 struct ReaderInput {
-  std::string path;     // for messages
+  std::string path;  // for messages
   std::string_view text;
   const ImportOptions& options;
 };
@@ -20,7 +20,8 @@ struct ReaderInput {
 struct FormatReader {
   std::string_view name;
   std::string_view description;
-  // True when the header (the first row's fields, normalised with normalize_header) is this format's.
+  // True when the header (the first row's fields, normalised with normalize_header) is this
+  // format's.
   bool (*detect)(const std::vector<std::string>& header);
   RawFile (*read)(const ReaderInput& in);
 };

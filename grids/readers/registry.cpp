@@ -88,8 +88,7 @@ double unit_factor(std::string_view unit) {
   if (u == "kg/kwh" || u == "t/mwh") return 1000.0;
   // 1 lb = 0.45359237 kg, so 1 lb/MWh = 453.59237 g / 1000 kWh.
   if (u == "lbs/mwh" || u == "lb/mwh") return 0.45359237;
-  throw ConfigError(fmt::format(
-      "unit '{}' is unknown; use g/kWh, kg/kWh, lbs/MWh or t/MWh", unit));
+  throw ConfigError(fmt::format("unit '{}' is unknown; use g/kWh, kg/kWh, lbs/MWh or t/MWh", unit));
 }
 
 DuplicatePolicy parse_duplicate_policy(std::string_view text) {
@@ -105,8 +104,7 @@ GapPolicy parse_gap_policy(std::string_view text) {
   if (text == "error") return GapPolicy::error;
   if (text == "interpolate") return GapPolicy::interpolate;
   if (text == "hold") return GapPolicy::hold;
-  throw ConfigError(
-      fmt::format("--gaps '{}' is unknown; use error, interpolate or hold", text));
+  throw ConfigError(fmt::format("--gaps '{}' is unknown; use error, interpolate or hold", text));
 }
 
 }  // namespace shiftsim::grids

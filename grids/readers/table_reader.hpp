@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "sim/core/csv.hpp"
 #include "grids/readers/fields.hpp"
 #include "grids/readers/reader.hpp"
+#include "sim/core/csv.hpp"
 #include "sim/core/errors.hpp"
 
 namespace shiftsim::grids {
@@ -27,7 +27,8 @@ Table for_each_row(const ReaderInput& in, bool has_header, RowFn&& on_row) {
     if (!csv.next()) break;
   Table t;
   if (has_header) {
-    if (!csv.next()) throw ParseError(in.path, 0, "the file is empty", "give a file with data rows");
+    if (!csv.next())
+      throw ParseError(in.path, 0, "the file is empty", "give a file with data rows");
     t.header_line = csv.line();
     for (auto f : csv.fields()) {
       t.header.push_back(normalize_header(f));
@@ -65,14 +66,14 @@ inline TimePoint strict_utc(const WallClock& clock, const WallTime& w, const Rea
   auto r = clock.to_utc(w);
   if (r.resolution == WallClock::Resolution::nonexistent)
     throw ParseError(in.path, line,
-                     fmt::format("local time '{}' does not exist in {} (clocks jump forward)",
-                                 text, clock.name()),
+                     fmt::format("local time '{}' does not exist in {} (clocks jump forward)", text,
+                                 clock.name()),
                      "check --timezone; delete the row if the file invents it");
   if (r.resolution == WallClock::Resolution::ambiguous)
-    throw ParseError(in.path, line,
-                     fmt::format("local time '{}' is ambiguous in {} (clocks go back)", text,
-                                 clock.name()),
-                     "convert the file to UTC or give timestamps with an offset (+01:00)");
+    throw ParseError(
+        in.path, line,
+        fmt::format("local time '{}' is ambiguous in {} (clocks go back)", text, clock.name()),
+        "convert the file to UTC or give timestamps with an offset (+01:00)");
   return r.earliest;
 }
 

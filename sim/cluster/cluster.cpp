@@ -1,12 +1,12 @@
 #include "sim/cluster/cluster.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "sim/core/errors.hpp"
 #include "sim/core/time.hpp"
@@ -15,13 +15,20 @@ namespace shiftsim::sim::cluster {
 
 std::string_view to_string(JobPhase p) {
   switch (p) {
-    case JobPhase::pending: return "pending";
-    case JobPhase::queued: return "queued";
-    case JobPhase::running: return "running";
-    case JobPhase::checkpointing: return "checkpointing";
-    case JobPhase::suspended: return "suspended";
-    case JobPhase::finished: return "finished";
-    case JobPhase::dropped: return "dropped";
+    case JobPhase::pending:
+      return "pending";
+    case JobPhase::queued:
+      return "queued";
+    case JobPhase::running:
+      return "running";
+    case JobPhase::checkpointing:
+      return "checkpointing";
+    case JobPhase::suspended:
+      return "suspended";
+    case JobPhase::finished:
+      return "finished";
+    case JobPhase::dropped:
+      return "dropped";
   }
   return "?";
 }
@@ -40,8 +47,10 @@ Cluster::Cluster(std::vector<Site> sites, std::vector<ClusterJob> jobs, PauseCos
   std::size_t first_begin = 0;
   for (std::size_t s = 0; s < sites_.size(); ++s) {
     if (sites_[s].charge.step() != step) {
-      throw ConfigError(fmt::format("sites {} and {} have intensity series of different steps; read "
-                                    "them at one simulation step", sites_[0].name, sites_[s].name));
+      throw ConfigError(
+          fmt::format("sites {} and {} have intensity series of different steps; read "
+                      "them at one simulation step",
+                      sites_[0].name, sites_[s].name));
     }
     if (sites_[s].charge.begin() > data_begin) {
       data_begin = sites_[s].charge.begin();
@@ -115,7 +124,8 @@ void Cluster::account_site(std::size_t s, std::int64_t t) {
     const std::int64_t step = out.utilisation_step;
     for (std::int64_t a = last; a < t;) {
       const auto bin = static_cast<std::size_t>((a - out.utilisation_start) / step);
-      const std::int64_t bin_end = out.utilisation_start + static_cast<std::int64_t>(bin + 1) * step;
+      const std::int64_t bin_end =
+          out.utilisation_start + static_cast<std::int64_t>(bin + 1) * step;
       const std::int64_t b = std::min(t, bin_end);
       if (out.utilisation.size() <= bin) out.utilisation.resize(bin + 1, 0.0);
       out.utilisation[bin] += static_cast<double>(held) * static_cast<double>(b - a);
@@ -162,7 +172,8 @@ void Cluster::end_checkpoint(JobId j, std::int64_t t) {
   double kwh = 0, g = 0;
   if (costs_.checkpoint_time.count() > 0 && t > st.run_start) {
     const double kw = costs_.checkpoint_energy.value /
-                      (static_cast<double>(costs_.checkpoint_time.count()) / 3600.0) * site.spec.pue;
+                      (static_cast<double>(costs_.checkpoint_time.count()) / 3600.0) *
+                      site.spec.pue;
     kwh = kw * static_cast<double>(t - st.run_start) / 3600.0;
     g = kw * site.charge.between(st.run_start, t);
   }
@@ -187,7 +198,8 @@ void Cluster::drop(JobId j, JobOutcome why) {
 }
 
 void Cluster::start(JobId j, std::size_t s) {
-  require(j < jobs_.size() && state_[j].phase == JobPhase::queued, "start of a job that is not queued", j);
+  require(j < jobs_.size() && state_[j].phase == JobPhase::queued,
+          "start of a job that is not queued", j);
   require(s < sites_.size(), "start on a site that does not exist", j);
   require(free_[s] >= jobs_[j].accelerators, "start on a site without room", j);
   hold(s, jobs_[j].accelerators);
@@ -203,7 +215,8 @@ void Cluster::start(JobId j, std::size_t s) {
 }
 
 void Cluster::suspend(JobId j) {
-  require(j < jobs_.size() && state_[j].phase == JobPhase::running, "suspend of a job that is not running", j);
+  require(j < jobs_.size() && state_[j].phase == JobPhase::running,
+          "suspend of a job that is not running", j);
   require(jobs_[j].interruptible, "suspend of a job that is not interruptible", j);
   require(run_work(j) >= costs_.min_run, "suspend before the minimum run", j);
   end_run(j, now_);
@@ -218,7 +231,8 @@ void Cluster::suspend(JobId j) {
 }
 
 void Cluster::resume(JobId j) {
-  require(j < jobs_.size() && state_[j].phase == JobPhase::suspended, "resume of a job that is not suspended", j);
+  require(j < jobs_.size() && state_[j].phase == JobPhase::suspended,
+          "resume of a job that is not suspended", j);
   auto& st = state_[j];
   const auto s = static_cast<std::size_t>(st.site);
   require(free_[s] >= jobs_[j].accelerators, "resume on a site without room", j);
@@ -264,7 +278,8 @@ ClusterResult Cluster::run(Scheduler& scheduler, Observer* observer) {
   std::int64_t last_finish = begin;
   while (open > 0) {
     const std::int64_t t_queue = queue_.empty() ? kNever : queue_.top().time;
-    const std::int64_t t_arrival = next_arrival < jobs_.size() ? jobs_[next_arrival].arrival : kNever;
+    const std::int64_t t_arrival =
+        next_arrival < jobs_.size() ? jobs_[next_arrival].arrival : kNever;
     const std::int64_t t = std::min(t_queue, t_arrival);
     if (t == kNever || t > horizon_) break;
     now_ = t;
@@ -352,7 +367,7 @@ void Cluster::finish_scenario(std::int64_t end) {
       blocked |= result_.jobs[p].outcome != JobOutcome::finished;
     }
     // A job that never arrived (it comes after the history) is still judged by its size.
-    const JobOutcome why = jobs_[j].accelerators > max_capacity_ ? JobOutcome::rejected
+    const JobOutcome why = jobs_[j].accelerators > max_capacity_      ? JobOutcome::rejected
                            : blocked && st.phase == JobPhase::pending ? JobOutcome::blocked
                                                                       : JobOutcome::beyond_data;
     drop(j, why);
@@ -361,13 +376,15 @@ void Cluster::finish_scenario(std::int64_t end) {
   for (std::size_t s = 0; s < sites_.size(); ++s) {
     account_site(s, end);
     auto& out = result_.sites[s];
-    const double per_bin = static_cast<double>(out.capacity) * static_cast<double>(out.utilisation_step);
+    const double per_bin =
+        static_cast<double>(out.capacity) * static_cast<double>(out.utilisation_step);
     const auto bins = static_cast<std::size_t>(
         (end - out.utilisation_start + out.utilisation_step - 1) / out.utilisation_step);
     out.utilisation.resize(bins, 0.0);
     for (double& u : out.utilisation) u /= per_bin;
     const auto& e = sites_[s].spec.embodied;
-    if (!e.is_none()) out.embodied_g = out.capacity * e.for_time(Seconds{end - result_.begin}).value;
+    if (!e.is_none())
+      out.embodied_g = out.capacity * e.for_time(Seconds{end - result_.begin}).value;
   }
   for (JobId j = 0; j < jobs_.size(); ++j) {
     auto& r = result_.jobs[j];

@@ -44,28 +44,28 @@
 namespace shiftsim::sim::cluster {
 
 enum class JobPhase : std::uint8_t {
-  pending,        // not arrived yet, or waiting for parents
-  queued,         // released, never started
+  pending,  // not arrived yet, or waiting for parents
+  queued,   // released, never started
   running,
   checkpointing,  // writing its state before a suspension; still holds its accelerators
   suspended,
   finished,
-  dropped,        // rejected, blocked or beyond the data: will not run again
+  dropped,  // rejected, blocked or beyond the data: will not run again
 };
 std::string_view to_string(JobPhase p);
 
 struct JobResult {
   JobOutcome outcome = JobOutcome::beyond_data;
-  int site = -1;                 // where it ran; -1 if it never started
-  std::int64_t release = -1;     // arrived with every parent finished; -1 if never
+  int site = -1;              // where it ran; -1 if it never started
+  std::int64_t release = -1;  // arrived with every parent finished; -1 if never
   std::int64_t first_start = -1;
   std::int64_t finish = -1;
-  double energy_kwh = 0;         // facility energy of its work and checkpoints (PUE included)
-  double emissions_g = 0;        // operational, at the actual intensity
-  double checkpoint_kwh = 0;     // of energy_kwh, spent writing checkpoints
-  double embodied_g = 0;         // its accelerators' share for the time it held them
-  double work_seconds = 0;       // work done (its length when finished)
-  std::int64_t held_seconds = 0; // accelerator-holding time: running and checkpointing
+  double energy_kwh = 0;          // facility energy of its work and checkpoints (PUE included)
+  double emissions_g = 0;         // operational, at the actual intensity
+  double checkpoint_kwh = 0;      // of energy_kwh, spent writing checkpoints
+  double embodied_g = 0;          // its accelerators' share for the time it held them
+  double work_seconds = 0;        // work done (its length when finished)
+  std::int64_t held_seconds = 0;  // accelerator-holding time: running and checkpointing
   int suspensions = 0;
   bool deadline_missed = false;  // has a deadline, and finished after it or never finished
 
@@ -75,22 +75,22 @@ struct JobResult {
 struct SiteResult {
   std::string name;
   int capacity = 0;
-  double idle_kwh = 0;           // idle accelerators (PUE included)
+  double idle_kwh = 0;  // idle accelerators (PUE included)
   double idle_g = 0;
-  double embodied_g = 0;         // every accelerator of the site over the scenario's span
+  double embodied_g = 0;  // every accelerator of the site over the scenario's span
   double busy_accelerator_seconds = 0;
   std::int64_t utilisation_start = 0;  // Unix seconds of utilisation[0]
   std::int64_t utilisation_step = 0;
-  std::vector<double> utilisation;     // mean share of accelerators held, per step of the span
+  std::vector<double> utilisation;  // mean share of accelerators held, per step of the span
 };
 
 struct ClusterResult {
-  std::vector<JobResult> jobs;   // by JobId
+  std::vector<JobResult> jobs;  // by JobId
   std::vector<SiteResult> sites;
-  std::int64_t begin = 0;        // the span: first arrival ..
-  std::int64_t end = 0;          // .. last finish (or the end of the history)
-  std::uint64_t events = 0;      // events processed
-  std::uint64_t decisions = 0;   // decide() calls
+  std::int64_t begin = 0;       // the span: first arrival ..
+  std::int64_t end = 0;         // .. last finish (or the end of the history)
+  std::uint64_t events = 0;     // events processed
+  std::uint64_t decisions = 0;  // decide() calls
 };
 
 class Cluster;

@@ -48,19 +48,19 @@ constexpr std::size_t kMaxGeneratedJobs = 100'000'000;
 struct GeneratorSpec {
   enum class Shape : std::uint8_t { poisson, diurnal };
   Shape shape = Shape::poisson;
-  double jobs_per_hour = 10;       // mean rate, > 0
-  std::size_t jobs = 1000;         // how many, 1 .. kMaxGeneratedJobs
-  double amplitude = 0.5;          // diurnal: 0 .. 1
-  double peak_hour = 14;           // diurnal: the UTC hour of the peak, [0, 24)
-  std::vector<std::string> mix;    // catalog names (any spelling the catalog finds); empty = the
-                                   // default mix above
-  std::vector<double> weights;     // same size as mix, each >= 0, sum > 0; empty = equal
+  double jobs_per_hour = 10;     // mean rate, > 0
+  std::size_t jobs = 1000;       // how many, 1 .. kMaxGeneratedJobs
+  double amplitude = 0.5;        // diurnal: 0 .. 1
+  double peak_hour = 14;         // diurnal: the UTC hour of the peak, [0, 24)
+  std::vector<std::string> mix;  // catalog names (any spelling the catalog finds); empty = the
+                                 // default mix above
+  std::vector<double> weights;   // same size as mix, each >= 0, sum > 0; empty = equal
   // Fraction of jobs marked interruptible, 0 .. 1; unset (none given) counts as 0 but lets a
   // caller's default apply (shiftsim cluster --interruptible), which an explicit 0 refuses.
   std::optional<double> interruptible_share;
-  std::optional<Seconds> slack;    // every job gets deadline = arrival + length + slack
-  std::uint64_t seed = 1;          // any value, 0 included
-  std::int64_t origin = 0;         // Unix seconds: no job arrives before it
+  std::optional<Seconds> slack;  // every job gets deadline = arrival + length + slack
+  std::uint64_t seed = 1;        // any value, 0 included
+  std::int64_t origin = 0;       // Unix seconds: no job arrives before it
 
   // "poisson:rate=12/h,jobs=10000,seed=3,mix=bert-finetune;vit-small,weights=3;1,
   //  interruptible=0.5,slack=24h,origin=2020-01-01" or "diurnal:rate=12/h,amplitude=0.8,peak=14".

@@ -1,8 +1,8 @@
 #include "sim/cluster/graph_jobs.hpp"
 
-#include <utility>
-
 #include <fmt/format.h>
+
+#include <utility>
 
 #include "sim/core/errors.hpp"
 #include "sim/core/time.hpp"

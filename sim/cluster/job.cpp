@@ -4,10 +4,14 @@ namespace shiftsim::sim::cluster {
 
 std::string_view to_string(JobOutcome o) {
   switch (o) {
-    case JobOutcome::finished: return "finished";
-    case JobOutcome::rejected: return "rejected";
-    case JobOutcome::beyond_data: return "beyond-data";
-    case JobOutcome::blocked: return "blocked";
+    case JobOutcome::finished:
+      return "finished";
+    case JobOutcome::rejected:
+      return "rejected";
+    case JobOutcome::beyond_data:
+      return "beyond-data";
+    case JobOutcome::blocked:
+      return "blocked";
   }
   return "?";
 }

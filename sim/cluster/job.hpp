@@ -24,19 +24,19 @@ namespace shiftsim::sim::cluster {
 using JobId = std::uint32_t;
 
 struct ClusterJob {
-  std::string id;                  // unique in its scenario: the trace's id, or "line 17"
-  std::int64_t arrival = 0;        // Unix seconds: submitted, and released once its parents end
-  int accelerators = 1;            // held while it runs or writes a checkpoint
+  std::string id;            // unique in its scenario: the trace's id, or "line 17"
+  std::int64_t arrival = 0;  // Unix seconds: submitted, and released once its parents end
+  int accelerators = 1;      // held while it runs or writes a checkpoint
   // The accelerators' power over its work (all of them). Every source sets it; the default,
   // 1 W for 1 s, only makes a ClusterJob a value (a profile cannot be empty or zero).
   workloads::PowerProfile power = workloads::PowerProfile(Seconds{1}, Seconds{1}, {1.0});
   std::optional<std::int64_t> deadline;  // Unix seconds: when it should have finished
-  bool deferrable = true;          // a carbon-aware scheduler may hold it back within its slack
-  bool interruptible = false;      // a carbon-aware scheduler may suspend it (checkpoint costs)
-  std::string workload;            // catalog name or "" (trace jobs: power from the trace)
-  std::vector<JobId> parents;      // indices into the scenario's job list (earlier jobs): it is
-                                   // released when all of these have finished
-  std::size_t line = 0;            // where it was read (0: not from a file)
+  bool deferrable = true;      // a carbon-aware scheduler may hold it back within its slack
+  bool interruptible = false;  // a carbon-aware scheduler may suspend it (checkpoint costs)
+  std::string workload;        // catalog name or "" (trace jobs: power from the trace)
+  std::vector<JobId> parents;  // indices into the scenario's job list (earlier jobs): it is
+                               // released when all of these have finished
+  std::size_t line = 0;        // where it was read (0: not from a file)
 
   Seconds length() const { return power.duration(); }
   // Deadline minus arrival minus length: how far it can be held back; nullopt without deadline.

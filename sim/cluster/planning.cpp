@@ -36,11 +36,13 @@ StartChoice best_start(const Site& site, const ClusterJob& job, std::int64_t fro
   std::int64_t first = from - (from - origin) % step;
   if (first <= from) first += step;
   // Lowest first, then the earliest within the tolerance of it (kernels' tie rule).
-  double lowest = std::isnan(best.expected_g) ? std::numeric_limits<double>::infinity() : best.expected_g;
+  double lowest =
+      std::isnan(best.expected_g) ? std::numeric_limits<double>::infinity() : best.expected_g;
   for (std::int64_t t = first; t <= latest; t += step) {
     const double g = expected_g(site, job, t, done);
     if (std::isnan(g)) {
-      if (t + (job.length().count() - done) > site.plan.end()) break;  // only later ones pass the end
+      if (t + (job.length().count() - done) > site.plan.end())
+        break;  // only later ones pass the end
       continue;
     }
     if (g < lowest) lowest = g;

@@ -46,14 +46,15 @@ std::unique_ptr<Scheduler> make_scheduler(std::string_view name) {
   for (const auto& [n, make] : registry()) {
     if (iequals(n, name)) return make();
   }
-  throw ConfigError("unknown scheduler '" + std::string(name) + "'; choose one of: " +
-                    scheduler_names());
+  throw ConfigError("unknown scheduler '" + std::string(name) +
+                    "'; choose one of: " + scheduler_names());
 }
 
 int roomiest_site(const Cluster& c, JobId j) {
   int best = -1;
   for (std::size_t s = 0; s < c.site_count(); ++s) {
-    if (c.free(s) >= c.job(j).accelerators && (best < 0 || c.free(s) > c.free(static_cast<std::size_t>(best)))) {
+    if (c.free(s) >= c.job(j).accelerators &&
+        (best < 0 || c.free(s) > c.free(static_cast<std::size_t>(best)))) {
       best = static_cast<int>(s);
     }
   }
@@ -63,7 +64,8 @@ int roomiest_site(const Cluster& c, JobId j) {
 std::size_t home_site(const Cluster& c, JobId j) {
   std::size_t best = c.site_count();
   for (std::size_t s = 0; s < c.site_count(); ++s) {
-    if (c.site(s).spec.capacity >= c.job(j).accelerators && (best == c.site_count() || c.free(s) > c.free(best))) {
+    if (c.site(s).spec.capacity >= c.job(j).accelerators &&
+        (best == c.site_count() || c.free(s) > c.free(best))) {
       best = s;
     }
   }

@@ -23,7 +23,8 @@ long double IntensityIntegral::at_time(std::int64_t t) const {
   const auto i = static_cast<std::size_t>(offset / step_);
   const std::int64_t into = offset - static_cast<std::int64_t>(i) * step_;
   if (into == 0) return prefix_[i];
-  return prefix_[i] + static_cast<long double>(values_[i]) * static_cast<long double>(into) / 3600.0L;
+  return prefix_[i] +
+         static_cast<long double>(values_[i]) * static_cast<long double>(into) / 3600.0L;
 }
 
 double IntensityIntegral::between(std::int64_t a, std::int64_t b) const {
@@ -40,7 +41,9 @@ double IntensityIntegral::at(std::int64_t t) const {
 }
 
 Site::Site(SiteSpec s, grids::RegularSeries actual_series, std::vector<double> forecast_values)
-    : spec(std::move(s)), name(spec.region), actual(std::move(actual_series)),
+    : spec(std::move(s)),
+      name(spec.region),
+      actual(std::move(actual_series)),
       forecast(std::move(forecast_values)) {
   if (spec.capacity < 1) {
     throw ConfigError("site " + name + ": capacity must be at least 1 accelerator");

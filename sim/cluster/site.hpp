@@ -53,11 +53,11 @@ class IntensityIntegral {
 
 struct Site {
   SiteSpec spec;
-  std::string name;            // for output: the region as given
-  grids::RegularSeries actual; // charged
+  std::string name;              // for output: the region as given
+  grids::RegularSeries actual;   // charged
   std::vector<double> forecast;  // aligned with actual; decided on
-  IntensityIntegral charge;    // of actual
-  IntensityIntegral plan;      // of forecast
+  IntensityIntegral charge;      // of actual
+  IntensityIntegral plan;        // of forecast
 
   // Throws ConfigError for a capacity < 1, a PUE < 1, negative idle power, or a forecast that is
   // not aligned with the actual series.

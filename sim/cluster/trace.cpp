@@ -8,8 +8,8 @@
 #include <cmath>
 #include <limits>
 #include <map>
-#include <unordered_map>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 
 #include "sim/core/atomic_file.hpp"

@@ -1,14 +1,13 @@
 #include "sim/core/atomic_file.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "sim/core/errors.hpp"
 
@@ -22,8 +21,8 @@ std::string read_file(const fs::path& path) {
     throw IoError(fmt::format("{}: is a directory, expected a file", path.string()));
   std::ifstream in(path, std::ios::binary);
   if (!in)
-    throw IoError(fmt::format("{}: cannot open for reading: {}", path.string(),
-                              std::strerror(errno)));
+    throw IoError(
+        fmt::format("{}: cannot open for reading: {}", path.string(), std::strerror(errno)));
   std::ostringstream ss;
   ss << in.rdbuf();
   if (in.bad()) throw IoError(fmt::format("{}: read failed", path.string()));
@@ -49,8 +48,8 @@ AtomicOutput::~AtomicOutput() {
 void AtomicOutput::commit() {
   int fd = ::open(temp_.c_str(), O_RDONLY);
   if (fd < 0)
-    throw IoError(fmt::format("{}: temporary output missing: {}", temp_.string(),
-                              std::strerror(errno)));
+    throw IoError(
+        fmt::format("{}: temporary output missing: {}", temp_.string(), std::strerror(errno)));
   bool synced = ::fsync(fd) == 0;
   ::close(fd);
   if (!synced)

@@ -76,7 +76,8 @@ bool CsvCursor::next() {
     if (pos_ < n && text_[pos_] == '\r') ++pos_;
     if (pos_ < n && text_[pos_] == '\n') ++pos_;
     ++next_line_;
-    for (std::size_t k = 0; k < unescaped_.size(); ++k) fields_[unescaped_field_[k]] = unescaped_[k];
+    for (std::size_t k = 0; k < unescaped_.size(); ++k)
+      fields_[unescaped_field_[k]] = unescaped_[k];
     if (row_has_content) return true;
   }
   return false;
@@ -116,18 +117,19 @@ std::string normalize_header(std::string_view s) {
 
 }  // namespace shiftsim
 
-
 namespace shiftsim {
 
-std::vector<std::vector<std::string>> read_data_table(std::string_view text, const std::string& name,
+std::vector<std::vector<std::string>> read_data_table(std::string_view text,
+                                                      const std::string& name,
                                                       std::size_t columns) {
   // Blank out comment lines (keeping the newlines, so line numbers stay true).
   std::string body(text);
   for (std::size_t i = 0; i < body.size();) {
     std::size_t nl = body.find('\n', i);
     if (nl == std::string::npos) nl = body.size();
-    if (body[i] == '#') std::fill(body.begin() + static_cast<std::ptrdiff_t>(i),
-                                  body.begin() + static_cast<std::ptrdiff_t>(nl), ' ');
+    if (body[i] == '#')
+      std::fill(body.begin() + static_cast<std::ptrdiff_t>(i),
+                body.begin() + static_cast<std::ptrdiff_t>(nl), ' ');
     i = nl + 1;
   }
   CsvCursor csv(body, ',', name);

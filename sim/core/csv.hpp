@@ -48,7 +48,7 @@ namespace shiftsim {
 
 // A project data table (grids/data/*.csv): '#' comment lines, one header row, then rows of
 // exactly `columns` fields. Returns the data rows as strings. Throws ParseError naming the table.
-std::vector<std::vector<std::string>> read_data_table(std::string_view text, const std::string& name,
-                                                      std::size_t columns);
+std::vector<std::vector<std::string>> read_data_table(std::string_view text,
+                                                      const std::string& name, std::size_t columns);
 
 }  // namespace shiftsim

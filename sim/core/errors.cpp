@@ -11,8 +11,7 @@ std::string locate(const std::string& file, std::size_t line, const std::string&
   std::string h = hint;
   if (!h.empty() && h[0] >= 'a' && h[0] <= 'z') h[0] = static_cast<char>(h[0] - 'a' + 'A');
   if (!h.empty() && h.back() != '.') h += '.';
-  return h.empty() ? fmt::format("{}: {}", where, what)
-                      : fmt::format("{}: {}. {}", where, what, h);
+  return h.empty() ? fmt::format("{}: {}", where, what) : fmt::format("{}: {}. {}", where, what, h);
 }
 }  // namespace
 

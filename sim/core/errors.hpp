@@ -18,7 +18,8 @@ class Error : public std::runtime_error {
 // Bad content in an input file. line 0 means "the file as a whole".
 class ParseError : public Error {
  public:
-  ParseError(std::string file, std::size_t line, const std::string& what, const std::string& hint = {});
+  ParseError(std::string file, std::size_t line, const std::string& what,
+             const std::string& hint = {});
   const std::string& file() const noexcept { return file_; }
   std::size_t line() const noexcept { return line_; }
 

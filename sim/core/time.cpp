@@ -4,8 +4,8 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <charconv>
 #include <cctype>
+#include <charconv>
 #include <sstream>
 #include <utility>
 
@@ -86,9 +86,7 @@ std::string format_duration(Seconds d) {
   return fmt::format("{}s", s);
 }
 
-std::string format_time(TimePoint t) {
-  return date::format("%Y-%m-%dT%H:%M:%SZ", t);
-}
+std::string format_time(TimePoint t) { return date::format("%Y-%m-%dT%H:%M:%SZ", t); }
 
 TimePoint make_time(int year, unsigned month, unsigned day, int hour, int minute, int second) {
   auto ymd = date::year{year} / date::month{month} / date::day{day};
@@ -96,9 +94,7 @@ TimePoint make_time(int year, unsigned month, unsigned day, int hour, int minute
          Seconds{second};
 }
 
-int year_of(TimePoint t) {
-  return int(date::year_month_day{date::floor<date::days>(t)}.year());
-}
+int year_of(TimePoint t) { return int(date::year_month_day{date::floor<date::days>(t)}.year()); }
 
 unsigned month_of(TimePoint t) {
   return unsigned(date::year_month_day{date::floor<date::days>(t)}.month());
@@ -109,18 +105,18 @@ TimePoint parse_time(std::string_view text, std::string_view what) {
   if (!s.empty() && s.back() == 'Z') s.pop_back();
   for (auto& c : s)
     if (c == ' ') c = 'T';
-  static constexpr std::array<const char*, 6> kFormats{
-      "%Y-%m-%dT%H:%M:%S%Ez", "%Y-%m-%dT%H:%M%Ez", "%Y-%m-%dT%H:%M:%S",
-      "%Y-%m-%dT%H:%M",       "%Y-%m-%dT%H",       "%Y-%m-%d"};
+  static constexpr std::array<const char*, 6> kFormats{"%Y-%m-%dT%H:%M:%S%Ez", "%Y-%m-%dT%H:%M%Ez",
+                                                       "%Y-%m-%dT%H:%M:%S",    "%Y-%m-%dT%H:%M",
+                                                       "%Y-%m-%dT%H",          "%Y-%m-%d"};
   for (const char* f : kFormats) {
     std::istringstream in(s);
     date::sys_seconds t;
     in >> date::parse(f, t);
     if (!in.fail() && in.peek() == std::char_traits<char>::eof()) return t;
   }
-  throw ConfigError(fmt::format(
-      "{} '{}' is not an ISO 8601 time; write it like 2020-03-01T00:00Z or 2020-03-01", what,
-      text));
+  throw ConfigError(
+      fmt::format("{} '{}' is not an ISO 8601 time; write it like 2020-03-01T00:00Z or 2020-03-01",
+                  what, text));
 }
 
 }  // namespace shiftsim

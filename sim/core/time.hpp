@@ -31,7 +31,8 @@ std::string format_duration(Seconds d);
 
 // ISO 8601 UTC, "2020-01-01T00:00:00Z".
 std::string format_time(TimePoint t);
-// Accepts "2020-01-01", "2020-01-01T00:00Z", "2020-01-01 00:00:00", "...+02:00". Throws ConfigError.
+// Accepts "2020-01-01", "2020-01-01T00:00Z", "2020-01-01 00:00:00", "...+02:00". Throws
+// ConfigError.
 TimePoint parse_time(std::string_view text, std::string_view what = "time");
 
 // Civil calendar helpers (proleptic Gregorian, UTC).

@@ -11,16 +11,26 @@ namespace shiftsim {
 namespace {
 std::string_view type_name(const toml::node& n) {
   switch (n.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a number";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::table: return "a table";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time";
-    case toml::node_type::date_time: return "a date-time";
-    default: return "nothing";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
+    default:
+      return "nothing";
   }
 }
 }  // namespace
@@ -44,7 +54,8 @@ std::size_t TomlSection::line_of(std::string_view key) const {
   return line();
 }
 
-void TomlSection::fail(std::string_view key, const std::string& what, const std::string& hint) const {
+void TomlSection::fail(std::string_view key, const std::string& what,
+                       const std::string& hint) const {
   throw ParseError(file_, line_of(key), fmt::format("{} '{}': {}", where_, key, what), hint);
 }
 
@@ -56,8 +67,8 @@ const toml::node* TomlSection::use(std::string_view key) {
 std::optional<std::string> TomlSection::string(std::string_view key) {
   const auto* n = use(key);
   if (!n) return std::nullopt;
-  if (!n->is_string()) fail(key, fmt::format("expected a string, found {}", type_name(*n)),
-                            "quote the value");
+  if (!n->is_string())
+    fail(key, fmt::format("expected a string, found {}", type_name(*n)), "quote the value");
   return std::string(n->as_string()->get());
 }
 
@@ -65,9 +76,12 @@ std::optional<double> TomlSection::number(std::string_view key) {
   const auto* n = use(key);
   if (!n) return std::nullopt;
   double v = 0;
-  if (n->is_integer()) v = static_cast<double>(n->as_integer()->get());
-  else if (n->is_floating_point()) v = n->as_floating_point()->get();
-  else fail(key, fmt::format("expected a number, found {}", type_name(*n)), "write a plain number");
+  if (n->is_integer())
+    v = static_cast<double>(n->as_integer()->get());
+  else if (n->is_floating_point())
+    v = n->as_floating_point()->get();
+  else
+    fail(key, fmt::format("expected a number, found {}", type_name(*n)), "write a plain number");
   if (!std::isfinite(v)) fail(key, "the value is not finite", "write a finite number");
   return v;
 }
@@ -75,8 +89,9 @@ std::optional<double> TomlSection::number(std::string_view key) {
 std::optional<std::int64_t> TomlSection::integer(std::string_view key) {
   const auto* n = use(key);
   if (!n) return std::nullopt;
-  if (!n->is_integer()) fail(key, fmt::format("expected an integer, found {}", type_name(*n)),
-                             "write a whole number without a decimal point");
+  if (!n->is_integer())
+    fail(key, fmt::format("expected an integer, found {}", type_name(*n)),
+         "write a whole number without a decimal point");
   return n->as_integer()->get();
 }
 
@@ -101,12 +116,14 @@ std::optional<std::vector<std::string>> TomlSection::strings(std::string_view ke
   const auto* n = use(key);
   if (!n) return std::nullopt;
   const auto* arr = n->as_array();
-  if (!arr) fail(key, fmt::format("expected an array of strings, found {}", type_name(*n)),
-                 "write [\"a\", \"b\"]");
+  if (!arr)
+    fail(key, fmt::format("expected an array of strings, found {}", type_name(*n)),
+         "write [\"a\", \"b\"]");
   std::vector<std::string> out;
   for (const auto& e : *arr) {
-    if (!e.is_string()) fail(key, fmt::format("expected strings in the array, found {}", type_name(e)),
-                             "quote every element");
+    if (!e.is_string())
+      fail(key, fmt::format("expected strings in the array, found {}", type_name(e)),
+           "quote every element");
     out.emplace_back(e.as_string()->get());
   }
   return out;
@@ -116,8 +133,9 @@ std::optional<std::vector<std::int64_t>> TomlSection::integers(std::string_view 
   const auto* n = use(key);
   if (!n) return std::nullopt;
   const auto* arr = n->as_array();
-  if (!arr) fail(key, fmt::format("expected an array of integers, found {}", type_name(*n)),
-                 "write [0, 1]");
+  if (!arr)
+    fail(key, fmt::format("expected an array of integers, found {}", type_name(*n)),
+         "write [0, 1]");
   std::vector<std::int64_t> out;
   for (const auto& e : *arr) {
     if (!e.is_integer())
@@ -135,8 +153,9 @@ bool TomlSection::is_number(std::string_view key) const {
 std::optional<TomlSection> TomlSection::table(std::string_view key) {
   const auto* n = use(key);
   if (!n) return std::nullopt;
-  if (!n->is_table()) fail(key, fmt::format("expected a table, found {}", type_name(*n)),
-                           fmt::format("write it as [{}]", key));
+  if (!n->is_table())
+    fail(key, fmt::format("expected a table, found {}", type_name(*n)),
+         fmt::format("write it as [{}]", key));
   return TomlSection(*n->as_table(), file_, fmt::format("[{}{}]", prefix(), key));
 }
 

@@ -19,9 +19,18 @@ template <class Tag>
 struct Quantity {
   double value = 0;  // in Tag's unit
 
-  constexpr Quantity& operator+=(Quantity o) { value += o.value; return *this; }
-  constexpr Quantity& operator-=(Quantity o) { value -= o.value; return *this; }
-  constexpr Quantity& operator*=(double k) { value *= k; return *this; }
+  constexpr Quantity& operator+=(Quantity o) {
+    value += o.value;
+    return *this;
+  }
+  constexpr Quantity& operator-=(Quantity o) {
+    value -= o.value;
+    return *this;
+  }
+  constexpr Quantity& operator*=(double k) {
+    value *= k;
+    return *this;
+  }
   friend constexpr Quantity operator+(Quantity a, Quantity b) { return {a.value + b.value}; }
   friend constexpr Quantity operator-(Quantity a, Quantity b) { return {a.value - b.value}; }
   friend constexpr Quantity operator-(Quantity a) { return {-a.value}; }
@@ -38,10 +47,10 @@ struct EnergyTag {};
 struct IntensityTag {};
 struct EmissionsTag {};
 
-using Power = Quantity<PowerTag>;                  // W
-using Energy = Quantity<EnergyTag>;                // kWh
-using CarbonIntensity = Quantity<IntensityTag>;    // gCO2eq/kWh
-using Emissions = Quantity<EmissionsTag>;          // gCO2eq
+using Power = Quantity<PowerTag>;                // W
+using Energy = Quantity<EnergyTag>;              // kWh
+using CarbonIntensity = Quantity<IntensityTag>;  // gCO2eq/kWh
+using Emissions = Quantity<EmissionsTag>;        // gCO2eq
 
 constexpr double kSecondsPerHour = 3600.0;
 constexpr double kWattsPerKilowatt = 1000.0;

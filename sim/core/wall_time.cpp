@@ -2,12 +2,11 @@
 
 #include <date/date.h>
 #include <date/tz.h>
+#include <fmt/format.h>
 
 #include <array>
 #include <cctype>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "sim/core/csv.hpp"
 #include "sim/core/errors.hpp"
@@ -33,8 +32,8 @@ std::optional<std::chrono::seconds> civil(int y, int mo, int d, int h, int mi, i
     return std::nullopt;
   auto ymd = date::year{y} / date::month{unsigned(mo)} / date::day{unsigned(d)};
   if (!ymd.ok()) return std::nullopt;
-  return date::sys_days{ymd}.time_since_epoch() + std::chrono::hours{h} +
-         std::chrono::minutes{mi} + std::chrono::seconds{sec};
+  return date::sys_days{ymd}.time_since_epoch() + std::chrono::hours{h} + std::chrono::minutes{mi} +
+         std::chrono::seconds{sec};
 }
 
 // Parses "HH:MM[:SS[.fff]]" at pos; returns position after it, or npos.
@@ -83,7 +82,8 @@ std::optional<WallTime> parse_iso_wall(std::string_view s) {
   if (pos < s.size()) {
     if (s[pos] == 'Z' && pos + 1 == s.size()) {
       w.offset_seconds = 0;
-    } else if ((s[pos] == '+' || s[pos] == '-') && (s.size() == pos + 6 || s.size() == pos + 5 || s.size() == pos + 3)) {
+    } else if ((s[pos] == '+' || s[pos] == '-') &&
+               (s.size() == pos + 6 || s.size() == pos + 5 || s.size() == pos + 3)) {
       int oh = digits(s, pos + 1, 2);
       int om = 0;
       if (s.size() == pos + 6) {
@@ -140,8 +140,8 @@ std::optional<WallTime> parse_dmon_wall(std::string_view s) {
 
 std::optional<WallTime> parse_formatted_wall(std::string_view s, const std::string& format) {
   std::istringstream in{std::string(trim(s))};
-  const bool has_offset = format.find("%z") != std::string::npos ||
-                          format.find("%Ez") != std::string::npos;
+  const bool has_offset =
+      format.find("%z") != std::string::npos || format.find("%Ez") != std::string::npos;
   if (has_offset) {
     date::sys_seconds t;
     in >> date::parse(format, t);
@@ -155,8 +155,7 @@ std::optional<WallTime> parse_formatted_wall(std::string_view s, const std::stri
 }
 
 WallClock::WallClock(const std::string& iana_name) : name_(iana_name) {
-  if (iana_name.empty() || iana_name == "UTC" || iana_name == "Etc/UTC" || iana_name == "Z")
-    return;
+  if (iana_name.empty() || iana_name == "UTC" || iana_name == "Etc/UTC" || iana_name == "Z") return;
   try {
     zone_ = date::locate_zone(iana_name);
   } catch (const std::exception&) {

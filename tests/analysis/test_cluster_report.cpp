@@ -4,7 +4,6 @@
 // when there is neither), utilisation per site, the note on missing scenarios, and refusal of
 // cubes that are not cluster cubes or lack a variable.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <limits>
 #include <string>
@@ -26,12 +25,15 @@ const std::vector<std::string> kScenario{"scheduler", "capacity_scale", "forecas
 // seed 2).
 Cube hand_cube(std::vector<std::string> schedulers = {"backfill", "carbon-delay"}) {
   Cube c;
-  c.attrs = {{"kind", "cluster"}, {"jobs", "12"}, {"jobs_source", "test"},
-             {"simulation_step", "1h"}, {"grid_series", "a: A/x (src) sha256=00\nb: B/x (src) sha256=11\n"},
+  c.attrs = {{"kind", "cluster"},
+             {"jobs", "12"},
+             {"jobs_source", "test"},
+             {"simulation_step", "1h"},
+             {"grid_series", "a: A/x (src) sha256=00\nb: B/x (src) sha256=11\n"},
              {"data_warning", "SYNTHETIC data: made by hand"}};
   c.dims = {{"scheduler", Labels{schedulers}, {}}, {"capacity_scale", Numbers{{0.125}}, {}},
             {"forecast", Labels{{"perfect"}}, {}}, {"seed", Labels{{"1", "2"}}, {}},
-            {"site", Labels{{"a", "b"}}, {}}, {"time", Times{{0, 3600, 7200}}, {}}};
+            {"site", Labels{{"a", "b"}}, {}},      {"time", Times{{0, 3600, 7200}}, {}}};
   auto f64 = [&](const char* name, std::vector<double> v) {
     c.vars.push_back({name, kScenario, DType::f64, std::move(v), {}, {}});
   };
@@ -51,13 +53,17 @@ Cube hand_cube(std::vector<std::string> schedulers = {"backfill", "carbon-delay"
   i32("beyond_data", {0, 0, 0, -1});
   i32("blocked", {0, 0, 0, -1});
   // utilisation (scenario, site, time).
-  std::vector<double> u{0.5, 1.0, kNaN, kNaN, kNaN, kNaN,   // backfill seed 1: a, b
-                        0.25, 0.25, 0.25, 1, 1, 1,          // backfill seed 2
-                        0.1, 0.1, 0.1, 0.2, 0.2, 0.2,       // carbon-delay seed 1
+  std::vector<double> u{0.5,  1.0,  kNaN, kNaN, kNaN, kNaN,   // backfill seed 1: a, b
+                        0.25, 0.25, 0.25, 1,    1,    1,      // backfill seed 2
+                        0.1,  0.1,  0.1,  0.2,  0.2,  0.2,    // carbon-delay seed 1
                         kNaN, kNaN, kNaN, kNaN, kNaN, kNaN};  // carbon-delay seed 2: missing
   if (schedulers.size() == 1) u.resize(12);
-  c.vars.push_back({"utilisation", {"scheduler", "capacity_scale", "forecast", "seed", "site", "time"},
-                    DType::f64, std::move(u), {}, {}});
+  c.vars.push_back({"utilisation",
+                    {"scheduler", "capacity_scale", "forecast", "seed", "site", "time"},
+                    DType::f64,
+                    std::move(u),
+                    {},
+                    {}});
   if (schedulers.size() == 1) {
     for (auto& v : c.vars) {
       if (v.type == DType::f64 && v.name != "utilisation") v.f64.resize(2);
@@ -84,11 +90,11 @@ TEST_CASE("cluster report: means over seeds, the baseline, utilisation per site"
   CHECK(text(b[1]) == "0.125");
   CHECK(num(b[3]) == Approx(2.0));  // (1000 + 3000) / 2 g, in kg
   CHECK(num(b[4]) == Approx(0.0));
-  CHECK(num(b[6]) == Approx(5.0));   // MWh
-  CHECK(num(b[7]) == Approx(1.5));   // mean wait
-  CHECK(num(b[8]) == Approx(5.0));   // mean of the seeds' max waits
-  CHECK(num(b[10]) == Approx(0.5));  // deadline misses
-  CHECK(num(b[12]) == Approx(10.5)); // finished
+  CHECK(num(b[6]) == Approx(5.0));    // MWh
+  CHECK(num(b[7]) == Approx(1.5));    // mean wait
+  CHECK(num(b[8]) == Approx(5.0));    // mean of the seeds' max waits
+  CHECK(num(b[10]) == Approx(0.5));   // deadline misses
+  CHECK(num(b[12]) == Approx(10.5));  // finished
   const auto& d = t.rows[1];
   CHECK(text(d[0]) == "carbon-delay");
   CHECK(num(d[3]) == Approx(1.5));    // seed 2 is missing: the mean of seed 1 alone
@@ -109,7 +115,8 @@ TEST_CASE("cluster report: means over seeds, the baseline, utilisation per site"
   CHECK(num(u.rows[1][4]) == Approx(20.0));
 }
 
-TEST_CASE("cluster report: without fifo or backfill the change is n/a", "[analysis][cluster][report]") {
+TEST_CASE("cluster report: without fifo or backfill the change is n/a",
+          "[analysis][cluster][report]") {
   const auto r = make_cluster_report(hand_cube({"carbon-delay"}));
   const Table& t = r.table("cluster_totals");
   REQUIRE(t.rows.size() == 1);

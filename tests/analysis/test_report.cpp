@@ -1,7 +1,6 @@
 // The report on a small cube: every table present, the published values as the paper prints
 // them, differences computed right, and the renderings well formed.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <string>
 
@@ -48,8 +47,8 @@ TEST_CASE("report: tables, published values and differences", "[analysis][report
     INFO(id);
     CHECK_NOTHROW(r.table(id));
   }
-  CHECK_THROWS(r.table("table3"));  // no store given
-  CHECK_THROWS(r.table("fig1"));    // no BERT pretraining in the cube
+  CHECK_THROWS(r.table("table3"));      // no store given
+  CHECK_THROWS(r.table("fig1"));        // no BERT pretraining in the cube
   CHECK_THROWS(r.table("table10_6h"));  // no 6h window in the cube
 
   const auto& t13 = r.table("table13_24h");
@@ -114,7 +113,10 @@ TEST_CASE("report: tables, published values and differences", "[analysis][report
 }
 
 TEST_CASE("report: renderings", "[analysis][report]") {
-  Table t{"x_1", "A 50% title & more", {"note one"}, {{"name", 0}, {"v", 2}},
+  Table t{"x_1",
+          "A 50% title & more",
+          {"note one"},
+          {{"name", 0}, {"v", 2}},
           {{std::string("a,b"), 1.23456}, {std::string("c|d"), std::nan("")}}};
   CHECK(to_markdown(t) ==
         "### A 50% title & more\n\nnote one\n\n| name | v |\n| --- | --- |\n| a,b | 1.23 |\n"

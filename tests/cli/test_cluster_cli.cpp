@@ -2,7 +2,6 @@
 // between the per-job CSV and the totals, determinism, and bad input (a clear message naming the
 // file and line, exit code 1, no output written) or an explicit per-job outcome.
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -25,8 +24,17 @@ using Args = std::vector<std::string>;
 struct Scenario : shiftsim::test::SynthStore {
   CliResult cluster(const std::string& trace_text, const Args& extra) const {
     const std::string trace = dir.write("trace.csv", trace_text);
-    Args a{"cluster", "--grids", store, "--site", "West US=4", "--site", "France=4,pue=1.2,idle=50W",
-           "--trace", trace, "--step", "1h"};
+    Args a{"cluster",
+           "--grids",
+           store,
+           "--site",
+           "West US=4",
+           "--site",
+           "France=4,pue=1.2,idle=50W",
+           "--trace",
+           trace,
+           "--step",
+           "1h"};
     a.insert(a.end(), extra.begin(), extra.end());
     return run_shiftsim(a);
   }
@@ -52,9 +60,11 @@ void require_error(const CliResult& r, std::initializer_list<const char*> parts)
 
 }  // namespace
 
-TEST_CASE("cluster: the JSON has the keys scripts rely on, and totals match the job CSV", "[cli][cluster]") {
+TEST_CASE("cluster: the JSON has the keys scripts rely on, and totals match the job CSV",
+          "[cli][cluster]") {
   Scenario s;
-  for (const char* scheduler : {"fifo", "backfill", "carbon-delay", "carbon-suspend", "spatial", "spatial-delay"}) {
+  for (const char* scheduler :
+       {"fifo", "backfill", "carbon-delay", "carbon-suspend", "spatial", "spatial-delay"}) {
     INFO(scheduler);
     const std::string csv = s.dir.file(std::string("jobs-") + scheduler + ".csv");
     const auto r = s.cluster(kTrace, {"--scheduler", scheduler, "--slack", "12h", "--interruptible",
@@ -88,8 +98,9 @@ TEST_CASE("cluster: the JSON has the keys scripts rely on, and totals match the 
     CHECK(j["energy_kwh"].get<double>() ==
           Approx(j["jobs_energy_kwh"].get<double>() + j["idle_energy_kwh"].get<double>()));
     // Same inputs, same output bytes (the measured events/s aside).
-    const auto again = s.cluster(kTrace, {"--scheduler", scheduler, "--slack", "12h", "--interruptible",
-                                          "--json", "--jobs-csv", csv, "--force"});
+    const auto again =
+        s.cluster(kTrace, {"--scheduler", scheduler, "--slack", "12h", "--interruptible", "--json",
+                           "--jobs-csv", csv, "--force"});
     auto a = j, b = json::parse(again.out);
     a.erase("events_per_second");
     b.erase("events_per_second");
@@ -117,7 +128,8 @@ TEST_CASE("cluster: a job larger than any site is rejected, not an error", "[cli
   CHECK(text.out.find("n/a h mean") != std::string::npos);
 }
 
-TEST_CASE("cluster: bad input names the file and line and writes nothing", "[cli][cluster][bad-input]") {
+TEST_CASE("cluster: bad input names the file and line and writes nothing",
+          "[cli][cluster][bad-input]") {
   Scenario s;
   const std::string csv = s.dir.file("out.csv");
   require_error(s.cluster("arrival_time,length,accelerators\n0,1,1\n1,-2,1\n", {"--jobs-csv", csv}),
@@ -130,16 +142,20 @@ TEST_CASE("cluster: bad input names the file and line and writes nothing", "[cli
   require_error(s.cluster(kTrace, {"--scheduler", "greedy"}), {"greedy", "fifo", "carbon-delay"});
   require_error(s.cluster(kTrace, {"--site", "Atlantis=5"}), {"Atlantis"});
   require_error(s.cluster(kTrace, {"--site", "France"}), {"REGION=ACCELERATORS"});
-  require_error(s.cluster(kTrace, {"--trace-start", "2021-06-01T00:00Z"}), {"before the intensity history"});
+  require_error(s.cluster(kTrace, {"--trace-start", "2021-06-01T00:00Z"}),
+                {"before the intensity history"});
   // A graph with a cycle.
-  const std::string graph = s.dir.write("g.toml",
-                                        "[[job]]\nid = \"a\"\nworkload = \"densenet-121\"\nafter = [\"b\"]\n"
-                                        "[[job]]\nid = \"b\"\nworkload = \"densenet-121\"\nafter = [\"a\"]\n");
-  require_error(run_shiftsim({"cluster", "--grids", s.store, "--site", "France=4", "--graph", graph}),
-                {"g.toml", "cycle"});
+  const std::string graph =
+      s.dir.write("g.toml",
+                  "[[job]]\nid = \"a\"\nworkload = \"densenet-121\"\nafter = [\"b\"]\n"
+                  "[[job]]\nid = \"b\"\nworkload = \"densenet-121\"\nafter = [\"a\"]\n");
+  require_error(
+      run_shiftsim({"cluster", "--grids", s.store, "--site", "France=4", "--graph", graph}),
+      {"g.toml", "cycle"});
   // A graph deadline shorter than the graph's critical path: no scheduler could meet it.
   require_error(run_shiftsim({"cluster", "--grids", s.store, "--site", "France=64", "--graph",
-                              SHIFTSIM_SOURCE_DIR "/workloads/examples/hp_search.toml", "--graph-deadline", "1h"}),
+                              SHIFTSIM_SOURCE_DIR "/workloads/examples/hp_search.toml",
+                              "--graph-deadline", "1h"}),
                 {"hp-search", "shorter than its critical path", "at least"});
   // An existing output is not replaced without --force.
   s.dir.write("kept.csv", "precious\n");
@@ -149,9 +165,10 @@ TEST_CASE("cluster: bad input names the file and line and writes nothing", "[cli
 
 TEST_CASE("cluster: a job graph releases each job when its parents finish", "[cli][cluster]") {
   Scenario s;
-  const auto r = run_shiftsim({"cluster", "--grids", s.store, "--site", "France=64", "--step", "1h",
-                               "--graph", SHIFTSIM_SOURCE_DIR "/workloads/examples/hp_search.toml",
-                               "--trace-start", "2022-03-01T00:00Z", "--json", "--jobs-csv", s.dir.file("g.csv")});
+  const auto r =
+      run_shiftsim({"cluster", "--grids", s.store, "--site", "France=64", "--step", "1h", "--graph",
+                    SHIFTSIM_SOURCE_DIR "/workloads/examples/hp_search.toml", "--trace-start",
+                    "2022-03-01T00:00Z", "--json", "--jobs-csv", s.dir.file("g.csv")});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   const auto j = json::parse(r.out);
@@ -162,7 +179,8 @@ TEST_CASE("cluster: a job graph releases each job when its parents finish", "[cl
 TEST_CASE("cluster: review fixes", "[cli][cluster]") {
   Scenario s;
   SECTION("every job after the end of the history: beyond the data (or rejected), not a crash") {
-    const auto r = s.cluster("arrival_time,length,gpus\n0,1,1\n0,1,50\n", {"--trace-start", "2023-06-01T00:00Z", "--json"});
+    const auto r = s.cluster("arrival_time,length,gpus\n0,1,1\n0,1,50\n",
+                             {"--trace-start", "2023-06-01T00:00Z", "--json"});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     const auto j = json::parse(r.out);
@@ -170,28 +188,33 @@ TEST_CASE("cluster: review fixes", "[cli][cluster]") {
     CHECK(j["rejected"] == 1);
   }
   SECTION("a generator's own origin is kept") {
-    const auto r = run_shiftsim({"cluster", "--grids", s.store, "--site", "France=100", "--step", "1h", "--json",
-                                 "--generate", "poisson:rate=1/h,jobs=5,seed=1,origin=2022-06-01"});
+    const auto r =
+        run_shiftsim({"cluster", "--grids", s.store, "--site", "France=100", "--step", "1h",
+                      "--json", "--generate", "poisson:rate=1/h,jobs=5,seed=1,origin=2022-06-01"});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     CHECK(json::parse(r.out)["begin"].get<std::string>().rfind("2022-06-01", 0) == 0);
   }
   SECTION("--interruptible does not override a generator's explicit interruptible=0") {
     for (const char* share : {"", ",interruptible=0"}) {
-      const auto r = run_shiftsim({"cluster", "--grids", s.store, "--site", "France=100", "--step", "1h",
-                                   "--json", "--interruptible", "--scheduler", "carbon-suspend", "--slack", "24h",
-                                   "--generate", std::string("poisson:rate=1/h,jobs=50,seed=1") + share});
+      const auto r = run_shiftsim({"cluster", "--grids", s.store, "--site", "France=100", "--step",
+                                   "1h", "--json", "--interruptible", "--scheduler",
+                                   "carbon-suspend", "--slack", "24h", "--generate",
+                                   std::string("poisson:rate=1/h,jobs=50,seed=1") + share});
       INFO(r.err);
       REQUIRE(r.exit_code == 0);
       const auto j = json::parse(r.out);
       INFO(j["source"]);
-      if (*share == 0) CHECK(j["suspensions"].get<int>() > 0);  // every job interruptible
-      else CHECK(j["suspensions"] == 0);
+      if (*share == 0)
+        CHECK(j["suspensions"].get<int>() > 0);  // every job interruptible
+      else
+        CHECK(j["suspensions"] == 0);
     }
   }
   SECTION("ids with commas and quotes are quoted in the job CSV") {
     const std::string csv = s.dir.file("q.csv");
-    const auto r = s.cluster("id,arrival_time,length,cpus\n\"a,b\",0,1,1\n\"x\"\"y\",0,1,1\n", {"--jobs-csv", csv});
+    const auto r = s.cluster("id,arrival_time,length,cpus\n\"a,b\",0,1,1\n\"x\"\"y\",0,1,1\n",
+                             {"--jobs-csv", csv});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     const std::string text = slurp(csv);

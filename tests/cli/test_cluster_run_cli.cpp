@@ -2,7 +2,6 @@
 // read_cube and has the cluster layout; the output rules of `run` hold (no overwrite without
 // --force); shards and resume are refused, saying they apply to single-job sweeps.
 #include <catch2/catch.hpp>
-
 #include <sstream>
 #include <string>
 #include <vector>
@@ -15,9 +14,9 @@
 
 namespace {
 
+using Catch::Matchers::Contains;
 using shiftsim::test::run_shiftsim;
 using shiftsim::test::TempDir;
-using Catch::Matchers::Contains;
 
 const char* kExperiment = R"([grids]
 store = "synth.h5"
@@ -75,7 +74,8 @@ TEST_CASE("run: a cluster experiment writes a cube read_cube opens", "[cli][clus
   // --out elsewhere; shards and resume are for single-job sweeps.
   r = run_shiftsim({"run", exp, "--quiet", "--out", dir.file("other.h5")});
   CHECK(r.exit_code == 0);
-  for (const auto& extra : {std::vector<std::string>{"--shard", "0/2"}, std::vector<std::string>{"--resume"}}) {
+  for (const auto& extra :
+       {std::vector<std::string>{"--shard", "0/2"}, std::vector<std::string>{"--resume"}}) {
     std::vector<std::string> args{"run", exp, "--quiet", "--force"};
     args.insert(args.end(), extra.begin(), extra.end());
     r = run_shiftsim(args);
@@ -150,7 +150,8 @@ TEST_CASE("report: refuses an --out that is a file and an empty --format", "[cli
   r = run_shiftsim({"report", dir.file("out/cluster.h5"), "--out", file + "/sub"});  // below a file
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.err, Contains("cannot make the report's folders"));
-  r = run_shiftsim({"report", dir.file("out/cluster.h5"), "--out", dir.file("rep"), "--format", ""});
+  r = run_shiftsim(
+      {"report", dir.file("out/cluster.h5"), "--out", dir.file("rep"), "--format", ""});
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.err, Contains("at least one of md, csv and tex"));
 }

@@ -69,8 +69,8 @@ struct Run {
 
 std::vector<Run> runs_of(const json& doc) {
   std::vector<Run> runs;
-  runs.push_back({"main", doc.at("simulate").get<Args>(), doc.value("exit_code", 0),
-                  doc.at("expect")});
+  runs.push_back(
+      {"main", doc.at("simulate").get<Args>(), doc.value("exit_code", 0), doc.at("expect")});
   for (const auto& v : doc.value("variants", json::array())) {
     runs.push_back({v.at("name").get<std::string>(), v.at("simulate").get<Args>(),
                     v.value("exit_code", 0), v.at("expect")});

@@ -2,7 +2,6 @@
 // the run is interrupted by SIGINT or killed with SIGKILL: --resume then gives the bytes of an
 // uninterrupted run.
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <csignal>
 #include <filesystem>
@@ -137,7 +136,8 @@ TEST_CASE("shiftsim run: after kill -9 the journaled cells survive, --resume giv
 
   // Killed again, this time while resuming: the journal grows and stays usable.
   {
-    test::RunningShiftsim again({"run", s.toml, "--out", out, "--threads", "1", "--resume", "--quiet"});
+    test::RunningShiftsim again(
+        {"run", s.toml, "--out", out, "--threads", "1", "--resume", "--quiet"});
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     again.signal(SIGKILL);
     (void)again.wait();
@@ -170,7 +170,8 @@ TEST_CASE("shiftsim run --shard: parts merge into the single-run bytes; 0/1 is a
   const std::string ref = test::read_bytes(s.file("ref.h5"));
 
   // One shard of one: every cell, a complete cube (this crashed once: no cell_done to look up).
-  const auto whole = test::run_shiftsim({"run", s.toml, "--shard", "0/1", "--out", s.file("w.h5"), "--quiet"});
+  const auto whole =
+      test::run_shiftsim({"run", s.toml, "--shard", "0/1", "--out", s.file("w.h5"), "--quiet"});
   REQUIRE(whole.exit_code == 0);
   CHECK(test::read_bytes(s.file("w.h5")) == ref);
   CHECK_FALSE(fs::exists(s.file("w.h5.journal")));
@@ -179,22 +180,23 @@ TEST_CASE("shiftsim run --shard: parts merge into the single-run bytes; 0/1 is a
     REQUIRE(test::run_shiftsim({"run", s.toml, "--shard", shard, "--quiet"}, s.dir.path().string())
                 .exit_code == 0);
   }
-  const auto merged = test::run_shiftsim({"merge", s.file("out.h5.part0-of-2"),
-                                          s.file("out.h5.part1-of-2"), "--out", s.file("m.h5")});
+  const auto merged = test::run_shiftsim(
+      {"merge", s.file("out.h5.part0-of-2"), s.file("out.h5.part1-of-2"), "--out", s.file("m.h5")});
   REQUIRE(merged.exit_code == 0);
   CHECK(test::read_bytes(s.file("m.h5")) == ref);
 
   // Resuming a part as another shard would make the parts overlap: refused.
   fs::copy_file(s.file("out.h5.part0-of-2"), s.file("x.h5.partial"));
-  const auto wrong = test::run_shiftsim({"run", s.toml, "--shard", "1/2", "--out", s.file("x.h5"),
-                                         "--resume", "--quiet"});
+  const auto wrong = test::run_shiftsim(
+      {"run", s.toml, "--shard", "1/2", "--out", s.file("x.h5"), "--resume", "--quiet"});
   CHECK(wrong.exit_code == 1);
   CHECK_THAT(wrong.err, Catch::Contains("another shard"));
   CHECK_FALSE(fs::exists(s.file("x.h5")));
 
   for (const char* bad : {"0/-1", "-1/2", "1/1", "2/2", " 0/2", "0/2x", "0/", "/2", "a/b"}) {
     INFO(bad);
-    const auto r = test::run_shiftsim({"run", s.toml, "--shard", bad, "--out", s.file("b.h5"), "--quiet"});
+    const auto r =
+        test::run_shiftsim({"run", s.toml, "--shard", bad, "--out", s.file("b.h5"), "--quiet"});
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.err, Catch::Contains("--shard"));
     CHECK_FALSE(fs::exists(s.file("b.h5")));
@@ -216,13 +218,15 @@ TEST_CASE("shiftsim run: an --out that cannot be a cube is refused before any wo
   CHECK(test::read_bytes(s.file("grids.h5")) == store_bytes);
 
   fs::create_directory(s.file("folder"));
-  const auto folder = test::run_shiftsim({"run", s.toml, "--out", s.file("folder"), "--force", "--quiet"});
+  const auto folder =
+      test::run_shiftsim({"run", s.toml, "--out", s.file("folder"), "--force", "--quiet"});
   CHECK(folder.exit_code == 1);
   CHECK_THAT(folder.err, Catch::Contains("is a folder"));
   CHECK_FALSE(fs::exists(s.file("folder.journal")));
 
   s.dir.write("afile", "x");
-  const auto parent = test::run_shiftsim({"run", s.toml, "--out", s.file("afile") + "/x.h5", "--quiet"});
+  const auto parent =
+      test::run_shiftsim({"run", s.toml, "--out", s.file("afile") + "/x.h5", "--quiet"});
   CHECK(parent.exit_code == 1);
   CHECK_THAT(parent.err, Catch::Contains("cannot create the folder"));
 }

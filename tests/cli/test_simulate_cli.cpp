@@ -27,8 +27,8 @@ using Args = std::vector<std::string>;
 struct SynthStore : shiftsim::test::SynthStore {
   // simulate in France, 2022-06-01 00:00 UTC, BERT finetune (6 h), plus `extra`.
   CliResult simulate(const Args& extra, bool json_output = false) const {
-    Args a{"simulate", "--grids",  store,   "--workload", "bert-finetune",
-           "--region", "France",   "--start", "2022-06-01T00:00:00Z"};
+    Args a{"simulate", "--grids", store,     "--workload",          "bert-finetune",
+           "--region", "France",  "--start", "2022-06-01T00:00:00Z"};
     a.insert(a.end(), extra.begin(), extra.end());
     if (json_output) a.push_back("--json");
     return run_shiftsim(a);
@@ -84,9 +84,9 @@ TEST_CASE("cli simulate: policy, window and forecast mistakes are refused with a
     CHECK(spaced.out == plain.out);
   }
   SECTION("unknown forecast kind: lists the kinds") {
-    check_refused(s.simulate({"--policy", "flexible-start", "--window", "6h", "--forecast",
-                              "crystal-ball"}),
-                  {"crystal-ball", "perfect", "gaussian:E", "persistence"});
+    check_refused(
+        s.simulate({"--policy", "flexible-start", "--window", "6h", "--forecast", "crystal-ball"}),
+        {"crystal-ball", "perfect", "gaussian:E", "persistence"});
   }
   SECTION("gaussian without its error E") {
     check_refused(
@@ -166,11 +166,10 @@ TEST_CASE("cli simulate: time, step, store, region and workload mistakes are ref
           "[cli][simulate]") {
   SynthStore s;
   SECTION("a start off the step grid: names the two nearest steps") {
-    check_refused(
-        run_shiftsim({"simulate", "--grids", s.store, "--workload", "bert-finetune", "--region",
-                      "France", "--start", "2022-06-01T00:02:00Z"}),
-        {"2022-06-01T00:02:00Z", "not on the 5min simulation step grid", "2022-06-01T00:00:00Z",
-         "2022-06-01T00:05:00Z"});
+    check_refused(run_shiftsim({"simulate", "--grids", s.store, "--workload", "bert-finetune",
+                                "--region", "France", "--start", "2022-06-01T00:02:00Z"}),
+                  {"2022-06-01T00:02:00Z", "not on the 5min simulation step grid",
+                   "2022-06-01T00:00:00Z", "2022-06-01T00:05:00Z"});
     check_refused(
         run_shiftsim({"simulate", "--grids", s.store, "--workload", "bert-finetune", "--region",
                       "France", "--start", "2022-06-01T00:30:00Z", "--step", "1h"}),
@@ -208,8 +207,8 @@ TEST_CASE("cli simulate: time, step, store, region and workload mistakes are ref
   SECTION("an unknown workload: lists the catalog") {
     check_refused(run_shiftsim({"simulate", "--grids", s.store, "--workload", "no-such-job",
                                 "--region", "France", "--start", "2022-06-01T00:00:00Z"}),
-                  {"no-such-job", "neither a catalog workload nor a workload file",
-                   "bert-finetune", "vit-huge"});
+                  {"no-such-job", "neither a catalog workload nor a workload file", "bert-finetune",
+                   "vit-huge"});
   }
   SECTION("a workload file with a mistake: names the file and the key") {
     TempDir dir;
@@ -226,11 +225,31 @@ TEST_CASE("cli simulate: time, step, store, region and workload mistakes are ref
 TEST_CASE("cli simulate: the JSON output has the keys scripts rely on", "[cli][simulate]") {
   SynthStore s;
   const auto j = parse_ok(s.simulate({"--policy", "pause-resume", "--window", "100%"}, true));
-  for (const char* key : {"job", "region", "series", "source", "synthetic", "step", "policy",
-                          "window", "window_h", "forecast", "duration_h", "outcome",
-                          "requested_start", "deadline", "emissions_g", "embodied_g",
-                          "energy_kwh", "checkpoint_energy_kwh", "checkpoint_emissions_g",
-                          "planned_g", "start", "finish", "delay_h", "pauses", "schedule",
+  for (const char* key : {"job",
+                          "region",
+                          "series",
+                          "source",
+                          "synthetic",
+                          "step",
+                          "policy",
+                          "window",
+                          "window_h",
+                          "forecast",
+                          "duration_h",
+                          "outcome",
+                          "requested_start",
+                          "deadline",
+                          "emissions_g",
+                          "embodied_g",
+                          "energy_kwh",
+                          "checkpoint_energy_kwh",
+                          "checkpoint_emissions_g",
+                          "planned_g",
+                          "start",
+                          "finish",
+                          "delay_h",
+                          "pauses",
+                          "schedule",
                           "baseline_g"}) {
     INFO("key " << key);
     CHECK(j.contains(key));
@@ -267,17 +286,16 @@ TEST_CASE("cli simulate: no result within the data exits 2 and says why", "[cli]
     CHECK(j["outcome"] == "beyond-data");
     CHECK_THAT(j["explanation"].get<std::string>(), Catch::Contains("import more data"));
     CHECK_FALSE(j.contains("emissions_g"));
-    const auto text = run_shiftsim({"simulate", "--grids", s.store, "--workload",
-                                    "bert-finetune", "--region", "France", "--start",
-                                    "2022-12-31T20:00:00Z", "--policy", "pause-resume",
-                                    "--window", "100%"});
+    const auto text = run_shiftsim({"simulate", "--grids", s.store, "--workload", "bert-finetune",
+                                    "--region", "France", "--start", "2022-12-31T20:00:00Z",
+                                    "--policy", "pause-resume", "--window", "100%"});
     CHECK(text.exit_code == 2);
     CHECK_THAT(text.out, Catch::Contains("beyond-data"));
   }
   SECTION("a requested start before the history") {
-    const auto r = run_shiftsim({"simulate", "--grids", s.store, "--workload", "bert-finetune",
-                                 "--region", "France", "--start", "2021-06-01T00:00:00Z",
-                                 "--json"});
+    const auto r =
+        run_shiftsim({"simulate", "--grids", s.store, "--workload", "bert-finetune", "--region",
+                      "France", "--start", "2021-06-01T00:00:00Z", "--json"});
     CHECK(r.exit_code == 2);
     CHECK(json::parse(r.out)["outcome"] == "before-data");
   }
@@ -286,10 +304,10 @@ TEST_CASE("cli simulate: no result within the data exits 2 and says why", "[cli]
 TEST_CASE("cli simulate: the spatial choice runs where the plan expects least", "[cli][simulate]") {
   SECTION("synthetic regions: the lowest planned candidate is chosen") {
     SynthStore s;
-    const auto r = run_shiftsim({"simulate", "--grids", s.store, "--workload", "bert-finetune",
-                                 "--regions", "Germany,France,Norway,UK South", "--start",
-                                 "2022-06-01T00:00:00Z", "--policy", "flexible-start",
-                                 "--window", "6h", "--json"});
+    const auto r =
+        run_shiftsim({"simulate", "--grids", s.store, "--workload", "bert-finetune", "--regions",
+                      "Germany,France,Norway,UK South", "--start", "2022-06-01T00:00:00Z",
+                      "--policy", "flexible-start", "--window", "6h", "--json"});
     const auto j = parse_ok(r);
     REQUIRE(j.contains("candidates"));
     REQUIRE(j["candidates"].size() == 4);
@@ -311,8 +329,8 @@ TEST_CASE("cli simulate: the spatial choice runs where the plan expects least", 
     TempDir dir;
     std::string clean = "time,ci\n", dirty = "time,ci\n";
     for (int h = 0; h < 24; ++h) {
-      const std::string t = "2023-01-01 " + std::string(h < 10 ? "0" : "") + std::to_string(h) +
-                            ":00:00";
+      const std::string t =
+          "2023-01-01 " + std::string(h < 10 ? "0" : "") + std::to_string(h) + ":00:00";
       clean += t + ",100\n";
       dirty += t + ",300\n";
     }
@@ -325,12 +343,13 @@ TEST_CASE("cli simulate: the spatial choice runs where the plan expects least", 
       INFO(r.err);
       REQUIRE(r.exit_code == 0);
     }
-    const auto wl = dir.write("job.toml", "name = \"two-hours\"\nduration = \"2h\"\npower = \"1 kW\"\n");
+    const auto wl =
+        dir.write("job.toml", "name = \"two-hours\"\nduration = \"2h\"\npower = \"1 kW\"\n");
     for (const std::string order : {"ZDIRTY,ZCLEAN", "ZCLEAN,ZDIRTY"}) {
       INFO("--regions " << order);
-      const auto j = parse_ok(run_shiftsim({"simulate", "--grids", store, "--workload", wl,
-                                            "--regions", order, "--start",
-                                            "2023-01-01T02:00:00Z", "--json"}));
+      const auto j =
+          parse_ok(run_shiftsim({"simulate", "--grids", store, "--workload", wl, "--regions", order,
+                                 "--start", "2023-01-01T02:00:00Z", "--json"}));
       CHECK(j["region"] == "ZCLEAN");
       CHECK(j["emissions_g"].get<double>() == Approx(200.0).epsilon(1e-9));
       REQUIRE(j["candidates"].size() == 2);

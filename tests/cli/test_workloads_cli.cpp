@@ -62,7 +62,8 @@ TEST_CASE("cli workloads show: a workload file with overheads and embodied emiss
   auto j = nlohmann::json::parse(r.out);
   CHECK(j["energy_kwh"].get<double>() == Approx(3.1));
   CHECK(j["facility_energy_kwh"].get<double>() == Approx(3.72));
-  CHECK(j["embodied"]["per_run_g"].get<double>() == Approx(1e6 * 6 * 3600 / (4 * 365.25 * 86400) * 0.5));
+  CHECK(j["embodied"]["per_run_g"].get<double>() ==
+        Approx(1e6 * 6 * 3600 / (4 * 365.25 * 86400) * 0.5));
 }
 
 TEST_CASE("cli workloads profile: an nvidia-smi log, and its profile written and read back",
@@ -98,10 +99,11 @@ TEST_CASE("cli workloads profile: an nvidia-smi log, and its profile written and
 
 TEST_CASE("cli workloads graph: critical path and slack", "[cli][workloads]") {
   TempDir dir;
-  const auto f = dir.write("g.toml",
-                           "[graph]\nname = \"pre-fine\"\n"
-                           "[[job]]\nid = \"pre\"\nworkload = \"bert-pretrain\"\n"
-                           "[[job]]\nid = \"fine\"\nworkload = \"bert-finetune\"\ncount = 2\nafter = [\"pre\"]\n");
+  const auto f = dir.write(
+      "g.toml",
+      "[graph]\nname = \"pre-fine\"\n"
+      "[[job]]\nid = \"pre\"\nworkload = \"bert-pretrain\"\n"
+      "[[job]]\nid = \"fine\"\nworkload = \"bert-finetune\"\ncount = 2\nafter = [\"pre\"]\n");
   auto r = run_shiftsim({"workloads", "graph", f, "--deadline", "2d", "--json"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
@@ -113,7 +115,8 @@ TEST_CASE("cli workloads graph: critical path and slack", "[cli][workloads]") {
   CHECK(j["order"][0]["slack_h"].get<double>() == Approx(6));  // 48 - 42
 }
 
-TEST_CASE("cli workloads: bad input exits non-zero naming file, line and key", "[cli][workloads][errors]") {
+TEST_CASE("cli workloads: bad input exits non-zero naming file, line and key",
+          "[cli][workloads][errors]") {
   TempDir dir;
   struct Case {
     std::vector<std::string> args;
@@ -124,8 +127,10 @@ TEST_CASE("cli workloads: bad input exits non-zero naming file, line and key", "
   const auto cycle = dir.write("cycle.toml",
                                "[[job]]\nid = \"a\"\nworkload = \"vit-tiny\"\nafter = [\"b\"]\n"
                                "[[job]]\nid = \"b\"\nworkload = \"vit-tiny\"\nafter = [\"a\"]\n");
-  const auto unknown_dep = dir.write("dep.toml", "[[job]]\nid = \"a\"\nworkload = \"vit-tiny\"\nafter = [\"z\"]\n");
-  const auto unknown_wl = dir.write("wl.toml", "[[job]]\nid = \"a\"\nworkload = \"vit-enormous\"\n");
+  const auto unknown_dep =
+      dir.write("dep.toml", "[[job]]\nid = \"a\"\nworkload = \"vit-tiny\"\nafter = [\"z\"]\n");
+  const auto unknown_wl =
+      dir.write("wl.toml", "[[job]]\nid = \"a\"\nworkload = \"vit-enormous\"\n");
   const auto neg_power = dir.write("neg.csv", "time,power_w\n0,100\n1,-5\n");
   const auto backwards = dir.write("back.csv", "time,power_w\n0,100\n5,100\n3,100\n");
   const auto unit = dir.write("unit.csv", "time,power [furlongs]\n0,100\n5,100\n");

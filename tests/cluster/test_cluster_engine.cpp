@@ -1,7 +1,6 @@
 // The cluster engine on the golden scenarios of tests/cluster/validation.md (worked by hand), and
 // its contracts: scheduler mistakes are logic errors, arrivals before the history are refused.
 #include <catch2/catch.hpp>
-
 #include <stdexcept>
 
 #include "sim/cluster/cluster.hpp"
@@ -15,9 +14,9 @@ using namespace shiftsim::sim::cluster;
 using namespace shiftsim::sim::cluster::golden;
 
 TEST_CASE("G1: fifo on a full site, with PUE and idle power", "[cluster][golden]") {
-  const auto r = run({site("test", 2, {100, 200, 300, 400}, 1.5, 100)},
-                     {job("A", 0, 2, 2, 1000), job("B", 0.5, 1, 1, 500), job("C", 1, 1, 0.5, 2000)},
-                     "fifo");
+  const auto r =
+      run({site("test", 2, {100, 200, 300, 400}, 1.5, 100)},
+          {job("A", 0, 2, 2, 1000), job("B", 0.5, 1, 1, 500), job("C", 1, 1, 0.5, 2000)}, "fifo");
   REQUIRE(r.jobs.size() == 3);
   CHECK(r.jobs[0].emissions_g == Approx(450));
   CHECK(r.jobs[0].energy_kwh == Approx(3));
@@ -42,9 +41,11 @@ TEST_CASE("G1: fifo on a full site, with PUE and idle power", "[cluster][golden]
   for (const auto& j : r.jobs) CHECK(j.outcome == JobOutcome::finished);
 }
 
-TEST_CASE("G2: carbon-delay with too little room serves the least slack first", "[cluster][golden]") {
+TEST_CASE("G2: carbon-delay with too little room serves the least slack first",
+          "[cluster][golden]") {
   auto jobs = [] {
-    auto j1 = job("J1", 0, 1, 1, 1000), j2 = job("J2", 0, 1, 1, 1000), j3 = job("J3", 0, 1, 1, 1000);
+    auto j1 = job("J1", 0, 1, 1, 1000), j2 = job("J2", 0, 1, 1, 1000),
+         j3 = job("J3", 0, 1, 1, 1000);
     j1.deadline = kT0 + 4 * kH;
     j2.deadline = kT0 + 4 * kH;
     j3.deadline = kT0 + 2 * kH;
@@ -71,7 +72,8 @@ TEST_CASE("G2: carbon-delay with too little room serves the least slack first", 
   }
 }
 
-TEST_CASE("G3: graph releases, rejection, blocking and the end of the history", "[cluster][golden]") {
+TEST_CASE("G3: graph releases, rejection, blocking and the end of the history",
+          "[cluster][golden]") {
   auto p = job("P", 0, 3, 1, 1000), q = job("Q", 0, 1, 1, 1000), s = job("S", 0, 1, 2, 1000),
        r_ = job("R", 0, 1, 1, 1000), l = job("L", 3, 2, 2, 1000);
   q.parents = {0};
@@ -127,11 +129,12 @@ TEST_CASE("cluster engine contracts", "[cluster]") {
     CHECK_THROWS_AS(c.run(s), InternalError);
   }
   SECTION("jobs arriving before the history are refused with the site and what to do") {
-    CHECK_THROWS_WITH(Cluster({site("test", 1, {100, 100})}, {job("early", -1, 1, 1, 100)}),
-                      Catch::Contains("before the intensity history of site test") &&
-                          Catch::Contains("early"));
+    CHECK_THROWS_WITH(
+        Cluster({site("test", 1, {100, 100})}, {job("early", -1, 1, 1, 100)}),
+        Catch::Contains("before the intensity history of site test") && Catch::Contains("early"));
   }
   SECTION("an unknown scheduler lists the known ones") {
-    CHECK_THROWS_WITH(make_scheduler("greedy"), Catch::Contains("fifo") && Catch::Contains("carbon-delay"));
+    CHECK_THROWS_WITH(make_scheduler("greedy"),
+                      Catch::Contains("fifo") && Catch::Contains("carbon-delay"));
   }
 }

@@ -1,7 +1,6 @@
 // The schedulers on the golden scenarios G4-G7 of tests/cluster/validation.md, worked by hand from
 // the rules in each scheduler's header comment: every CHECK is a bold number of that file.
 #include <catch2/catch.hpp>
-
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -106,12 +105,12 @@ TEST_CASE("G6: spatial sends each job to the cleanest site with room, PUE includ
 }
 
 TEST_CASE("G7: spatial-delay chooses where and when together", "[cluster][golden][spatial-delay]") {
-  const auto r = run({site("A", 1, {300, 300, 300, 300, 300}),
-                      site("B", 1, {400, 400, 100, 100, 400}, 1.5),
-                      site("C", 1, {400, 150, 400, 150, 400})},
-                     {with_deadline(job("K1", 0, 1, 1, 1000), 4),
-                      with_deadline(job("K2", 0, 1, 1, 1000), 2), job("K3", 3, 1, 1, 1000)},
-                     "spatial-delay");
+  const auto r =
+      run({site("A", 1, {300, 300, 300, 300, 300}), site("B", 1, {400, 400, 100, 100, 400}, 1.5),
+           site("C", 1, {400, 150, 400, 150, 400})},
+          {with_deadline(job("K1", 0, 1, 1, 1000), 4), with_deadline(job("K2", 0, 1, 1, 1000), 2),
+           job("K3", 3, 1, 1, 1000)},
+          "spatial-delay");
   REQUIRE(r.jobs.size() == 3);
   for (const auto& j : r.jobs) CHECK(j.outcome == JobOutcome::finished);
   const int b = 1, c = 2;

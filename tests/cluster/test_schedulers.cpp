@@ -189,8 +189,9 @@ TEST_CASE("spatial and spatial-delay: a rounding hair between sites is a tie",
   REQUIRE(100 * 1.1 > 110.0);  // the hair this test is about
   const std::vector<double> a(8, 100);
   SECTION("spatial: the first listed site") {
-    const auto r = run({make_site("a", 1, a, {}, kH, 1.1), make_site("b", 1, std::vector<double>(8, 110))},
-                       {make_job("J", 0, kH, 1)}, "spatial");
+    const auto r =
+        run({make_site("a", 1, a, {}, kH, 1.1), make_site("b", 1, std::vector<double>(8, 110))},
+            {make_job("J", 0, kH, 1)}, "spatial");
     CHECK(r.jobs[0].site == 0);
   }
   SECTION("spatial-delay: now at a, not later at b") {
@@ -316,8 +317,10 @@ TEST_CASE("carbon-suspend: checkpoint costs decide whether a pause pays",
   }
 }
 
-TEST_CASE("carbon-suspend: a long job with pause costs is planned on coarser blocks, still "
-          "feasible", "[cluster][carbon-suspend]") {
+TEST_CASE(
+    "carbon-suspend: a long job with pause costs is planned on coarser blocks, still "
+    "feasible",
+    "[cluster][carbon-suspend]") {
   // 40 h at 1 kW on 5-minute steps, 24 h of slack, a 2 h minimum run and 10-minute checkpoints
   // is 768 x 480 x 26 = 9.6 M states planned exactly, more than one job may take
   // (kPlanStates), so it is planned on blocks of g > 1 steps. The second case is off every
@@ -329,7 +332,8 @@ TEST_CASE("carbon-suspend: a long job with pause costs is planned on coarser blo
   constexpr std::int64_t kStep = 300;
   std::vector<double> ci(static_cast<std::size_t>(6 * 24 * kH / kStep));
   for (std::size_t i = 0; i < ci.size(); ++i) {
-    ci[i] = 300 + 250 * std::sin(2 * 3.14159265358979 * static_cast<double>(i) * kStep / (24.0 * kH));
+    ci[i] =
+        300 + 250 * std::sin(2 * 3.14159265358979 * static_cast<double>(i) * kStep / (24.0 * kH));
   }
   struct Case {
     std::int64_t arrival, length, checkpoint, min_run;
@@ -340,8 +344,8 @@ TEST_CASE("carbon-suspend: a long job with pause costs is planned on coarser blo
   const PauseCosts costs{Seconds{k.checkpoint}, kwh(ck_kwh), Seconds{k.min_run}};
   const std::int64_t deadline = k.arrival + k.length + 24 * kH;
   const double kw = 1.0;
-  const auto job = with_deadline(make_job("J", k.arrival, k.length, kw * static_cast<double>(k.length) / kH),
-                                 deadline, true);
+  const auto job = with_deadline(
+      make_job("J", k.arrival, k.length, kw * static_cast<double>(k.length) / kH), deadline, true);
 
   struct Runs final : Observer {
     std::vector<std::pair<std::int64_t, std::int64_t>> runs;  // running intervals
@@ -376,16 +380,17 @@ TEST_CASE("carbon-suspend: a long job with pause costs is planned on coarser blo
   const std::int64_t w = (kT0 + deadline - from - last) / kStep + 1;
   const std::int64_t rs = (k.checkpoint + kStep - 1) / kStep;
   const auto energy = job.power.at_step(Seconds{kStep});
-  const auto exact = plan_costly_pause_resume(ci, energy.kwh, (from - kT0) / kStep, w, rs,
-                                              ck_kwh / static_cast<double>(rs),
-                                              (k.min_run + kStep - 1) / kStep);
+  const auto exact =
+      plan_costly_pause_resume(ci, energy.kwh, (from - kT0) / kStep, w, rs,
+                               ck_kwh / static_cast<double>(rs), (k.min_run + kStep - 1) / kStep);
   REQUIRE(exact.status == kernels::Status::ok);
   // Checkpoints are planned spread over whole steps and charged over their actual time.
   const double charging = static_cast<double>(watch.suspended.size()) * ck_kwh * 550;
   CHECK(r.jobs[0].emissions_g >= exact.planned_g - charging - 1e-9);
   CHECK(r.jobs[0].emissions_g <= exact.planned_g * 1.02);  // and not far from it
-  const auto now = run({make_site("s", 1, ci, {}, kStep)},
-                       {make_job("J", k.arrival, k.length, kw * static_cast<double>(k.length) / kH)}, "fifo");
+  const auto now =
+      run({make_site("s", 1, ci, {}, kStep)},
+          {make_job("J", k.arrival, k.length, kw * static_cast<double>(k.length) / kH)}, "fifo");
   CHECK(r.jobs[0].emissions_g < now.jobs[0].emissions_g);
 }
 
@@ -398,7 +403,8 @@ TEST_CASE("carbon-suspend: when no pause fits, the job is planned as by carbon-d
   constexpr std::int64_t kStep = 300;
   std::vector<double> ci(static_cast<std::size_t>(6 * 24 * kH / kStep));
   for (std::size_t i = 0; i < ci.size(); ++i) {
-    ci[i] = 300 + 250 * std::sin(2 * 3.14159265358979 * static_cast<double>(i) * kStep / (24.0 * kH));
+    ci[i] =
+        300 + 250 * std::sin(2 * 3.14159265358979 * static_cast<double>(i) * kStep / (24.0 * kH));
   }
   const auto job = with_deadline(make_job("J", kH / 2, 40 * kH, 40), kH / 2 + 64 * kH, true);
   const auto delay = run({make_site("s", 1, ci, {}, kStep)}, {job}, "carbon-delay");

@@ -227,7 +227,7 @@ TEST_CASE("trace: a workload file gives the job its profile, length and accelera
   refused("a,0,2,,phased.toml\n", {"bad.csv:2", "length", "3h", "Leave it empty"});
   refused("a,0,,8,phased.toml\n", {"bad.csv:2", "8 accelerators", "has 4"});
   refused("a,0,1,1,nothing.toml\n", {"bad.csv:2", "no workload 'nothing.toml' in the catalog",
-                                        "nothing.toml", "bert-finetune"});
+                                     "nothing.toml", "bert-finetune"});
   // A broken workload file: an error at the trace's row, with the file's own message.
   dir.write("broken.toml", "gpus = 4\nduration = \"3h\"\nenergy_kwh = 1\nspeed = 3\n");
   refused("a,0,,,broken.toml\n", {"bad.csv:2", "column 'workload'", "broken.toml:4", "speed"});

@@ -5,7 +5,6 @@
 
 using namespace shiftsim;
 
-
 namespace {
 std::vector<std::vector<std::string>> rows_of(std::string_view text, char d = ',') {
   CsvCursor c(text, d, "t.csv");
@@ -20,7 +19,9 @@ std::vector<std::vector<std::string>> rows_of(std::string_view text, char d = ',
 }  // namespace
 
 TEST_CASE("the CSV tokenizer handles quotes, CRLF, BOM and blank lines", "[grids][csv]") {
-  auto r = rows_of("\xEF\xBB\xBF" "a,\"b,c\",\"say \"\"hi\"\"\"\r\n\r\n1,,3\n");
+  auto r = rows_of(
+      "\xEF\xBB\xBF"
+      "a,\"b,c\",\"say \"\"hi\"\"\"\r\n\r\n1,,3\n");
   REQUIRE(r.size() == 2);
   CHECK(r[0] == std::vector<std::string>{"a", "b,c", "say \"hi\""});
   CHECK(r[1] == std::vector<std::string>{"1", "", "3"});

@@ -55,6 +55,7 @@ TEST_CASE("parse_duration: refuses more than kMaxDuration instead of overflowing
   CHECK_THROWS_WITH(parse_duration("73201d"), Catch::Contains("longer than 200 years"));
   CHECK_THROWS_WITH(parse_duration("106751991167300d"), Catch::Contains("longer than 200 years"));
   CHECK_THROWS_WITH(parse_duration("213503982334602d"), Catch::Contains("longer than 200 years"));
-  CHECK_THROWS_WITH(parse_duration("9223372036854775807"), Catch::Contains("longer than 200 years"));
+  CHECK_THROWS_WITH(parse_duration("9223372036854775807"),
+                    Catch::Contains("longer than 200 years"));
   CHECK_THROWS_WITH(parse_duration("73200d1s"), Catch::Contains("longer than 200 years"));
 }

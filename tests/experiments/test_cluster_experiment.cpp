@@ -2,7 +2,6 @@
 // every scenario of the cube equals that scenario run directly through the cluster engine, and
 // the cube file is the same bytes at 1 and 2 threads.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -86,7 +85,9 @@ bool same_bytes(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0;
 
 TEST_CASE("cluster experiment: the format parses", "[experiments][cluster]") {
   CHECK(is_cluster_experiment(kText, kFile));
-  CHECK_FALSE(is_cluster_experiment(read_file(std::string(SHIFTSIM_SOURCE_DIR) + "/experiments/examples/quick.toml"), "quick.toml"));
+  CHECK_FALSE(is_cluster_experiment(
+      read_file(std::string(SHIFTSIM_SOURCE_DIR) + "/experiments/examples/quick.toml"),
+      "quick.toml"));
   const auto e = parse(kText);
   CHECK(e.store == std::filesystem::path("/base/grids.h5"));
   CHECK(e.step == Seconds{3600});
@@ -106,10 +107,12 @@ TEST_CASE("cluster experiment: the format parses", "[experiments][cluster]") {
   CHECK(e.output == std::filesystem::path("/base/out.h5"));
 
   // The example parses (its store need not exist to parse).
-  const std::filesystem::path example = std::string(SHIFTSIM_SOURCE_DIR) + "/experiments/examples/cluster.toml";
+  const std::filesystem::path example =
+      std::string(SHIFTSIM_SOURCE_DIR) + "/experiments/examples/cluster.toml";
   const auto ex = read_cluster_experiment(example);
   CHECK(ex.sites.size() == 3);
-  CHECK(ex.schedulers.size() * ex.capacity_scales.size() * ex.forecasts.size() * ex.seeds.size() == 12);
+  CHECK(ex.schedulers.size() * ex.capacity_scales.size() * ex.forecasts.size() * ex.seeds.size() ==
+        12);
 }
 
 TEST_CASE("cluster experiment: each mistake is a ParseError naming file, line and key",
@@ -128,11 +131,13 @@ TEST_CASE("cluster experiment: each mistake is a ParseError naming file, line an
                9, "trace", "does not exist");
   expect_error(replace(kText, "jobs=300", "jobs=0"), 9, "generate");
   expect_error(replace(kText, "[0.5, 1]", "[0.5, 0]"), 7, "capacity_scales");
-  expect_error(replace(kText, "step = \"1h\"\n", "step = \"1h\"\nregions = [\"ZA\"]\n"), 4, "regions");
-  expect_error(replace(kText, "slack = \"12h\"\n", "slack = \"12h\"\ntime_unit = \"1h\"\n"), 12, "time_unit",
-               "only a trace");
-  expect_error(replace(kText, "slack = \"12h\"\n", "slack = \"12h\"\ncheckpoint_energy_kwh = 0.1\n"), 12,
-               "checkpoint_energy_kwh", "take time");
+  expect_error(replace(kText, "step = \"1h\"\n", "step = \"1h\"\nregions = [\"ZA\"]\n"), 4,
+               "regions");
+  expect_error(replace(kText, "slack = \"12h\"\n", "slack = \"12h\"\ntime_unit = \"1h\"\n"), 12,
+               "time_unit", "only a trace");
+  expect_error(
+      replace(kText, "slack = \"12h\"\n", "slack = \"12h\"\ncheckpoint_energy_kwh = 0.1\n"), 12,
+      "checkpoint_energy_kwh", "take time");
 }
 
 TEST_CASE("cluster sweep: every scenario equals running it directly, at any thread count",
@@ -171,14 +176,17 @@ TEST_CASE("cluster sweep: every scenario equals running it directly, at any thre
           INFO(scheduler << " x" << scale << " " << model << " seed " << seed);
           const auto forecast = sim::ForecastSpec::parse(model, seed);
           std::vector<cl::Site> sites;
-          for (const auto& [zone, cap, pue, idle] : {std::tuple{"ZA", 8, 1.0, 0.0}, std::tuple{"ZB", 6, 1.2, 30.0}}) {
+          for (const auto& [zone, cap, pue, idle] :
+               {std::tuple{"ZA", 8, 1.0, 0.0}, std::tuple{"ZB", 6, 1.2, 30.0}}) {
             cl::SiteSpec ss;
             ss.region = zone;
             ss.capacity = std::max(1, static_cast<int>(std::round(cap * scale)));
             ss.pue = pue;
             ss.idle_watts = idle;
-            auto actual = grids::read_at_step(*grids::series_for(store, zone).front(), Seconds{3600});
-            auto plan = forecast.is_oracle() ? actual.values : sim::make_forecast(forecast, actual, &store);
+            auto actual =
+                grids::read_at_step(*grids::series_for(store, zone).front(), Seconds{3600});
+            auto plan =
+                forecast.is_oracle() ? actual.values : sim::make_forecast(forecast, actual, &store);
             sites.emplace_back(ss, std::move(actual), std::move(plan));
           }
           cl::Cluster cluster(std::move(sites), jobs);
@@ -202,12 +210,15 @@ TEST_CASE("cluster sweep: every scenario equals running it directly, at any thre
           for (std::size_t i = 0; i < r.sites.size(); ++i) {
             const auto& u = r.sites[i].utilisation;
             REQUIRE(r.sites[i].utilisation_start >= times.front());
-            const auto first = static_cast<std::size_t>((r.sites[i].utilisation_start - times.front()) / 3600);
+            const auto first =
+                static_cast<std::size_t>((r.sites[i].utilisation_start - times.front()) / 3600);
             const std::size_t base = (s * 2 + i) * nt;
             for (std::size_t t = 0; t < nt; ++t) {
               const double v = c.var("utilisation").f64[base + t];
-              if (t < first || t >= first + u.size()) CHECK(std::isnan(v));
-              else CHECK(same_bytes(v, u[t - first]));
+              if (t < first || t >= first + u.size())
+                CHECK(std::isnan(v));
+              else
+                CHECK(same_bytes(v, u[t - first]));
             }
           }
           ++s;

@@ -1,13 +1,13 @@
 // The result cube on disk: round trip, same cube -> same bytes, all-or-nothing writes, clear
 // errors, and the layout as xarray (engine="h5netcdf") sees it.
-#include <catch2/catch.hpp>
 #include <unistd.h>
 
 #include <bit>
+#include <catch2/catch.hpp>
 #include <chrono>
-#include <cstring>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -42,7 +42,8 @@ Variable variable(std::string name, std::vector<std::string> dims, DType type,
 // Shaped like what `shiftsim run` writes, small.
 Cube sample() {
   Cube c;
-  c.dims.push_back({"workload", Labels{{"bert-finetune", "densenet-121", "vit-tiny (CO₂ é)"}},
+  c.dims.push_back({"workload",
+                    Labels{{"bert-finetune", "densenet-121", "vit-tiny (CO₂ é)"}},
                     {{"long_name", "training job"}}});
   c.dims.push_back({"region", Labels{{"West US", "France"}}, {{"long_name", "cloud region"}}});
   c.dims.push_back({"policy", Labels{{"baseline", "pause-resume/24h"}}, {}});
@@ -61,8 +62,8 @@ Cube sample() {
   }
   e.f64[5] = kNaN;
   p.i32[7] = kMissingI32;
-  Variable q = variable("emissions_g_quantiles", {"workload", "quantile"}, DType::f64,
-                        {{"units", "g"}});
+  Variable q =
+      variable("emissions_g_quantiles", {"workload", "quantile"}, DType::f64, {{"units", "g"}});
   for (int i = 0; i < 3 * 5; ++i) q.f64.push_back(i * 0.5);
   c.vars = {e, p, q};
   c.attrs = {{"shiftsim_version", "0.1.0"},
@@ -114,8 +115,7 @@ bool no_temp_files(const std::filesystem::path& dir) {
 // system's, which the Debian packages go into).
 std::optional<std::string> python_with_xarray() {
   for (const char* python : {"python3", "/usr/bin/python3"}) {
-    const std::string cmd =
-        std::string(python) + " -c 'import xarray, h5netcdf' >/dev/null 2>&1";
+    const std::string cmd = std::string(python) + " -c 'import xarray, h5netcdf' >/dev/null 2>&1";
     if (std::system(cmd.c_str()) == 0) return python;
   }
   return std::nullopt;
@@ -170,7 +170,8 @@ TEST_CASE("a cube round-trips every field", "[experiments][cube]") {
 // The writer compresses chunks itself (shuffle + deflate, as HDF5's filters) and writes them
 // whole; HDF5 reads them back through its own filters. Many chunks, edge chunks cut on two
 // dimensions, NaN and missing values, random bits that do not compress.
-TEST_CASE("chunks compressed by the writer read back through HDF5's filters", "[experiments][cube]") {
+TEST_CASE("chunks compressed by the writer read back through HDF5's filters",
+          "[experiments][cube]") {
   test::TempDir dir;
   Cube c;
   c.dims.push_back({"a", Labels{{"x", "y", "z"}}, {}});
@@ -187,7 +188,9 @@ TEST_CASE("chunks compressed by the writer read back through HDF5's filters", "[
     x ^= x << 13;
     x ^= x >> 7;
     x ^= x << 17;
-    d.f64.push_back(k % 97 == 0 ? kNaN : k % 2 == 0 ? static_cast<double>(k) : std::bit_cast<double>(x >> 2));
+    d.f64.push_back(k % 97 == 0  ? kNaN
+                    : k % 2 == 0 ? static_cast<double>(k)
+                                 : std::bit_cast<double>(x >> 2));
     i.i32.push_back(k % 89 == 0 ? kMissingI32 : static_cast<std::int32_t>(x));
   }
   c.vars = {d, i};
@@ -212,7 +215,8 @@ TEST_CASE("empty dimensions, empty labels and scalars round-trip", "[experiments
   Variable count = variable("count", {}, DType::i32, {});
   count.i32 = {kMissingI32};
   Variable by_t = variable("by_t", {"t"}, DType::i32, {});
-  by_t.i32 = {std::numeric_limits<std::int32_t>::min(), 0, std::numeric_limits<std::int32_t>::max()};
+  by_t.i32 = {std::numeric_limits<std::int32_t>::min(), 0,
+              std::numeric_limits<std::int32_t>::max()};
   c.vars = {empty, total, count, by_t};
   write_cube(c, dir.file("c.h5"), false);
   require_same(read_cube(dir.file("c.h5")), c);
@@ -340,8 +344,9 @@ TEST_CASE("reading something that is not a cube is a clear error", "[experiments
 TEST_CASE("xarray opens a cube with engine h5netcdf", "[experiments][cube]") {
   const auto python = python_with_xarray();
   if (!python) {
-    WARN("python3 with xarray and h5netcdf not found (Debian: python3-xarray python3-h5netcdf): "
-         "the layout is not checked by xarray");
+    WARN(
+        "python3 with xarray and h5netcdf not found (Debian: python3-xarray python3-h5netcdf): "
+        "the layout is not checked by xarray");
     return;
   }
   test::TempDir dir;
@@ -392,8 +397,8 @@ TEST_CASE("xarray opens a cube with engine h5netcdf", "[experiments][cube]") {
     const std::size_t n = var.type == DType::f64 ? var.f64.size() : var.i32.size();
     REQUIRE(v["values"].size() == n);
     for (std::size_t k = 0; k < n; ++k) {
-      const bool missing = var.type == DType::f64 ? std::isnan(var.f64[k])
-                                                  : var.i32[k] == kMissingI32;
+      const bool missing =
+          var.type == DType::f64 ? std::isnan(var.f64[k]) : var.i32[k] == kMissingI32;
       if (missing) {
         CHECK(v["values"][k].is_null());
       } else {

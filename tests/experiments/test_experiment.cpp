@@ -28,11 +28,11 @@ Experiment parse(const std::string& text, const std::filesystem::path& base = "b
 // Five lines each (the policy part two), so that lines in the error cases can be counted.
 const std::string kGrids =
     "[grids]\nstore = \"g.h5\"\nregions = [\"all\"]\nyears = [2020]\nstep = \"5min\"\n";  // 1-5
-const std::string kWorkloads = "[workloads]\nnames = [\"all\"]\n";                          // 6-7
-const std::string kStarts = "[starts]\nevery = \"1h\"\n";                                    // 8-9
-const std::string kPolicy = "[[policy]]\nkind = \"baseline\"\n";                             // 10-11
-const std::string kOutput = "[output]\npath = \"out.h5\"\n";                                  // 12-13
-const std::string kHead = kGrids + kWorkloads + kStarts;                                    // 1-9
+const std::string kWorkloads = "[workloads]\nnames = [\"all\"]\n";                        // 6-7
+const std::string kStarts = "[starts]\nevery = \"1h\"\n";                                 // 8-9
+const std::string kPolicy = "[[policy]]\nkind = \"baseline\"\n";                          // 10-11
+const std::string kOutput = "[output]\npath = \"out.h5\"\n";                              // 12-13
+const std::string kHead = kGrids + kWorkloads + kStarts;                                  // 1-9
 const std::string kValid = kHead + kPolicy + kOutput;
 
 const std::string kPaper = R"([grids]
@@ -83,7 +83,8 @@ void expect_error(const std::string& text, std::size_t line, const std::string& 
     INFO("message: " << e.what());
     CHECK(e.file() == kFile);
     CHECK(e.line() == line);
-    const std::string where = line == 0 ? std::string(kFile) + ":" : std::string(kFile) + ":" + std::to_string(line) + ":";
+    const std::string where = line == 0 ? std::string(kFile) + ":"
+                                        : std::string(kFile) + ":" + std::to_string(line) + ":";
     CHECK_THAT(e.what(), Contains(where));
     CHECK_THAT(e.what(), Contains(key));
     return;
@@ -181,19 +182,23 @@ TEST_CASE("experiment: regions, workloads, years, grid series and forecasts",
   test::TempDir dir;
   dir.write("mine.toml", "duration = \"2h\"\nenergy_kwh = 1.0\n");
   auto text = kValid;
-  text = replace(text, "regions = [\"all\"]", "regions = [\"westus2\", \"FR\", \"US-NY-NYIS\", \"Germany\"]");
+  text = replace(text, "regions = [\"all\"]",
+                 "regions = [\"westus2\", \"FR\", \"US-NY-NYIS\", \"Germany\"]");
   text = replace(text, "years = [2020]", "years = [2022, 2020]");
-  text = replace(text, "step = \"5min\"\n", "step = \"15min\"\nsignal = \"marginal\"\nbasis = \"lca\"\n");
-  text = replace(text, "names = [\"all\"]", "names = [\"ViT Tiny\", \"mine.toml\", \"bert-finetune\"]");
-  text += "[forecasts]\nmodels = [\"perfect\", \"gaussian:10%\", \"persistence\"]\nseeds = [3, 0, 7]\n";
+  text = replace(text, "step = \"5min\"\n",
+                 "step = \"15min\"\nsignal = \"marginal\"\nbasis = \"lca\"\n");
+  text = replace(text, "names = [\"all\"]",
+                 "names = [\"ViT Tiny\", \"mine.toml\", \"bert-finetune\"]");
+  text +=
+      "[forecasts]\nmodels = [\"perfect\", \"gaussian:10%\", \"persistence\"]\nseeds = [3, 0, 7]\n";
   const auto e = parse(text, dir.path());
   CHECK(e.regions == std::vector<std::string>{"West US2", "France", "US-NY-NYIS", "Germany"});
   CHECK(e.years == std::vector<int>{2020, 2022});
   CHECK(e.step == Seconds{900});
   CHECK(e.signal == grids::Signal::marginal);
   CHECK(e.basis == grids::Basis::lifecycle);
-  CHECK(e.workloads == std::vector<std::string>{"vit-tiny", (dir.path() / "mine.toml").string(),
-                                                "bert-finetune"});
+  CHECK(e.workloads ==
+        std::vector<std::string>{"vit-tiny", (dir.path() / "mine.toml").string(), "bert-finetune"});
   CHECK(e.forecasts == std::vector<std::string>{"perfect", "gaussian:10%", "persistence"});
   CHECK(e.seeds == std::vector<std::uint64_t>{3, 0, 7});
 }
@@ -209,8 +214,8 @@ TEST_CASE("experiment: relative paths are resolved against the base folder",
   test::TempDir dir;
   std::filesystem::create_directories(dir.path() / "exp" / "jobs");
   dir.write("exp/jobs/j.toml", "duration = \"1h\"\nenergy_kwh = 0.5\n");
-  const auto path = dir.write("exp/sweep.toml", replace(kValid, "[\"all\"]\n[starts]",
-                                                        "[\"jobs/j.toml\"]\n[starts]"));
+  const auto path = dir.write(
+      "exp/sweep.toml", replace(kValid, "[\"all\"]\n[starts]", "[\"jobs/j.toml\"]\n[starts]"));
   const auto e = read_experiment(path);
   CHECK(e.file == path);
   CHECK(e.store == dir.path() / "exp" / "g.h5");
@@ -218,9 +223,9 @@ TEST_CASE("experiment: relative paths are resolved against the base folder",
   CHECK(e.workloads == std::vector<std::string>{(dir.path() / "exp" / "jobs" / "j.toml").string()});
   CHECK_THROWS_AS(read_experiment(dir.path() / "missing.toml"), IoError);
   // The same workload file is refused relative to another folder.
-  CHECK_THROWS_AS(parse(replace(kValid, "[\"all\"]\n[starts]", "[\"jobs/j.toml\"]\n[starts]"),
-                        dir.path()),
-                  ParseError);
+  CHECK_THROWS_AS(
+      parse(replace(kValid, "[\"all\"]\n[starts]", "[\"jobs/j.toml\"]\n[starts]"), dir.path()),
+      ParseError);
 }
 
 TEST_CASE("experiment: a start every hour over 2020", "[experiments][experiment][starts]") {
@@ -232,7 +237,8 @@ TEST_CASE("experiment: a start every hour over 2020", "[experiments][experiment]
   CHECK(std::is_sorted(starts.begin(), starts.end()));
 }
 
-TEST_CASE("experiment: every over consecutive and separate years", "[experiments][experiment][starts]") {
+TEST_CASE("experiment: every over consecutive and separate years",
+          "[experiments][experiment][starts]") {
   auto e = parse(replace(kValid, "years = [2020]", "years = [2022, 2020]"));
   e.starts.every = kDay;
   auto starts = start_times(e);
@@ -245,8 +251,10 @@ TEST_CASE("experiment: every over consecutive and separate years", "[experiments
   e.starts.every = Seconds{7 * 3600};
   starts = start_times(e);
   const auto span = make_time(2022, 1, 1) - make_time(2020, 1, 1);
-  CHECK(starts.size() == static_cast<std::size_t>((span + e.starts.every - Seconds{1}) / e.starts.every));
-  for (std::size_t i = 1; i < starts.size(); ++i) CHECK(starts[i] - starts[i - 1] == e.starts.every);
+  CHECK(starts.size() ==
+        static_cast<std::size_t>((span + e.starts.every - Seconds{1}) / e.starts.every));
+  for (std::size_t i = 1; i < starts.size(); ++i)
+    CHECK(starts[i] - starts[i - 1] == e.starts.every);
 }
 
 TEST_CASE("experiment: the paper scheme draws 5 distinct steps per month, reproducibly",
@@ -285,7 +293,8 @@ TEST_CASE("experiment: the paper scheme draws 5 distinct steps per month, reprod
   REQUIRE(all.size() == 2 * 12 * 28);
   CHECK(std::set<TimePoint>(all.begin(), all.end()).size() == all.size());
   for (int day = 1; day <= 28; ++day)
-    CHECK(std::find(all.begin(), all.end(), make_time(2021, 2, static_cast<unsigned>(day))) != all.end());
+    CHECK(std::find(all.begin(), all.end(), make_time(2021, 2, static_cast<unsigned>(day))) !=
+          all.end());
 
   const auto seeded = parse(replace(kValid, "every = \"1h\"", "scheme = \"paper\"\nper_month = 3"));
   CHECK(seeded.starts.seed == 1);
@@ -355,7 +364,9 @@ TEST_CASE("experiment: each mistake is a ParseError naming file, line and key",
     expect_error(names("[\"all\"]") + "files = []\n", 8, "files");
   }
   SECTION("[starts]") {
-    const auto starts = [](const std::string& body) { return kGrids + kWorkloads + "[starts]\n" + body; };
+    const auto starts = [](const std::string& body) {
+      return kGrids + kWorkloads + "[starts]\n" + body;
+    };
     expect_error(starts("every = \"7min\"\n"), 9, "every");
     expect_error(starts("every = \"400d\"\n"), 9, "every");
     expect_error(starts("every = \"1h\"\nscheme = \"paper\"\n"), 10, "scheme");
@@ -373,28 +384,41 @@ TEST_CASE("experiment: each mistake is a ParseError naming file, line and key",
     expect_error(policy("windows = [\"6h\"]\n"), 10, "kind");
     expect_error(policy("kind = \"baseline\"\nwindows = [\"6h\"]\n"), 12, "windows");
     expect_error(policy("kind = \"flexible-start\"\n"), 10, "windows");
-    expect_error(policy("kind = \"flexible-start\"\nwindows = [\"6h\", \"25 %x\"]\n"), 12, "windows");
-    expect_error(policy("kind = \"flexible-start\"\nwindows = [\"6h\", \"360min\"]\n"), 12, "windows");
+    expect_error(policy("kind = \"flexible-start\"\nwindows = [\"6h\", \"25 %x\"]\n"), 12,
+                 "windows");
+    expect_error(policy("kind = \"flexible-start\"\nwindows = [\"6h\", \"360min\"]\n"), 12,
+                 "windows");
     expect_error(policy("kind = \"flexible-start\"\nwindows = [\"24h\", \"1d\"]\n"), 12, "windows");
-    expect_error(policy("kind = \"flexible-start\"\nwindows = [\"6h\"]\nwindow = \"1h\"\n"), 13, "window");
+    expect_error(policy("kind = \"flexible-start\"\nwindows = [\"6h\"]\nwindow = \"1h\"\n"), 13,
+                 "window");
     expect_error(policy("kind = \"threshold\"\nwindows = [\"6h\"]\n"), 10, "thresholds");
-    expect_error(policy("kind = \"threshold\"\nwindows = [\"6h\"]\nthresholds = []\n"), 13, "thresholds");
-    expect_error(policy("kind = \"threshold\"\nwindows = [\"6h\"]\nthresholds = [-1]\n"), 13, "thresholds");
-    expect_error(policy("kind = \"threshold\"\nwindows = [\"6h\"]\nthresholds = [\"300\"]\n"), 13, "thresholds");
-    expect_error(policy("kind = \"flexible-start\"\nwindows = [\"6h\"]\nthresholds = [300]\n"), 13, "thresholds");
-    expect_error(policy("kind = \"flexible-start\"\nwindows = [\"6h\"]\nmin_run = \"1h\"\n"), 13, "min_run");
+    expect_error(policy("kind = \"threshold\"\nwindows = [\"6h\"]\nthresholds = []\n"), 13,
+                 "thresholds");
+    expect_error(policy("kind = \"threshold\"\nwindows = [\"6h\"]\nthresholds = [-1]\n"), 13,
+                 "thresholds");
+    expect_error(policy("kind = \"threshold\"\nwindows = [\"6h\"]\nthresholds = [\"300\"]\n"), 13,
+                 "thresholds");
+    expect_error(policy("kind = \"flexible-start\"\nwindows = [\"6h\"]\nthresholds = [300]\n"), 13,
+                 "thresholds");
+    expect_error(policy("kind = \"flexible-start\"\nwindows = [\"6h\"]\nmin_run = \"1h\"\n"), 13,
+                 "min_run");
     // The step is 5min: pause-resume with costs plans on that grid.
-    expect_error(policy("kind = \"pause-resume\"\nwindows = [\"6h\"]\ncheckpoint_time = \"7min\"\n"),
-                 13, "checkpoint_time");
-    expect_error(policy("kind = \"pause-resume\"\nwindows = [\"6h\"]\ncheckpoint_energy_kwh = 0.2\n"),
-                 13, "checkpoint_energy_kwh");
-    expect_error(policy("kind = \"pause-resume\"\nwindows = [\"6h\"]\ncheckpoint_energy_kwh = \"0.2\"\n"),
-                 13, "checkpoint_energy_kwh");
+    expect_error(
+        policy("kind = \"pause-resume\"\nwindows = [\"6h\"]\ncheckpoint_time = \"7min\"\n"), 13,
+        "checkpoint_time");
+    expect_error(
+        policy("kind = \"pause-resume\"\nwindows = [\"6h\"]\ncheckpoint_energy_kwh = 0.2\n"), 13,
+        "checkpoint_energy_kwh");
+    expect_error(
+        policy("kind = \"pause-resume\"\nwindows = [\"6h\"]\ncheckpoint_energy_kwh = \"0.2\"\n"),
+        13, "checkpoint_energy_kwh");
     expect_error(policy("kind = \"pause-resume\"\nwindows = [\"6h\"]\ncheckpoint_time = \"1h\"\n"
                         "checkpoint_energy_kwh = 2e4\n"),
                  14, "checkpoint_energy_kwh");
-    expect_error(policy("kind = \"pause-resume\"\nwindows = [\"6h\"]\nlabel = \"a/b\"\n"), 13, "label");
-    expect_error(policy("kind = \"pause-resume\"\nwindows = [\"6h\"]\nlabel = \"\"\n"), 13, "label");
+    expect_error(policy("kind = \"pause-resume\"\nwindows = [\"6h\"]\nlabel = \"a/b\"\n"), 13,
+                 "label");
+    expect_error(policy("kind = \"pause-resume\"\nwindows = [\"6h\"]\nlabel = \"\"\n"), 13,
+                 "label");
     // The second entry repeats a label: reported at the second entry.
     expect_error(policy("kind = \"flexible-start\"\nwindows = [\"6h\", \"12h\"]\n[[policy]]\n"
                         "kind = \"flexible-start\"\nwindows = [\"12h\"]\n"),

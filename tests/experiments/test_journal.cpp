@@ -1,11 +1,11 @@
 // The cell journal: cells appended as they finish survive a run that dies without saving
 // (simulated here by dropping the run's result), come back byte for byte, and a torn, garbled or
 // foreign journal is cut or refused, never half-read.
-#include <catch2/catch.hpp>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -82,7 +82,7 @@ TEST_CASE("a run killed without saving resumes from its journal to the same byte
   o.progress = [&](std::size_t, std::size_t) { ++computed; };
   const auto resumed = run_experiment(e, store, o);
   REQUIRE(resumed.complete());
-  CHECK(computed < resumed.cells);  // the journal's cells were not computed again
+  CHECK(computed < resumed.cells);        // the journal's cells were not computed again
   CHECK(computed + 17 <= resumed.cells);  // at least 17 cells were journaled
   CHECK(bytes_of(resumed.cube, dir, "resumed.h5") == bytes_of(full.cube, dir, "full.h5"));
 }
@@ -98,7 +98,9 @@ TEST_CASE("a journal and a partial cube together finish the run", "[experiments]
   std::atomic<bool> stop{false};
   RunOptions first;
   first.stop = &stop;
-  first.progress = [&](std::size_t done, std::size_t) { if (done >= 5) stop = true; };
+  first.progress = [&](std::size_t done, std::size_t) {
+    if (done >= 5) stop = true;
+  };
   const auto partial = run_experiment(e, store, first);
   REQUIRE_FALSE(partial.complete());
   // ... then resumed and killed: its journal holds only the new cells.
@@ -108,7 +110,9 @@ TEST_CASE("a journal and a partial cube together finish the run", "[experiments]
   second.journal = journal;
   second.resume_journal = true;
   second.stop = &stop2;
-  second.progress = [&](std::size_t done, std::size_t) { if (done >= 12) stop2 = true; };
+  second.progress = [&](std::size_t done, std::size_t) {
+    if (done >= 12) stop2 = true;
+  };
   (void)run_experiment(e, store, second);
 
   RunOptions last;
@@ -136,7 +140,8 @@ TEST_CASE("journal records come back byte for byte; a torn tail is cut", "[exper
     Cube cube = s.empty;
     std::vector<std::uint8_t> done(cells, 0);
     (void)CellJournal::reopen(path, cube, done);
-    for (std::size_t c = 0; c < cells; ++c) CHECK(done[c] == (c == 0 || c == 3 || c == 5 || c == 7));
+    for (std::size_t c = 0; c < cells; ++c)
+      CHECK(done[c] == (c == 0 || c == 3 || c == 5 || c == 7));
     for (std::size_t c : {3, 0, 7, 5}) {
       Cube expected = s.empty;
       copy_cell(s.full, expected, c);
@@ -191,7 +196,8 @@ TEST_CASE("journal records come back byte for byte; a torn tail is cut", "[exper
     CHECK(std::count(done.begin(), done.end(), 1) == 0);
   }
   SECTION("something else is not a journal") {
-    const auto junk = dir.write("junk", "hello, this is not a journal at all, not even close..........");
+    const auto junk =
+        dir.write("junk", "hello, this is not a journal at all, not even close..........");
     std::vector<std::uint8_t> done(cells, 0);
     Cube cube = s.empty;
     CHECK_THROWS_AS(CellJournal::reopen(junk, cube, done), IoError);

@@ -1,8 +1,7 @@
 // Nothing lost, more machines: a run stopped halfway and resumed, and a run split into shards
 // and merged, give the same bytes as one uninterrupted run.
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 
 #include "experiments/cube_file.hpp"
 #include "experiments/merge.hpp"

@@ -71,8 +71,9 @@ TEST_CASE("every cell of the cube equals a single simulation", "[experiments][ru
     const auto plan = pol.forecast.is_oracle() ? std::vector<double>{}
                                                : sim::make_forecast(pol.forecast, actual, &store);
     const auto work = workloads::load_workload(e.workloads[w]);
-    const auto res = sim::simulate(sim::RunRequest{&actual, plan, work.name, work.facility_profile(),
-                                                   work.embodied, TimePoint{Seconds{starts[i]}}, pol});
+    const auto res =
+        sim::simulate(sim::RunRequest{&actual, plan, work.name, work.facility_profile(),
+                                      work.embodied, TimePoint{Seconds{starts[i]}}, pol});
     const double got = c.var("emissions_g").f64[cell * t + i];
     INFO("cell " << cell << " start " << i << " policy " << e.policies[p].label);
     if (res.outcome != sim::Outcome::ok) {

@@ -54,7 +54,8 @@ void import_text(std::string_view text, const g::ImportOptions& o) {
     for (const auto& r : raw) g::check_zone_id(r.key.zone);
     const std::size_t files = raw.size();
     auto series = g::assemble(std::move(raw), o);
-    require(!series.empty() && series.size() <= files, "assemble returned the wrong number of series");
+    require(!series.empty() && series.size() <= files,
+            "assemble returned the wrong number of series");
     std::size_t sources = 0;
     for (const auto& s : series) {
       shiftsim::fuzz::check_series(s);

@@ -17,7 +17,8 @@
 namespace shiftsim::fuzz {
 
 inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
-  return size == 0 ? std::string_view{} : std::string_view{reinterpret_cast<const char*>(data), size};
+  return size == 0 ? std::string_view{}
+                   : std::string_view{reinterpret_cast<const char*>(data), size};
 }
 
 // A broken invariant is a bug: abort, so libFuzzer saves the input.
@@ -63,7 +64,8 @@ inline void check_series(const grids::Series& s) {
   for (double v : s.values)
     require(std::isfinite(v) && v >= 0 && v <= grids::kMaxIntensity,
             "series value is not finite or outside [0, kMaxIntensity]");
-  for (auto f : s.flags) require((f & ~(grids::kEstimated | grids::kRepaired)) == 0, "unknown flag bit");
+  for (auto f : s.flags)
+    require((f & ~(grids::kEstimated | grids::kRepaired)) == 0, "unknown flag bit");
   for (const auto& [kind, count] : s.repairs) require(count > 0, "series counts a zero repair");
   require(s.forecast.values.size() == s.values.size() * s.forecast.leads,
           "series' forecast archive is not leads values per value");

@@ -1,5 +1,6 @@
-// libFuzzer target: the Electricity Maps API history reader (grids/readers/electricitymaps_api.cpp).
-// The format names no zone, so --zone is given (without it every input is refused at once).
+// libFuzzer target: the Electricity Maps API history reader
+// (grids/readers/electricitymaps_api.cpp). The format names no zone, so --zone is given (without it
+// every input is refused at once).
 #include "fuzz_reader.hpp"
 
 namespace g = shiftsim::grids;

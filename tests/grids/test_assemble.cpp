@@ -1,6 +1,5 @@
 // The assembler: ordering, duplicates, steps, gaps and resampling, on hand-made raw points.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 
 #include "grids/assemble.hpp"
@@ -21,8 +20,8 @@ RawFile file_of(const std::string& name, std::vector<std::pair<int, double>> min
   f.source = "test";
   std::uint32_t line = 2;
   for (auto [m, v] : minutes_values)
-    f.points.push_back({make_time(2020, 1, 1) + std::chrono::minutes{m * step_minutes / 60}, v,
-                        false, line++});
+    f.points.push_back(
+        {make_time(2020, 1, 1) + std::chrono::minutes{m * step_minutes / 60}, v, false, line++});
   return f;
 }
 
@@ -41,8 +40,10 @@ TEST_CASE("a clean file becomes a regular series", "[grids][assemble]") {
   CHECK(s.repairs.empty());
 }
 
-TEST_CASE("files of one zone concatenate in time order, whatever the argument order", "[grids][assemble]") {
-  auto s = one({file_of("b.csv", {{180, 4}, {240, 5}}), file_of("a.csv", {{0, 1}, {60, 2}, {120, 3}})});
+TEST_CASE("files of one zone concatenate in time order, whatever the argument order",
+          "[grids][assemble]") {
+  auto s =
+      one({file_of("b.csv", {{180, 4}, {240, 5}}), file_of("a.csv", {{0, 1}, {60, 2}, {120, 3}})});
   CHECK(s.values == std::vector<double>{1, 2, 3, 4, 5});
   REQUIRE(s.files.size() == 2);
   CHECK(s.files[0].name == "a.csv");
@@ -63,11 +64,13 @@ TEST_CASE("duplicates follow the policy", "[grids][assemble]") {
     CHECK(s.repairs.at("duplicates_dropped") == 1);
   }
   SECTION("differing repeats are an error by default") {
-    CHECK_THROWS_WITH(one({differing}, o), Catch::Contains("a.csv:4") && Catch::Contains("keep-first"));
+    CHECK_THROWS_WITH(one({differing}, o),
+                      Catch::Contains("a.csv:4") && Catch::Contains("keep-first"));
   }
   SECTION("error refuses even identical repeats") {
     o.duplicates = DuplicatePolicy::error;
-    CHECK_THROWS_WITH(one({identical}, o), Catch::Contains("a.csv:4") && Catch::Contains("duplicated"));
+    CHECK_THROWS_WITH(one({identical}, o),
+                      Catch::Contains("a.csv:4") && Catch::Contains("duplicated"));
   }
   SECTION("keep-first and keep-last choose, and count") {
     o.duplicates = DuplicatePolicy::keep_first;
@@ -80,8 +83,9 @@ TEST_CASE("duplicates follow the policy", "[grids][assemble]") {
     CHECK(last.repairs.at("duplicates_kept_last") == 1);
   }
   SECTION("files that overlap with different values are an error naming both") {
-    CHECK_THROWS_WITH(one({file_of("a.csv", {{0, 1}, {60, 2}}), file_of("b.csv", {{60, 7}, {120, 3}})}),
-                      Catch::Contains("b.csv:2") && Catch::Contains("a.csv:3"));
+    CHECK_THROWS_WITH(
+        one({file_of("a.csv", {{0, 1}, {60, 2}}), file_of("b.csv", {{60, 7}, {120, 3}})}),
+        Catch::Contains("b.csv:2") && Catch::Contains("a.csv:3"));
   }
   SECTION("an empty cell repeated next to a value is no conflict") {
     auto s = one({file_of("a.csv", {{0, 1}, {60, kGap}, {60, 2}, {120, 3}})}, o);
@@ -116,11 +120,13 @@ TEST_CASE("a regular coarser section is a step change, not a run of gaps", "[gri
                     Catch::Contains("gap of 45min"));
 }
 
-TEST_CASE("gaps are errors unless repaired, and repairs are counted and flagged", "[grids][assemble]") {
-  auto missing_rows = file_of("a.csv", {{0, 10}, {60, 20}, {240, 50}});     // 02:00, 03:00 missing
+TEST_CASE("gaps are errors unless repaired, and repairs are counted and flagged",
+          "[grids][assemble]") {
+  auto missing_rows = file_of("a.csv", {{0, 10}, {60, 20}, {240, 50}});  // 02:00, 03:00 missing
   auto empty_cells = file_of("a.csv", {{0, 10}, {60, 20}, {120, kGap}, {180, kGap}, {240, 50}});
   ImportOptions o;
-  CHECK_THROWS_WITH(one({missing_rows}, o), Catch::Contains("a.csv:4") && Catch::Contains("gap of 2h"));
+  CHECK_THROWS_WITH(one({missing_rows}, o),
+                    Catch::Contains("a.csv:4") && Catch::Contains("gap of 2h"));
   // An empty cell is reported at its own row; missing rows at the row after the gap.
   CHECK_THROWS_WITH(one({empty_cells}, o), Catch::Contains("a.csv:4") && Catch::Contains("--gaps"));
   o.gaps = GapPolicy::interpolate;

@@ -1,6 +1,5 @@
 // Each reader on tiny fixtures written here, through the same entry point the CLI uses.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 
 #include "grids/readers/reader.hpp"
@@ -32,9 +31,10 @@ RawFile read(const test::TempDir& dir, const std::string& name, const std::strin
 
 TEST_CASE("Electricity Maps export: zone, basis, estimated flag", "[grids][readers]") {
   test::TempDir dir;
-  std::string text = std::string(kEmHeader) +
-                     "2021-01-01 00:00:00,Great Britain,Great Britain,GB,156.03,233.76,59,32,x,false,\n"
-                     "2021-01-01 01:00:00,Great Britain,Great Britain,GB,152.52,229.73,59,32,x,true,TIME_SLICER\n";
+  std::string text =
+      std::string(kEmHeader) +
+      "2021-01-01 00:00:00,Great Britain,Great Britain,GB,156.03,233.76,59,32,x,false,\n"
+      "2021-01-01 01:00:00,Great Britain,Great Britain,GB,152.52,229.73,59,32,x,true,TIME_SLICER\n";
   auto lca = read(dir, "gb.csv", text);
   CHECK(lca.key.zone == "GB");
   CHECK(lca.key.signal == Signal::average);
@@ -53,7 +53,8 @@ TEST_CASE("Electricity Maps export: zone, basis, estimated flag", "[grids][reade
   CHECK(d.points[0].value == 156.03);
 }
 
-TEST_CASE("Electricity Maps export variant: gCO2eq header and day-first dates", "[grids][readers]") {
+TEST_CASE("Electricity Maps export variant: gCO2eq header and day-first dates",
+          "[grids][readers]") {
   test::TempDir dir;
   auto r = read(dir, "fr.csv",
                 "Datetime (UTC),Country,Zone Name,Zone Id,Carbon Intensity gCO2eq/kWh (direct),"
@@ -91,13 +92,15 @@ TEST_CASE("WattTime MOER: lbs/MWh to g/kWh, keyed by balancing authority", "[gri
   CHECK(api.key.zone == "CAISO_NORTH");
   CHECK(api.key.signal == Signal::marginal);
   CHECK(api.points[0].value == Approx(453.59237).epsilon(1e-12));
-  auto col = read(dir, "vessim.csv", "oootime,Caiso_North\n2023-06-08 00:00:00,425.0\n"
-                                     "2023-06-08 00:05:00,432.0\n");
+  auto col = read(dir, "vessim.csv",
+                  "oootime,Caiso_North\n2023-06-08 00:00:00,425.0\n"
+                  "2023-06-08 00:05:00,432.0\n");
   CHECK(col.key.zone == "CAISO_NORTH");
   CHECK(col.points[1].value == Approx(432.0 * 0.45359237).epsilon(1e-12));
 }
 
-TEST_CASE("EirGrid: Irish local time, DST rows handled as the dashboard writes them", "[grids][readers]") {
+TEST_CASE("EirGrid: Irish local time, DST rows handled as the dashboard writes them",
+          "[grids][readers]") {
   test::TempDir dir;
   // 2021-03-28: 01:00-01:45 local do not exist (present as empty rows).
   auto spring = read(dir, "ie.csv",
@@ -122,8 +125,9 @@ TEST_CASE("EirGrid: Irish local time, DST rows handled as the dashboard writes t
   CHECK(autumn.points[2].time == make_time(2021, 10, 31, 1, 0));
   CHECK(autumn.points[3].time == make_time(2021, 10, 31, 2, 0));
   // A value at a local time that does not exist is an error.
-  CHECK_THROWS_AS(read(dir, "ie3.csv", "28-Mar-2021 01:15:00,CO2_INTENSITY,ROI,250.0\n"
-                                      "28-Mar-2021 02:00:00,CO2_INTENSITY,ROI,251.0\n"),
+  CHECK_THROWS_AS(read(dir, "ie3.csv",
+                       "28-Mar-2021 01:15:00,CO2_INTENSITY,ROI,250.0\n"
+                       "28-Mar-2021 02:00:00,CO2_INTENSITY,ROI,251.0\n"),
                   ParseError);
 }
 
@@ -136,7 +140,8 @@ TEST_CASE("generic CSV: columns, layout, time zone, unit", "[grids][readers]") {
   o.unit = "kg/kWh";
   o.delimiter = ';';
   o.skip_rows = 1;
-  auto r = read(dir, "de.csv", "exported by some tool\nwhen;kg\n01.07.2020 02:00;0.3\n01.07.2020 03:00;0.25\n", o);
+  auto r = read(dir, "de.csv",
+                "exported by some tool\nwhen;kg\n01.07.2020 02:00;0.3\n01.07.2020 03:00;0.25\n", o);
   CHECK(r.key.zone == "DE");
   REQUIRE(r.points.size() == 2);
   CHECK(r.points[0].time == make_time(2020, 7, 1, 0));  // CEST = UTC+2
@@ -144,7 +149,8 @@ TEST_CASE("generic CSV: columns, layout, time zone, unit", "[grids][readers]") {
   CHECK(r.points[1].line == 4);
 }
 
-TEST_CASE("generic CSV: local times that do not exist or are ambiguous are errors", "[grids][readers]") {
+TEST_CASE("generic CSV: local times that do not exist or are ambiguous are errors",
+          "[grids][readers]") {
   test::TempDir dir;
   ImportOptions o = generic("DE", "ci");
   o.timezone = "Europe/Berlin";
@@ -172,8 +178,12 @@ TEST_CASE("cell values: empty is a gap, bad numbers are errors", "[grids][reader
   const ImportOptions o = generic("XX", "ci");
   auto r = read(dir, "g.csv", "t,ci\n2020-01-01 00:00,\n2020-01-01 01:00,5\n", o);
   CHECK(std::isnan(r.points[0].value));
-  CHECK_THROWS_WITH(read(dir, "n.csv", "t,ci\n2020-01-01 00:00,-1\n", o), Catch::Contains("n.csv:2") && Catch::Contains("negative"));
-  CHECK_THROWS_WITH(read(dir, "m.csv", "t,ci\n2020-01-01 00:00,nan\n", o), Catch::Contains("m.csv:2"));
-  CHECK_THROWS_WITH(read(dir, "i.csv", "t,ci\n2020-01-01 00:00,3001\n", o), Catch::Contains("implausible"));
-  CHECK_THROWS_WITH(read(dir, "w.csv", "t,ci\n2020-01-01 00:00,12abc\n", o), Catch::Contains("not a number"));
+  CHECK_THROWS_WITH(read(dir, "n.csv", "t,ci\n2020-01-01 00:00,-1\n", o),
+                    Catch::Contains("n.csv:2") && Catch::Contains("negative"));
+  CHECK_THROWS_WITH(read(dir, "m.csv", "t,ci\n2020-01-01 00:00,nan\n", o),
+                    Catch::Contains("m.csv:2"));
+  CHECK_THROWS_WITH(read(dir, "i.csv", "t,ci\n2020-01-01 00:00,3001\n", o),
+                    Catch::Contains("implausible"));
+  CHECK_THROWS_WITH(read(dir, "w.csv", "t,ci\n2020-01-01 00:00,12abc\n", o),
+                    Catch::Contains("not a number"));
 }

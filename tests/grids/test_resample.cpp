@@ -1,7 +1,6 @@
 // Reading a series at the simulation step: the fast two-pointer resampler against a brute-force
 // twin that integrates second by second, on random series and steps.
 #include <catch2/catch.hpp>
-
 #include <random>
 
 #include "grids/resample.hpp"
@@ -48,7 +47,8 @@ TEST_CASE("resampling holds values when finer and averages when coarser", "[grid
   CHECK_THROWS_AS(read_at_step(s, Seconds{7 * 60}), ConfigError);
 }
 
-TEST_CASE("resampling equals brute force and preserves the integral (random series)", "[grids][resample]") {
+TEST_CASE("resampling equals brute force and preserves the integral (random series)",
+          "[grids][resample]") {
   std::mt19937_64 rng(42);
   const std::vector<std::int64_t> steps{300, 600, 900, 1800, 3600, 7200, 10800, 86400};
   for (int trial = 0; trial < 200; ++trial) {

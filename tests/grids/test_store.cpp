@@ -1,6 +1,5 @@
 // The HDF5 grid store: round trip, same content -> same bytes, and all-or-nothing saves.
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 
 #include "grids/store.hpp"
@@ -79,8 +78,8 @@ TEST_CASE("a failed save leaves the existing store byte-identical", "[grids][sto
 
 TEST_CASE("loading something that is not a store is a clear error", "[grids][store]") {
   test::TempDir dir;
-  CHECK_THROWS_WITH(GridStore::load(dir.file("missing.h5")), Catch::Contains("missing.h5") &&
-                                                                  Catch::Contains("grids import"));
+  CHECK_THROWS_WITH(GridStore::load(dir.file("missing.h5")),
+                    Catch::Contains("missing.h5") && Catch::Contains("grids import"));
   dir.write("text.h5", "not hdf5");
   CHECK_THROWS_WITH(GridStore::load(dir.file("text.h5")), Catch::Contains("not an HDF5 file"));
   CHECK(GridStore::load_or_empty(dir.file("missing.h5")).empty());

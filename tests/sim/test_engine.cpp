@@ -60,8 +60,11 @@ TEST_CASE("events come out by time, then kind priority, then insertion order", "
     order.emplace_back(e.kind, e.job);
   }
   using P = std::pair<EventKind, std::uint32_t>;
-  CHECK(order == std::vector<P>{{EventKind::arrival, 2}, {EventKind::intensity_step, 0},
-                                {EventKind::finish, 3}, {EventKind::start, 1}, {EventKind::start, 4}});
+  CHECK(order == std::vector<P>{{EventKind::arrival, 2},
+                                {EventKind::intensity_step, 0},
+                                {EventKind::finish, 3},
+                                {EventKind::start, 1},
+                                {EventKind::start, 4}});
 }
 
 TEST_CASE("a contiguous run is charged each hour's intensity", "[sim][engine]") {
@@ -87,8 +90,7 @@ TEST_CASE("a run off the step grid splits at every step boundary", "[sim][engine
   CHECK(r.record.finish == h(1, 30));
 }
 
-TEST_CASE("pauses keep the work done and the profile continues where it stopped",
-          "[sim][engine]") {
+TEST_CASE("pauses keep the work done and the profile continues where it stopped", "[sim][engine]") {
   // Profile: 1 kW then 3 kW (1 h each). Run hour 0 (1 kWh at 100), pause, run hour 2 (3 kWh at
   // 300): 100 + 900 = 1000 g, 4 kWh, one pause.
   const auto ci = hourly({100, 200, 300, 400});

@@ -40,8 +40,8 @@ Case random_case(Rng& rng, bool uniform_power) {
   const bool ties = rng.in(0, 2) == 0;
   for (auto& x : v) x = ties ? static_cast<double>(100 * rng.in(1, 3)) : 50 + 700 * rng.unit();
   // Durations from a few minutes to a third of the series, often not whole steps.
-  const Seconds duration = rng.in(0, 1) == 0 ? Seconds{rng.in(60, t * step.count() / 3)}
-                                             : step * rng.in(1, t / 3);
+  const Seconds duration =
+      rng.in(0, 1) == 0 ? Seconds{rng.in(60, t * step.count() / 3)} : step * rng.in(1, t / 3);
   workloads::PowerProfile power = [&] {
     if (uniform_power) return workloads::PowerProfile::uniform(kwh(0.5 + 5 * rng.unit()), duration);
     const Seconds pstep{std::array<std::int64_t, 4>{60, 300, 420, 1200}[rng.in(0, 3)]};
@@ -63,8 +63,8 @@ Case random_case(Rng& rng, bool uniform_power) {
 }
 
 RunResult run(const Case& c, std::int64_t start) {
-  return simulate(RunRequest{&c.ci, c.plan, "job", c.power, {},
-                             c.ci.start + c.ci.step * start, c.policy});
+  return simulate(
+      RunRequest{&c.ci, c.plan, "job", c.power, {}, c.ci.start + c.ci.step * start, c.policy});
 }
 
 // Emissions of a schedule computed second by second: the power profile's energy in each second
@@ -85,16 +85,16 @@ double per_second_emissions(const Case& c, const JobRecord& r) {
 
 std::vector<kernels::StartResult> kernel_for(const Case& c, std::int64_t from, std::int64_t to) {
   const auto kwh = c.power.at_step(c.ci.step).kwh;
-  const kernels::Grid grid{c.plan.empty() ? std::span<const double>(c.ci.values)
-                                          : std::span<const double>(c.plan),
-                           c.ci.values};
+  const kernels::Grid grid{
+      c.plan.empty() ? std::span<const double>(c.ci.values) : std::span<const double>(c.plan),
+      c.ci.values};
   const Seconds n = c.policy.window.for_duration(c.power.duration());
   switch (c.policy.kind) {
     case PolicyKind::flexible_start:
       return kernels::flexible_start(grid, kwh, flexible_start_offsets(n, c.ci.step), from, to);
     case PolicyKind::pause_resume:
-      return kernels::pause_resume(
-          grid, kwh, pause_resume_window(kwh.size(), n, c.ci.step), from, to);
+      return kernels::pause_resume(grid, kwh, pause_resume_window(kwh.size(), n, c.ci.step), from,
+                                   to);
     default:
       return kernels::baseline(grid, kwh, from, to);
   }
@@ -130,8 +130,10 @@ TEST_CASE("engine runs equal the kernels over whole start axes", "[sim][simulate
   CHECK(compared > 1000);
 }
 
-TEST_CASE("oracle policies never lose against the baseline, pause-resume never against "
-          "flexible start", "[sim][simulate]") {
+TEST_CASE(
+    "oracle policies never lose against the baseline, pause-resume never against "
+    "flexible start",
+    "[sim][simulate]") {
   Rng rng(7);
   for (int trial = 0; trial < 120; ++trial) {
     Case c = random_case(rng, true);
@@ -181,7 +183,8 @@ TEST_CASE("pause-resume with pause costs: dynamic programming equals exhaustive 
     // The plan the DP returns costs what it says.
     double cost = 0;
     REQUIRE(dp.work.size() == kwh.size());
-    for (std::size_t i = 0; i < dp.work.size(); ++i) cost += kwh[i] * plan[static_cast<std::size_t>(dp.work[i])];
+    for (std::size_t i = 0; i < dp.work.size(); ++i)
+      cost += kwh[i] * plan[static_cast<std::size_t>(dp.work[i])];
     for (auto cp : dp.checkpoints) cost += ck * plan[static_cast<std::size_t>(cp)];
     CHECK(close(cost, dp.planned_g, 1e-12));
     CHECK(dp.work.back() <= bf.work.back());  // ties go to the earliest finish
@@ -293,7 +296,8 @@ TEST_CASE("threshold: a checkpoint of whole steps still meets the deadline", "[s
     p.window = Window::parse(std::to_string(rng.in(0, 6)) + "h");
     p.costs = PauseCosts{Seconds{3600 * rng.in(0, 2)}, kwh(0.1), Seconds{3600 * rng.in(0, 2)}};
     const auto power = workloads::PowerProfile::uniform(kwh(2), Seconds{rng.in(1, 6) * 1800});
-    const auto r = simulate(RunRequest{&ci, {}, "job", power, {}, kOrigin + Seconds{3600 * rng.in(0, 10)}, p});
+    const auto r =
+        simulate(RunRequest{&ci, {}, "job", power, {}, kOrigin + Seconds{3600 * rng.in(0, 10)}, p});
     REQUIRE(r.outcome == Outcome::ok);
     INFO("trial " << trial);
     CHECK(r.record.finish <= r.deadline);
@@ -322,8 +326,10 @@ TEST_CASE("flexible start: a rounding hair is a tie, and the earliest start wins
   }
 }
 
-TEST_CASE("pause costs: a min-run or checkpoint far beyond the job is capped, not a huge "
-          "allocation", "[sim][simulate]") {
+TEST_CASE(
+    "pause costs: a min-run or checkpoint far beyond the job is capped, not a huge "
+    "allocation",
+    "[sim][simulate]") {
   std::vector<double> plan(100, 1.0);
   const std::vector<double> kwh{1.0, 1.0, 1.0};
   const auto p = plan_costly_pause_resume(plan, kwh, 0, 10, 1LL << 40, 1.0, 1LL << 40);

@@ -31,7 +31,8 @@ grids::GridStore small_store() {
     s.start = make_time(2021, 12, 31);
     s.step = Seconds{3600};
     for (int h = 0; h < 24 * 366; ++h) {
-      s.values.push_back(300 + 200 * std::sin(h * 0.2618) + 50 * rng.unit() + (zone == "ZB" ? 80 : 0));
+      s.values.push_back(300 + 200 * std::sin(h * 0.2618) + 50 * rng.unit() +
+                         (zone == "ZB" ? 80 : 0));
     }
     s.flags.assign(s.values.size(), 0);
     store.put(s);

@@ -7,8 +7,8 @@
 namespace shiftsim::test {
 
 SynthStore::SynthStore() {
-  const auto r =
-      run_shiftsim({"grids", "synth", "--years", "2022", "--step", "1h", "--seed", "1", "--into", store});
+  const auto r = run_shiftsim(
+      {"grids", "synth", "--years", "2022", "--step", "1h", "--seed", "1", "--into", store});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
 }

@@ -1,7 +1,6 @@
 // The built-in catalog against Table 2 of Dodge et al. 2022, value for value. The table below is
 // typed from the paper (dodge2022.md section 1), independently of workloads/data/catalog.toml.
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "sim/core/errors.hpp"
@@ -85,9 +84,9 @@ TEST_CASE("catalog: the paper's other values are kept as alternatives", "[worklo
   };
   REQUIRE(alt("bert-finetune", "energy_kwh"));
   CHECK(alt("bert-finetune", "energy_kwh")->value == 3.2);
-  for (auto [name, minutes, wh] : {std::tuple{"densenet-121", 20.0, 20.0},
-                                   std::tuple{"densenet-169", 20.0, 28.0},
-                                   std::tuple{"densenet-201", 25.0, 37.0}}) {
+  for (auto [name, minutes, wh] :
+       {std::tuple{"densenet-121", 20.0, 20.0}, std::tuple{"densenet-169", 20.0, 28.0},
+        std::tuple{"densenet-201", 25.0, 37.0}}) {
     INFO(name);
     REQUIRE(alt(name, "hours"));
     CHECK(alt(name, "hours")->value * 60 == Approx(minutes));
@@ -116,7 +115,8 @@ TEST_CASE("catalog: lookup by name or label, any case; unknown names list the kn
   }
 }
 
-TEST_CASE("catalog: a malformed catalog file is refused with file and line", "[workloads][catalog]") {
+TEST_CASE("catalog: a malformed catalog file is refused with file and line",
+          "[workloads][catalog]") {
   const char* text = R"(source = "x"
 [[job]]
 name = "a"
@@ -137,6 +137,8 @@ dataset = "d"
     CHECK(e.line() == 7);
     CHECK_THAT(e.what(), Catch::Contains("gpus"));
   }
-  const std::string typo = std::string(text).replace(std::string(text).find("gpus = 0"), 8, "gpus = 1\ncolour = 2");
-  CHECK_THROWS_WITH(Catalog::parse(typo, "cat.toml"), Catch::Contains("cat.toml:8") && Catch::Contains("unknown key 'colour'"));
+  const std::string typo =
+      std::string(text).replace(std::string(text).find("gpus = 0"), 8, "gpus = 1\ncolour = 2");
+  CHECK_THROWS_WITH(Catalog::parse(typo, "cat.toml"),
+                    Catch::Contains("cat.toml:8") && Catch::Contains("unknown key 'colour'"));
 }

@@ -682,7 +682,8 @@ TEST_CASE("measured: time units in a numeric time column are honoured or refused
   // 100 W for 2 hours written as hours: 720,000 J, not 200 J.
   const auto m = read_measured_profile("time [hours],power\n0,100\n1,100\n2,100\n", "h.csv", o);
   CHECK(m.joules == Approx(720000));
-  CHECK(read_measured_profile("time_hr,power\n0,100\n1,100\n", "h.csv", o).joules == Approx(360000));
+  CHECK(read_measured_profile("time_hr,power\n0,100\n1,100\n", "h.csv", o).joules ==
+        Approx(360000));
   CHECK_THROWS_WITH(read_measured_profile("time [fortnights],power\n0,100\n1,100\n", "f.csv", o),
                     Catch::Contains("f.csv:1") && Catch::Contains("not a duration unit"));
 }

@@ -1,7 +1,6 @@
 // Power profiles: construction checks, and energy conservation under resampling against a
 // brute-force twin that expands the profile to one value per second.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <limits>
 #include <random>
@@ -46,7 +45,8 @@ TEST_CASE("profile: a step coarser than the profile averages, a finer one splits
   CHECK(p.energy().value == Approx((100 * 60 + 300 * 60 + 200 * 30) / 3.6e6));
   CHECK(p.length(2).count() == 30);
   CHECK(p.peak_power().value == 300);
-  const auto coarse = p.at_step(Seconds{100});  // [0,100): 60 s@100 + 40 s@300; [100,150): 20@300 + 30@200
+  const auto coarse =
+      p.at_step(Seconds{100});  // [0,100): 60 s@100 + 40 s@300; [100,150): 20@300 + 30@200
   REQUIRE(coarse.steps() == 2);
   CHECK(coarse.kwh[0] * 3.6e6 == Approx(100 * 60 + 300 * 40));
   CHECK(coarse.kwh[1] * 3.6e6 == Approx(300 * 20 + 200 * 30));
@@ -81,10 +81,12 @@ TEST_CASE("profile: resampling conserves energy and matches the brute-force twin
 }
 
 TEST_CASE("profile: impossible profiles are refused", "[workloads][profile]") {
-  CHECK_THROWS_WITH(PowerProfile(Seconds{60}, Seconds{120}, {1}), Catch::Contains("needs 2 values"));
+  CHECK_THROWS_WITH(PowerProfile(Seconds{60}, Seconds{120}, {1}),
+                    Catch::Contains("needs 2 values"));
   CHECK_THROWS_WITH(PowerProfile(Seconds{60}, Seconds{60}, {-5}), Catch::Contains("-5 W"));
   CHECK_THROWS_WITH(PowerProfile(Seconds{60}, Seconds{60}, {std::nan("")}), Catch::Contains("nan"));
-  CHECK_THROWS_WITH(PowerProfile(Seconds{60}, Seconds{120}, {0, 0}), Catch::Contains("zero energy"));
+  CHECK_THROWS_WITH(PowerProfile(Seconds{60}, Seconds{120}, {0, 0}),
+                    Catch::Contains("zero energy"));
   CHECK_THROWS_AS(PowerProfile(Seconds{0}, Seconds{60}, {1}), ConfigError);
   CHECK_THROWS_AS(PowerProfile::uniform(kwh(0), Seconds{60}), ConfigError);
   CHECK_THROWS_AS(PowerProfile::uniform(kwh(1), Seconds{0}), ConfigError);

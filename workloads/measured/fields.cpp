@@ -235,9 +235,9 @@ double median(std::vector<double>& v) {
 
 std::optional<std::string> LogClock::note() const {
   if (is_utc() && ambiguous_ == 0) return std::nullopt;
-  return fmt::format("timestamps: local time in {}{}", zone(),
-                     ambiguous_ ? fmt::format(", {} in a repeated hour put in order", ambiguous_)
-                                : "");
+  return fmt::format(
+      "timestamps: local time in {}{}", zone(),
+      ambiguous_ ? fmt::format(", {} in a repeated hour put in order", ambiguous_) : "");
 }
 
 std::vector<ColumnName> split_header(const std::vector<std::string_view>& fields) {

@@ -23,13 +23,25 @@ struct TimeUnit {
   std::string_view name;
   double seconds;
 };
-constexpr std::array<TimeUnit, 19> kTimeUnits{{{"s", 1},       {"sec", 1},      {"secs", 1},
-                                                {"seconds", 1}, {"second", 1},   {"ms", 1e-3},
-                                                {"min", 60},    {"mins", 60},    {"minute", 60},
-                                                {"minutes", 60}, {"h", 3600},    {"hr", 3600},
-                                                {"hrs", 3600},  {"hour", 3600},  {"hours", 3600},
-                                                {"d", 86400},   {"day", 86400},  {"days", 86400},
-                                                {"millis", 1e-3}}};
+constexpr std::array<TimeUnit, 19> kTimeUnits{{{"s", 1},
+                                               {"sec", 1},
+                                               {"secs", 1},
+                                               {"seconds", 1},
+                                               {"second", 1},
+                                               {"ms", 1e-3},
+                                               {"min", 60},
+                                               {"mins", 60},
+                                               {"minute", 60},
+                                               {"minutes", 60},
+                                               {"h", 3600},
+                                               {"hr", 3600},
+                                               {"hrs", 3600},
+                                               {"hour", 3600},
+                                               {"hours", 3600},
+                                               {"d", 86400},
+                                               {"day", 86400},
+                                               {"days", 86400},
+                                               {"millis", 1e-3}}};
 
 // Seconds per unit of a time column that holds numbers, or nullopt for a unit that is not a
 // duration. A header without a unit means seconds.
@@ -182,7 +194,8 @@ Measurement read_generic(std::string_view text, const std::string& file, const M
       if (!time_unit && tc.delimited)
         fail(Where{file, header_line, tc.raw},
              fmt::format("time unit '{}' is not a duration unit", tc.unit),
-             "write the time column in s, ms, min, h or d (e.g. \"time [s]\"), or as ISO 8601 timestamps");
+             "write the time column in s, ms, min, h or d (e.g. \"time [s]\"), or as ISO 8601 "
+             "timestamps");
       std::string_view rest;
       const double v = parse_number_prefix(ts, wt, rest) * scale;
       if (!rest.empty() || !(std::fabs(v) <= kMaxSeconds))

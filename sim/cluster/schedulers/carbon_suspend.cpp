@@ -179,8 +179,10 @@ class CarbonSuspend final : public Scheduler {
     if (blocks.empty()) return Choice::now;  // no forecast for part of the window
     for (const std::int64_t b : blocks) {
       const std::int64_t t = from + b * q;
-      if (!runs.empty() && runs.back().end == t) runs.back().end = t + q;
-      else runs.push_back(Run{t, t + q});
+      if (!runs.empty() && runs.back().end == t)
+        runs.back().end = t + q;
+      else
+        runs.push_back(Run{t, t + q});
     }
     runs.back().end -= q - sh.last;
     return Choice::pause_resume;
@@ -252,8 +254,10 @@ class CarbonSuspend final : public Scheduler {
     Plan& p = plans_[j];
     if (p.runs.empty()) return;
     p.waiting = false;
-    if (!p.continuous && p.next < p.runs.size() && p.runs[p.next].start == c.now()) ++p.next;
-    else p.continuous = true;
+    if (!p.continuous && p.next < p.runs.size() && p.runs[p.next].start == c.now())
+      ++p.next;
+    else
+      p.continuous = true;
   }
 
   Timers<Due> timers_;

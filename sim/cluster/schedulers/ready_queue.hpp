@@ -38,8 +38,10 @@ class ReadyQueues {
       while (!q.empty() && c.free(s) >= c.job(std::get<2>(q.top())).accelerators) {
         const JobId j = std::get<2>(q.top());
         q.pop();
-        if (c.phase(j) == JobPhase::suspended) c.resume(j);
-        else c.start(j, s);
+        if (c.phase(j) == JobPhase::suspended)
+          c.resume(j);
+        else
+          c.start(j, s);
         on_start(j);
       }
     }
