@@ -176,6 +176,12 @@ void add_list(CLI::App& grids_app) {
             "measured data.\n");
         break;
       }
+    std::vector<std::string> calibrated;
+    for (const auto& [k, s] : store.series())
+      if (s.source.find(grids::kCalibratedNote) != std::string::npos) calibrated.push_back(k.zone);
+    if (!calibrated.empty())
+      fmt::print("{} of them ({}) are {}: fitted to the paper's per-region results, not data.\n",
+                 calibrated.size(), fmt::join(calibrated, ", "), grids::kCalibratedNote);
   });
 }
 

@@ -74,6 +74,9 @@ TEST_CASE("cli: grids synth --calibrated says SYNTHETIC and calibrated", "[cli][
   CHECK(r.out.find("SYNTHETIC, calibrated to Dodge et al. Figs. 3-4") != std::string::npos);
   const auto list = test::run_shiftsim({"grids", "list", dir.file("g.h5"), "--json"});
   CHECK(list.out.find("calibrated to Dodge et al. Figs. 3-4") != std::string::npos);
+  const auto text = test::run_shiftsim({"grids", "list", dir.file("g.h5")});
+  CHECK(text.out.find("16 of them (") != std::string::npos);
+  CHECK(text.out.find("are SYNTHETIC, calibrated to Dodge et al. Figs. 3-4") != std::string::npos);
 }
 
 TEST_CASE("cli: grids calibrate refuses what it cannot do", "[cli][calibrated][bad-input]") {
