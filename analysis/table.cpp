@@ -5,6 +5,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "sim/core/csv.hpp"
 #include "sim/core/errors.hpp"
 
 namespace shiftsim::analysis {
@@ -32,16 +33,6 @@ std::string md_escape(const std::string& s) {
     out += c;
   }
   return out;
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 std::string tex_escape(const std::string& s) {
@@ -104,7 +95,7 @@ std::string to_csv(const Table& t) {
   std::string out = fmt::format("# {}\n", t.title);
   for (const auto& n : t.notes) out += "# " + n + "\n";
   for (std::size_t i = 0; i < t.columns.size(); ++i) {
-    out += (i ? "," : "") + csv_field(t.columns[i].name);
+    out += (i ? "," : "") + csv_quote(t.columns[i].name);
   }
   out += "\n";
   for (const auto& r : t.rows) {
@@ -113,7 +104,7 @@ std::string to_csv(const Table& t) {
       if (const auto* d = std::get_if<double>(&r[i])) {
         if (!std::isnan(*d)) out += fmt::format("{}", *d);
       } else {
-        out += csv_field(std::get<std::string>(r[i]));
+        out += csv_quote(std::get<std::string>(r[i]));
       }
     }
     out += "\n";

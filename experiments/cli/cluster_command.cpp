@@ -57,18 +57,6 @@ void refuse_existing(const std::string& path, bool force, const char* option) {
 
 double hours(double seconds) { return seconds / 3600.0; }
 
-// RFC 4180: a field with a comma, a quote or a line break is quoted, its quotes doubled (ids
-// come from traces, which may hold any of them).
-std::string csv_field(const std::string& v) {
-  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char ch : v) {
-    if (ch == '"') out += '"';
-    out += ch;
-  }
-  return out + "\"";
-}
-
 void write_jobs_csv(const std::string& path, const std::vector<cl::ClusterJob>& jobs,
                     const cl::ClusterResult& r, const std::vector<cl::Site>& sites) {
   AtomicOutput out(path);
@@ -86,9 +74,9 @@ void write_jobs_csv(const std::string& path, const std::vector<cl::ClusterJob>& 
       const bool ran = x.outcome == cl::JobOutcome::finished;
       f << fmt::format(
           "{},{},{},{:.6f},{},{},{},{},{},{},{},{},{:.9g},{:.9g},{:.9g},{:.9g},{},{}\n",
-          csv_field(job.id), t(job.arrival), job.accelerators, hours(length),
+          csv_quote(job.id), t(job.arrival), job.accelerators, hours(length),
           job.deadline ? t(*job.deadline) : "", to_string(x.outcome),
-          x.site < 0 ? "" : csv_field(sites[static_cast<std::size_t>(x.site)].name), t(x.release),
+          x.site < 0 ? "" : csv_quote(sites[static_cast<std::size_t>(x.site)].name), t(x.release),
           t(x.first_start), t(x.finish),
           x.first_start < 0 ? std::string() : fmt::format("{:.6f}", hours(x.wait_seconds())),
           ran ? fmt::format("{:.6f}", static_cast<double>(x.finish - x.release) / length) : "",
@@ -105,7 +93,7 @@ void write_utilisation_csv(const std::string& path, const cl::ClusterResult& r) 
   {
     std::ofstream f(out.temp_path());
     f << "time";
-    for (const auto& s : r.sites) f << "," << csv_field(s.name);
+    for (const auto& s : r.sites) f << "," << csv_quote(s.name);
     f << "\n";
     std::size_t bins = 0;
     for (const auto& s : r.sites) bins = std::max(bins, s.utilisation.size());

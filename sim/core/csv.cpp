@@ -152,4 +152,14 @@ std::vector<std::vector<std::string>> read_data_table(std::string_view text,
   return rows;
 }
 
+std::string csv_quote(std::string_view field) {
+  if (field.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(field);
+  std::string out = "\"";
+  for (char c : field) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
 }  // namespace shiftsim

@@ -41,6 +41,9 @@ std::string_view trim(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
 // Lower case, "₂" folded to "2", runs of spaces collapsed: header names compare loosely.
 std::string normalize_header(std::string_view s);
+// One field as RFC 4180 writes it: quoted, its quotes doubled, when it holds a comma, a quote or
+// a line break (ids and names from users' files may hold any of them); as it is otherwise.
+std::string csv_quote(std::string_view field);
 
 }  // namespace shiftsim
 

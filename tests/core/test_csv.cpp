@@ -55,3 +55,12 @@ TEST_CASE("headers compare loosely: case, spaces and the subscript two", "[grids
   CHECK(normalize_header("  Carbon Intensity gCO₂eq/kWh  (LCA) ") ==
         "carbon intensity gco2eq/kwh (lca)");
 }
+
+TEST_CASE("csv_quote: RFC 4180 quoting only where needed", "[core][csv]") {
+  CHECK(shiftsim::csv_quote("West US") == "West US");
+  CHECK(shiftsim::csv_quote("a,b") == "\"a,b\"");
+  CHECK(shiftsim::csv_quote("say \"hi\"") == "\"say \"\"hi\"\"\"");
+  CHECK(shiftsim::csv_quote("two\nlines") == "\"two\nlines\"");
+  CHECK(shiftsim::csv_quote("cr\r") == "\"cr\r\"");
+  CHECK(shiftsim::csv_quote("") == "");
+}
