@@ -21,7 +21,7 @@ inline const std::vector<std::string> kPaperWorkloads{
     "vit-base",      "vit-large",     "vit-huge"};
 
 // Published Tables 4-13: (window, quantity, workload) -> value; quantity is flexible-start,
-// pause-resume or pauses-per-hour. Parsed on every call (the report calls it twice).
-std::map<std::tuple<std::string, std::string, std::string>, double> published_tables();
+// pause-resume or pauses-per-hour. Parsed once; thread-safe.
+const std::map<std::tuple<std::string, std::string, std::string>, double>& published_tables();
 
 }  // namespace shiftsim::analysis

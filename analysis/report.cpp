@@ -86,7 +86,7 @@ Table table2(const View& v, const std::string& data) {
 }
 
 void savings_tables(const View& v, const std::string& data, std::vector<Table>& out) {
-  const auto published = published_tables();
+  const auto& published = published_tables();
   for (const auto& pw : kWindows) {
     const auto fs = v.policy(fmt::format("flexible-start/{}", pw.window));
     const auto pr = v.policy(fmt::format("pause-resume/{}", pw.window));
@@ -149,13 +149,15 @@ void region_tables(const View& v, const std::string& data, std::vector<Table>& o
       const char* prefix;
       const char* id;
       const char* what;
-      bool pauses;
+      Quantity q;
     };
-    for (const Kind& k :
-         {Kind{"flexible-start", "fs", "flexible start: mean emissions decrease (%)", false},
-          Kind{"pause-resume", "pr", "pause-resume: mean emissions decrease (%)", false},
-          Kind{"pause-resume", "pauses",
-               "pause-resume: pauses per hour of the whole window (N + duration)", true}}) {
+    for (const Kind& k : {Kind{"flexible-start", "fs",
+                               "flexible start: mean emissions decrease (%)", Quantity::savings},
+                          Kind{"pause-resume", "pr", "pause-resume: mean emissions decrease (%)",
+                               Quantity::savings},
+                          Kind{"pause-resume", "pauses",
+                               "pause-resume: pauses per hour of the whole window (N + duration)",
+                               Quantity::pauses_per_window_hour}}) {
       const auto p = v.policy(fmt::format("{}/{}", k.prefix, pw.window));
       if (!p) continue;
       Table t;
@@ -167,10 +169,10 @@ void region_tables(const View& v, const std::string& data, std::vector<Table>& o
           "(the paper's tables).",
           data};
       t.columns.push_back({"region", 0});
-      for (const auto& w : v.workloads) t.columns.push_back({w, k.pauses ? 2 : 1});
+      for (const auto& w : v.workloads) t.columns.push_back({w, k.q == Quantity::savings ? 1 : 2});
       std::vector<std::vector<double>> cols;
       for (std::size_t w = 0; w < v.workloads.size(); ++w)
-        cols.push_back(per_region(v, w, *p, k.pauses));
+        cols.push_back(per_region(v, w, *p, k.q));
       for (std::size_t r = 0; r < v.regions.size(); ++r) {
         std::vector<Value> row{v.regions[r]};
         for (const auto& c : cols) row.push_back(c[r]);

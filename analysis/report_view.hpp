@@ -199,9 +199,5 @@ inline std::vector<double> per_region(const View& v, std::size_t w, std::size_t 
   }
   return out;
 }
-inline std::vector<double> per_region(const View& v, std::size_t w, std::size_t p,
-                                      bool pauses_per_h) {
-  return per_region(v, w, p, pauses_per_h ? Quantity::pauses_per_window_hour : Quantity::savings);
-}
 
 }  // namespace shiftsim::analysis::report_detail

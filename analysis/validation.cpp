@@ -194,6 +194,7 @@ double spearman(const std::vector<double>& x, const std::vector<double>& y) {
 // not fitted to (the calibrated surrogate's check; on other data, the same figures describe how
 // far the cube is from the paper).
 Table validation(const Cube& c, const View& v, const std::string& data) {
+  const auto fig34 = fig34_cells(v);  // the fitted rows and the ranking read the same cells
   // Calibrated when every region's series is the calibrated surrogate (the provenance names
   // each region's series with its source, one line per region).
   std::size_t n_calibrated = 0;
@@ -223,7 +224,7 @@ Table validation(const Cube& c, const View& v, const std::string& data) {
                              n_calibrated, v.regions.size())
                : "The data were not fitted to the paper; these rows say how far the cube is "
                  "from it.",
-           v.regions.size() == 16
+           v.regions.size() == grids::paper_regions().size()
                ? "Differences in percentage points (pauses: per window hour); Tables 4-13 are the "
                  "plain mean over the cube's regions as the paper's are over its 16."
                : fmt::format("Differences in percentage points (pauses: per window hour). The cube "
@@ -245,7 +246,7 @@ Table validation(const Cube& c, const View& v, const std::string& data) {
   };
   // Figs. 3-4 per region.
   std::vector<std::pair<double, std::string>> fitted;
-  for (const auto& [key, cells] : fig34_cells(v)) {
+  for (const auto& [key, cells] : fig34) {
     const auto& [fig, name, r] = key;
     for (std::size_t k = 0; k < 4; ++k)
       fitted.push_back({cells[k].ours - cells[k].paper,
@@ -258,7 +259,7 @@ Table validation(const Cube& c, const View& v, const std::string& data) {
     std::map<std::tuple<int, std::string, std::size_t>,
              std::pair<std::vector<double>, std::vector<double>>>
         by;
-    for (const auto& [key, cells] : fig34_cells(v)) {
+    for (const auto& [key, cells] : fig34) {
       const auto& [fig, name, r] = key;
       for (std::size_t k = 0; k < 4; ++k) {
         auto& [o, p] = by[{fig, name, k}];
@@ -285,7 +286,7 @@ Table validation(const Cube& c, const View& v, const std::string& data) {
                       rho.empty() ? std::string("n/a (fewer than 3 regions)") : where});
   }
   // Tables 4-13.
-  const auto published = published_tables();
+  const auto& published = published_tables();
   std::vector<std::pair<double, std::string>> held, all, pauses_window, pauses_job;
   for (const auto& pw : kWindows) {
     for (const char* kind : {"flexible-start", "pause-resume"}) {

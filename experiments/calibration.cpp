@@ -110,9 +110,8 @@ Fig34Values to_values(const grids::PaperFig34& p) {
 Fig34Values predict_fig34(const std::string& name, const grids::CalibrationParams& p,
                           const CalibrationSetup& setup, double* clean_share) {
   check_params(p);
-  const std::string label = grids::resolve_region(name).label;
   static const Job d201 = job("densenet-201"), b6 = job("transformer-6b");
-  const grids::Region& region = grids::resolve_region(label);
+  const grids::Region& region = grids::resolve_region(name);
   grids::SynthOptions o{{setup.year}, kStep, setup.seed, false};
   std::size_t cleans = 0;
   const grids::Series s = grids::synthesize_region(
@@ -133,12 +132,15 @@ Fig34Values predict_fig34(const std::string& name, const grids::CalibrationParam
     for (const std::int64_t i : at) r.push_back(kernel(i).front());
     return r;
   };
+  // Slots in Fig34Values order: FS DenseNet-201, FS 6B, P&R DenseNet-201, P&R 6B; each job's
+  // baseline is computed once for both policies.
   Fig34Values out{};
-  std::size_t slot = 0;
-  for (bool pause : {false, true}) {
-    for (const Job* j : {&d201, &b6}) {
-      const auto base =
-          run([&](std::int64_t i) { return sim::kernels::baseline(grid, j->kwh, i, i + 1); });
+  for (std::size_t ji = 0; ji < 2; ++ji) {
+    const Job* j = ji == 0 ? &d201 : &b6;
+    const auto base =
+        run([&](std::int64_t i) { return sim::kernels::baseline(grid, j->kwh, i, i + 1); });
+    for (bool pause : {false, true}) {
+      std::size_t slot = (pause ? 8 : 0) + 4 * ji;
       for (std::size_t wi = 0; wi < 4; ++wi) {
         const auto window = sim::Window::parse(pause ? kPrWindows[wi] : kFsWindows[wi]);
         const Seconds n = window.for_duration(j->duration);
@@ -270,7 +272,7 @@ RegionFit fit_region(const std::string& name, const CalibrationSetup& setup) {
     const Best local = nelder_mead(screened[static_cast<std::size_t>(k)].x, left / 3);
     if (local.value < best.value) best = local;
   }
-  fit.region.label = std::string(grids::resolve_region(label).label);
+  fit.region.label = label;
   const auto marginal = grids::marginal_shapes();
   const bool from_marginal = std::any_of(marginal.begin(), marginal.end(),
                                          [&](const auto& m) { return m.label == base.label; });

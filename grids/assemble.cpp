@@ -316,13 +316,12 @@ void attach_forecasts(Series& s, const std::vector<const RawFile*>& files, const
         set_by[slot] = {f, f->points[i].line};
         continue;
       }
-      bool differ = false;
-      for (std::size_t k = 0; k < leads && !differ; ++k)
-        differ = !(row[k] == out[k] || std::isnan(row[k]) || std::isnan(out[k]));
+      // The first lead where both rows have a value and they differ; leads if none.
+      std::size_t k = 0;
+      while (k < leads && (row[k] == out[k] || std::isnan(row[k]) || std::isnan(out[k]))) ++k;
+      const bool differ = k < leads;
       if (differ && o.duplicates != DuplicatePolicy::keep_first &&
           o.duplicates != DuplicatePolicy::keep_last) {
-        std::size_t k = 0;
-        while (row[k] == out[k] || std::isnan(row[k]) || std::isnan(out[k])) ++k;
         const bool same_file = set_by[slot].first == f;
         throw ParseError(
             f->path, f->points[i].line,
@@ -335,10 +334,10 @@ void attach_forecasts(Series& s, const std::vector<const RawFile*>& files, const
       }
       if (differ) ++kept;
       // Empty cells take the other row's values; keep-last takes the later row where both have one.
-      for (std::size_t k = 0; k < leads; ++k)
-        if (std::isnan(out[k]) ||
-            (o.duplicates == DuplicatePolicy::keep_last && !std::isnan(row[k])))
-          out[k] = row[k];
+      for (std::size_t l = 0; l < leads; ++l)
+        if (std::isnan(out[l]) ||
+            (o.duplicates == DuplicatePolicy::keep_last && !std::isnan(row[l])))
+          out[l] = row[l];
       if (o.duplicates == DuplicatePolicy::keep_last) set_by[slot] = {f, f->points[i].line};
     }
   }

@@ -21,14 +21,6 @@ namespace shiftsim::grids {
 
 namespace {
 
-double number(const std::string& s, const char* table) {
-  double v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc{} || p != s.data() + s.size())
-    throw ParseError(table, 0, fmt::format("'{}' is not a number", s));
-  return v;
-}
-
 std::vector<PaperFig34> parse_fig34() {
   const char* name = "grids/data/dodge2022_fig3_4.csv";
   std::vector<PaperFig34> out;
@@ -36,10 +28,10 @@ std::vector<PaperFig34> parse_fig34() {
     PaperFig34 r;
     r.label = f[0];
     for (std::size_t i = 0; i < 4; ++i) {
-      r.fs_densenet201[i] = number(f[1 + i], name);
-      r.fs_6b[i] = number(f[5 + i], name);
-      r.pr_densenet201[i] = number(f[9 + i], name);
-      r.pr_6b[i] = number(f[13 + i], name);
+      r.fs_densenet201[i] = data_table_number(f[1 + i], name);
+      r.fs_6b[i] = data_table_number(f[5 + i], name);
+      r.pr_densenet201[i] = data_table_number(f[9 + i], name);
+      r.pr_6b[i] = data_table_number(f[13 + i], name);
     }
     out.push_back(std::move(r));
   }
@@ -53,10 +45,11 @@ std::vector<CalibratedRegion> parse_calibrated() {
     CalibratedRegion r;
     r.label = f[0];
     r.shape_source = f[1];
-    r.params = {number(f[2], name), number(f[3], name), number(f[4], name),
-                number(f[5], name), number(f[6], name), number(f[7], name)};
-    r.clean_share = number(f[8], name);
-    r.fit_rmse_pp = number(f[9], name);
+    r.params = {data_table_number(f[2], name), data_table_number(f[3], name),
+                data_table_number(f[4], name), data_table_number(f[5], name),
+                data_table_number(f[6], name), data_table_number(f[7], name)};
+    r.clean_share = data_table_number(f[8], name);
+    r.fit_rmse_pp = data_table_number(f[9], name);
     out.push_back(std::move(r));
   }
   return out;

@@ -57,6 +57,7 @@ struct ForecastArchive {
   Seconds step{0};             // lead spacing
   std::vector<double> values;  // size() * leads of the owning series
   bool empty() const { return leads == 0; }
+  Seconds horizon() const { return step * static_cast<std::int64_t>(leads); }
 };
 
 struct Series {

@@ -35,14 +35,6 @@ constexpr double kMaxRelativeSigma = 0.35;
 // cap above: marginal signals swing far more than average ones. This only stops nonsense.
 constexpr double kMaxCalibratedSigma = 3.0;
 
-double to_double(const std::string& s, const char* table) {
-  double v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc{} || p != s.data() + s.size())
-    throw ParseError(table, 0, fmt::format("'{}' is not a number", s));
-  return v;
-}
-
 // Local-time offset lookups, cached per DST period.
 class LocalOffset {
  public:
@@ -104,15 +96,15 @@ std::vector<SurrogateShape> parse_shape_table(std::string_view text, const std::
     s.label = f[0];
     s.zone = f[1];
     s.source = f[2];
-    s.year = int(to_double(f[3], table));
-    s.a1 = to_double(f[4], table);
-    s.p1 = to_double(f[5], table);
-    s.a2 = to_double(f[6], table);
-    s.p2 = to_double(f[7], table);
-    s.sigma_day = to_double(f[8], table);
-    s.phi_day = to_double(f[9], table);
-    s.sigma_hour = to_double(f[10], table);
-    s.phi_hour = to_double(f[11], table);
+    s.year = int(data_table_number(f[3], table));
+    s.a1 = data_table_number(f[4], table);
+    s.p1 = data_table_number(f[5], table);
+    s.a2 = data_table_number(f[6], table);
+    s.p2 = data_table_number(f[7], table);
+    s.sigma_day = data_table_number(f[8], table);
+    s.phi_day = data_table_number(f[9], table);
+    s.sigma_hour = data_table_number(f[10], table);
+    s.phi_hour = data_table_number(f[11], table);
     out.push_back(std::move(s));
   }
   return out;
@@ -131,7 +123,7 @@ std::array<double, 12> fig1_monthly_intensity(std::string_view label) {
     if (r[0] == label) {
       std::array<double, 12> out{};
       for (std::size_t m = 0; m < 12; ++m)
-        out[m] = to_double(r[m + 1], "grids/data/fig1_monthly_grams.csv") / kFig1EnergyKwh;
+        out[m] = data_table_number(r[m + 1], "grids/data/fig1_monthly_grams.csv") / kFig1EnergyKwh;
       return out;
     }
   throw ConfigError(fmt::format("no Fig. 1 row for region '{}'", label));

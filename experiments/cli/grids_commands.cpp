@@ -50,13 +50,11 @@ ordered_json series_json(const Series& s) {
   j["files"] = ordered_json::array();
   for (const auto& f : s.files) j["files"].push_back({{"name", f.name}, {"sha256", f.sha256}});
   // The issued forecasts kept beside the series (null: none).
-  j["forecast_archive"] =
-      s.forecast.empty()
-          ? ordered_json(nullptr)
-          : ordered_json{{"leads", s.forecast.leads},
-                         {"lead_step", format_duration(s.forecast.step)},
-                         {"horizon", format_duration(s.forecast.step *
-                                                     static_cast<std::int64_t>(s.forecast.leads))}};
+  j["forecast_archive"] = s.forecast.empty()
+                              ? ordered_json(nullptr)
+                              : ordered_json{{"leads", s.forecast.leads},
+                                             {"lead_step", format_duration(s.forecast.step)},
+                                             {"horizon", format_duration(s.forecast.horizon())}};
   return j;
 }
 
@@ -165,7 +163,7 @@ void add_list(CLI::App& grids_app) {
             "\n{} also holds the forecasts issued at each step: {} leads every {} (a {} "
             "horizon){}.\n",
             k.label(), s.forecast.leads, format_duration(s.forecast.step),
-            format_duration(s.forecast.step * static_cast<std::int64_t>(s.forecast.leads)),
+            format_duration(s.forecast.horizon()),
             s.repairs.contains("forecast_rows_missing")
                 ? fmt::format("; {} steps have none", s.repairs.at("forecast_rows_missing"))
                 : std::string{});

@@ -1,7 +1,11 @@
 #include "sim/core/csv.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <system_error>
 
 #include "sim/core/errors.hpp"
 
@@ -160,6 +164,14 @@ std::string csv_quote(std::string_view field) {
     out += c;
   }
   return out + "\"";
+}
+
+double data_table_number(std::string_view cell, const std::string& name) {
+  double v = 0;
+  auto [p, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), v);
+  if (ec != std::errc{} || p != cell.data() + cell.size())
+    throw ParseError(name, 0, fmt::format("'{}' is not a number", cell));
+  return v;
 }
 
 }  // namespace shiftsim

@@ -53,5 +53,7 @@ namespace shiftsim {
 // exactly `columns` fields. Returns the data rows as strings. Throws ParseError naming the table.
 std::vector<std::vector<std::string>> read_data_table(std::string_view text,
                                                       const std::string& name, std::size_t columns);
+// A number cell of such a table. Throws ParseError naming the table.
+double data_table_number(std::string_view cell, const std::string& name);
 
 }  // namespace shiftsim
