@@ -255,7 +255,7 @@ Table fig2(const View& v, const std::string& data) {
 }
 
 // Baseline emissions (g) of a workload started at `t` on a series; NaN when it cannot finish.
-double baseline_at(const grids::RegularSeries& s, const workloads::Workload& w, TimePoint t) {
+double baseline_at(const RegularSeries& s, const workloads::Workload& w, TimePoint t) {
   sim::RunRequest rq{&s, {}, w.name, w.facility_profile(), w.embodied, t, sim::Policy{}};
   const auto r = sim::simulate(rq);
   return r.outcome == sim::Outcome::ok ? r.record.operational.value : kNaN;

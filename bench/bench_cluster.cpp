@@ -33,10 +33,10 @@
 #include "grids/resample.hpp"
 #include "grids/surrogate.hpp"
 #include "sim/cluster/cluster.hpp"
-#include "sim/cluster/generator.hpp"
 #include "sim/cluster/schedulers.hpp"
-#include "sim/cluster/trace.hpp"
 #include "sim/core/time.hpp"
+#include "workloads/jobs/generator.hpp"
+#include "workloads/jobs/trace.hpp"
 
 namespace cl = shiftsim::sim::cluster;
 namespace g = shiftsim::grids;
@@ -76,19 +76,20 @@ struct Trace {
 const Trace& pai() {
   static const Trace t = [] {
     Trace out;
-    cl::TraceOptions o;
+    shiftsim::workloads::jobs::TraceOptions o;
     o.origin = kOrigin;
-    o.accelerator_watts = cl::catalog_accelerator_watts();
+    o.accelerator_watts = shiftsim::workloads::jobs::catalog_accelerator_watts();
     o.slack = Seconds{24 * 3600};
     if (const char* data = std::getenv("SHIFTSIM_DATA")) {
-      out.jobs = cl::read_trace(std::string(data) + "/gaia-cluster-traces/pai-100k.csv", o);
+      out.jobs = shiftsim::workloads::jobs::read_trace(
+          std::string(data) + "/gaia-cluster-traces/pai-100k.csv", o);
       out.real = true;
     } else {
-      auto spec = cl::GeneratorSpec::parse(
+      auto spec = shiftsim::workloads::jobs::GeneratorSpec::parse(
           "poisson:rate=11.4/h,jobs=99998,seed=1,mix=densenet-121;densenet-201;bert-finetune");
       spec.origin = kOrigin;
       spec.slack = o.slack;
-      out.jobs = cl::generate_jobs(spec);
+      out.jobs = shiftsim::workloads::jobs::generate_jobs(spec);
     }
     return out;
   }();
@@ -149,11 +150,11 @@ void BM_Generated(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
   // Load independent of n: the rate grows with the count so that every size spans the year.
   const double rate = static_cast<double>(n) / (366.0 * 24.0);
-  auto spec = cl::GeneratorSpec::parse(
+  auto spec = shiftsim::workloads::jobs::GeneratorSpec::parse(
       "poisson:rate=" + std::to_string(rate) + "/h,jobs=" + std::to_string(n) +
       ",seed=1,mix=densenet-121;densenet-169;densenet-201;bert-finetune");
   spec.origin = kOrigin;
-  const auto jobs = cl::generate_jobs(spec);
+  const auto jobs = shiftsim::workloads::jobs::generate_jobs(spec);
   run_scenario(state, jobs, "fifo", "generated/" + std::to_string(n));
 }
 

@@ -30,9 +30,9 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/power_profile.hpp"
 #include "sim/core/random.hpp"
 #include "workloads/graph.hpp"
-#include "workloads/profile.hpp"
 #include "workloads/workload.hpp"
 
 namespace w = shiftsim::workloads;
@@ -55,18 +55,18 @@ using Rng = shiftsim::Xorshift64Star;
 constexpr std::int64_t kProfileSeconds = 9 * 86400;  // 777,600 one-second values
 constexpr Seconds kSimStep{300};
 
-const w::PowerProfile& nine_day_profile() {
-  static const w::PowerProfile profile = [] {
+const shiftsim::PowerProfile& nine_day_profile() {
+  static const shiftsim::PowerProfile profile = [] {
     Rng rng(0x5EED0001);
     std::vector<double> watts(static_cast<std::size_t>(kProfileSeconds));
     for (auto& v : watts) v = 100.0 + 300.0 * rng.unit();  // a GPU between 100 and 400 W
-    return w::PowerProfile(Seconds{1}, Seconds{kProfileSeconds}, std::move(watts));
+    return shiftsim::PowerProfile(Seconds{1}, Seconds{kProfileSeconds}, std::move(watts));
   }();
   return profile;
 }
 
 // The baseline: energy per second of the run, then the sum of each step's seconds.
-std::vector<double> resample_brute_force(const w::PowerProfile& p, Seconds step) {
+std::vector<double> resample_brute_force(const shiftsim::PowerProfile& p, Seconds step) {
   const auto d = static_cast<std::size_t>(p.duration().count());
   std::vector<double> per_second(d);
   for (std::size_t i = 0, t = 0; i < p.size(); ++i)
@@ -85,7 +85,7 @@ double sum(const std::vector<double>& v) {
 }
 
 // Empty when `total_kwh` is the profile's energy within 1e-9, relative.
-std::string check_total(double total_kwh, const w::PowerProfile& p) {
+std::string check_total(double total_kwh, const shiftsim::PowerProfile& p) {
   const double want = p.energy().value;
   if (std::fabs(total_kwh - want) <= 1e-9 * want) return {};
   char buf[160];
@@ -150,7 +150,7 @@ w::Workload job_workload(Seconds d) {
                      .accelerators = 1,
                      .source = "bench_workloads.cpp",
                      .kind = w::ProfileKind::uniform,
-                     .profile = w::PowerProfile::uniform(shiftsim::kwh(1.0), d),
+                     .profile = shiftsim::PowerProfile::uniform(shiftsim::kwh(1.0), d),
                      .overheads = {},
                      .embodied = {},
                      .alternatives = {},

@@ -7,11 +7,11 @@
 #include <utility>
 
 #include "experiments/experiment.hpp"
-#include "sim/cluster/generator.hpp"
 #include "sim/cluster/schedulers.hpp"
 #include "sim/core/atomic_file.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/core/toml_reader.hpp"
+#include "workloads/jobs/generator.hpp"
 
 namespace shiftsim::experiments {
 
@@ -70,7 +70,7 @@ void read_sites(TomlSection& c, ClusterExperiment& e) {
   for (const auto& text : e.site_texts) {
     sim::cluster::SiteSpec spec;
     try {
-      spec = parse_site(text, workloads::Embodied{}, fmt::format("site \"{}\"", text));
+      spec = parse_site(text, Embodied{}, fmt::format("site \"{}\"", text));
     } catch (const ConfigError& err) {
       c.fail("sites", err.what(),
              "write \"REGION=ACCELERATORS[,pue=P][,idle=W][,embodied=KG/LIFE]\"");
@@ -149,7 +149,7 @@ void read_jobs(TomlSection& c, ClusterExperiment& e, const std::filesystem::path
             key, "only a trace takes this key",
             "remove it: generated jobs take their times and power from the spec and the catalog");
     try {
-      (void)sim::cluster::GeneratorSpec::parse(*generate);
+      (void)workloads::jobs::GeneratorSpec::parse(*generate);
     } catch (const ConfigError& err) {
       c.fail("generate", err.what());
     }

@@ -19,8 +19,8 @@
 //   capacity_scales = [0.5, 1.0] # optional, default [1.0]: every site's capacity times this,
 //                                # rounded, at least 1; each > 0, listed once
 //   schedulers = ["fifo", "carbon-delay"]   # names from sim/cluster/schedulers.hpp, each once
-//   trace = "pai-100k.csv"       # a job trace (sim/cluster/trace.hpp), relative to this file
-//   # or: generate = "poisson:rate=12/h,jobs=10000,seed=1"   (sim/cluster/generator.hpp)
+//   trace = "pai-100k.csv"       # a job trace (workloads/jobs/trace.hpp), relative to this file
+//   # or: generate = "poisson:rate=12/h,jobs=10000,seed=1"   (workloads/jobs/generator.hpp)
 //   time_unit = "1h"             # optional, trace only: the unit of its times (default 1h)
 //   accelerator_power_w = 280.0  # optional, trace only: W per accelerator for jobs without a
 //                                # workload (default: the catalog's mean, 279.66 W)
@@ -64,8 +64,8 @@ struct ClusterExperiment {
   std::string text;             // the file's full text (provenance)
   std::filesystem::path store;  // resolved against the file's folder
   Seconds step{300};
-  std::optional<grids::Signal> signal;
-  std::optional<grids::Basis> basis;
+  std::optional<Signal> signal;
+  std::optional<Basis> basis;
   std::vector<std::string> site_texts;        // as written
   std::vector<sim::cluster::SiteSpec> sites;  // parsed; regions unique
   std::vector<double> capacity_scales;        // >= 1 element, each > 0, unique

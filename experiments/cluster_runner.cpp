@@ -244,7 +244,7 @@ Cube ClusterSweep::make_cube(const std::vector<std::optional<ScenarioOut>>& outs
     const auto* s = histories_[i].series;
     series += fmt::format("{}: {} ({}) sha256={}\n", sites[i], s->key.label(), s->source,
                           grids::values_sha256(*s));
-    if (s->key.signal == grids::Signal::surrogate) {
+    if (s->key.signal == Signal::surrogate) {
       warning = "SYNTHETIC data: some sites use the built-in surrogate series, not measurements";
     }
   }

@@ -8,10 +8,11 @@
 #include <limits>
 #include <utility>
 
-#include "sim/cluster/generator.hpp"
-#include "sim/cluster/trace.hpp"
+#include "grids/forecast_source.hpp"
 #include "sim/core/csv.hpp"
 #include "sim/core/errors.hpp"
+#include "workloads/jobs/generator.hpp"
+#include "workloads/jobs/trace.hpp"
 
 namespace shiftsim::experiments {
 
@@ -32,7 +33,7 @@ double parse_number(std::string_view text, std::string_view what) {
 
 }  // namespace
 
-workloads::Embodied parse_embodied(std::string_view text, std::string_view what) {
+Embodied parse_embodied(std::string_view text, std::string_view what) {
   const auto slash = text.find('/');
   const auto kg =
       slash == std::string_view::npos ? std::string_view{} : trim(text.substr(0, slash));
@@ -42,7 +43,7 @@ workloads::Embodied parse_embodied(std::string_view text, std::string_view what)
                     "accelerator's embodied emissions over its lifespan)",
                     what, text));
   }
-  workloads::Embodied e;
+  Embodied e;
   const double value = parse_number(trim(kg.substr(0, kg.size() - 2)), what);
   if (value < 0) throw ConfigError(fmt::format("{}: embodied emissions must be >= 0", what));
   e.total = Emissions{value * 1000.0};
@@ -50,16 +51,14 @@ workloads::Embodied parse_embodied(std::string_view text, std::string_view what)
   if (!life.empty() && (life.back() == 'y' || life.back() == 'Y')) {
     const double years = parse_number(life.substr(0, life.size() - 1), what);
     if (!(years > 0)) throw ConfigError(fmt::format("{}: the lifespan must be > 0", what));
-    e.lifespan =
-        Seconds{static_cast<std::int64_t>(std::llround(years * workloads::kSecondsPerYear))};
+    e.lifespan = Seconds{static_cast<std::int64_t>(std::llround(years * kSecondsPerYear))};
   } else {
     e.lifespan = parse_duration(life, what);
   }
   return e;
 }
 
-cl::SiteSpec parse_site(std::string_view text, const workloads::Embodied& embodied,
-                        const std::string& what) {
+cl::SiteSpec parse_site(std::string_view text, const Embodied& embodied, const std::string& what) {
   const auto eq = text.find('=');
   if (eq == std::string_view::npos || trim(text.substr(0, eq)).empty()) {
     throw ConfigError(what +
@@ -105,7 +104,7 @@ cl::SiteSpec parse_site(std::string_view text, const workloads::Embodied& embodi
 }
 
 SiteSeries load_site_series(const grids::GridStore& store, cl::SiteSpec spec, Seconds step,
-                            std::optional<grids::Signal> signal, std::optional<grids::Basis> basis,
+                            std::optional<Signal> signal, std::optional<Basis> basis,
                             const std::string& what, const std::string& store_name) {
   const auto found = grids::series_for(store, spec.region, signal, basis);
   if (found.empty()) {
@@ -126,7 +125,7 @@ std::vector<std::vector<double>> site_forecasts(const std::vector<SiteSeries>& s
   out.reserve(sites.size());
   for (const auto& s : sites) {
     out.push_back(forecast.is_oracle() ? s.actual.values
-                                       : sim::make_forecast(forecast, s.actual, &store));
+                                       : grids::make_forecast(forecast, s.actual, &store));
   }
   return out;
 }
@@ -166,11 +165,11 @@ Jobs load_jobs(const JobSource& source, std::int64_t origin) {
   }
   Jobs out;
   if (!source.trace.empty()) {
-    cl::TraceOptions o;
+    workloads::jobs::TraceOptions o;
     o.origin = origin;
     o.unit = source.time_unit;
-    o.accelerator_watts =
-        source.accelerator_watts ? *source.accelerator_watts : cl::catalog_accelerator_watts();
+    o.accelerator_watts = source.accelerator_watts ? *source.accelerator_watts
+                                                   : workloads::jobs::catalog_accelerator_watts();
     // Beyond any accelerator built (a few kW), a unit slip; refused before it becomes an
     // energy the profile cannot hold.
     if (!(o.accelerator_watts > 0) || o.accelerator_watts > 1e5) {
@@ -181,14 +180,14 @@ Jobs load_jobs(const JobSource& source, std::int64_t origin) {
     }
     o.slack = source.slack;
     o.interruptible = source.interruptible;
-    out.jobs = cl::read_trace(source.trace, o, &out.workload_files);
+    out.jobs = workloads::jobs::read_trace(source.trace, o, &out.workload_files);
     out.source = source.trace.string();
   } else {
-    auto spec = cl::GeneratorSpec::parse(source.generate);
+    auto spec = workloads::jobs::GeneratorSpec::parse(source.generate);
     if (spec.origin == 0) spec.origin = origin;  // an origin= in the spec wins (0: none given)
     if (source.slack && !spec.slack) spec.slack = source.slack;
     if (source.interruptible && !spec.interruptible_share) spec.interruptible_share = 1;
-    out.jobs = cl::generate_jobs(spec);
+    out.jobs = workloads::jobs::generate_jobs(spec);
     out.source = "generated: " + spec.describe();
   }
   return out;

@@ -19,18 +19,18 @@
 #include "grids/series.hpp"
 #include "grids/store.hpp"
 #include "sim/cluster/cluster.hpp"
-#include "sim/cluster/trace.hpp"
+#include "sim/core/embodied.hpp"
 #include "sim/forecast.hpp"
-#include "workloads/embodied.hpp"
+#include "workloads/jobs/trace.hpp"
 
 namespace shiftsim::experiments {
 
 // "150kg/5y" or "150kg/43800h": one accelerator's embodied emissions over its lifespan.
-workloads::Embodied parse_embodied(std::string_view text, std::string_view what);
+Embodied parse_embodied(std::string_view text, std::string_view what);
 
 // "West US=1000" or "France=500,pue=1.2,idle=50W,embodied=150kg/5y" (keys in any order, any
 // case); `embodied` is the default for a site without its own.
-sim::cluster::SiteSpec parse_site(std::string_view text, const workloads::Embodied& embodied,
+sim::cluster::SiteSpec parse_site(std::string_view text, const Embodied& embodied,
                                   const std::string& what);
 
 // A site's history: the store's series for its region (the first one matching signal and basis),
@@ -38,14 +38,13 @@ sim::cluster::SiteSpec parse_site(std::string_view text, const workloads::Embodi
 struct SiteSeries {
   sim::cluster::SiteSpec spec;
   const grids::Series* series = nullptr;  // in the store; for labels and hashes
-  grids::RegularSeries actual;
+  RegularSeries actual;
 };
 
 // ConfigError naming `what` and `store_name` when the store has no such series.
 SiteSeries load_site_series(const grids::GridStore& store, sim::cluster::SiteSpec spec,
-                            Seconds step, std::optional<grids::Signal> signal,
-                            std::optional<grids::Basis> basis, const std::string& what,
-                            const std::string& store_name);
+                            Seconds step, std::optional<Signal> signal, std::optional<Basis> basis,
+                            const std::string& what, const std::string& store_name);
 
 // The forecast of each site's history under `forecast` (the actual values for perfect), in the
 // order of `sites`. Cost O(steps) per site.
@@ -79,7 +78,7 @@ struct JobSource {
 struct Jobs {
   std::vector<sim::cluster::ClusterJob> jobs;
   std::string source;  // "pai.csv" or "generated: poisson:rate=..."
-  std::vector<sim::cluster::TraceWorkloadFile> workload_files;  // those a trace's rows name
+  std::vector<workloads::jobs::TraceWorkloadFile> workload_files;  // those a trace's rows name
 };
 
 // The jobs, time 0 at `origin` (Unix seconds). ConfigError when the source gives none or both.

@@ -358,7 +358,7 @@ GridChoice read_grid_choice(TomlSection& g, const std::filesystem::path& base_di
   const auto step = g.duration("step");
   if (!step) g.fail("step", "missing", "add step = \"5min\" (the simulation step)");
   try {
-    grids::check_simulation_step(*step);
+    check_simulation_step(*step);
   } catch (const ConfigError& err) {
     g.fail("step", err.what());
   }
@@ -366,14 +366,14 @@ GridChoice read_grid_choice(TomlSection& g, const std::filesystem::path& base_di
 
   if (auto s = g.string("signal")) {
     try {
-      c.signal = grids::parse_signal(*s);
+      c.signal = parse_signal(*s);
     } catch (const ConfigError& err) {
       g.fail("signal", err.what(), "use average, marginal or surrogate, or remove the key");
     }
   }
   if (auto b = g.string("basis")) {
     try {
-      c.basis = grids::parse_basis(*b);
+      c.basis = parse_basis(*b);
     } catch (const ConfigError& err) {
       g.fail("basis", err.what(), "use direct or lifecycle, or remove the key");
     }

@@ -82,8 +82,8 @@ struct Experiment {
   std::vector<std::string> regions;  // paper labels for paper regions, else zone ids
   std::vector<int> years;            // increasing, no duplicates
   Seconds step{300};
-  std::optional<grids::Signal> signal;
-  std::optional<grids::Basis> basis;
+  std::optional<Signal> signal;
+  std::optional<Basis> basis;
   std::vector<std::string> workloads;  // catalog names, or resolved workload file paths
   StartScheme starts;
   std::vector<PolicyEntry> policies;
@@ -109,8 +109,8 @@ std::vector<TimePoint> start_times(const Experiment& e);
 struct GridChoice {
   std::filesystem::path store;  // resolved against base_dir
   Seconds step{300};
-  std::optional<grids::Signal> signal;
-  std::optional<grids::Basis> basis;
+  std::optional<Signal> signal;
+  std::optional<Basis> basis;
 };
 GridChoice read_grid_choice(TomlSection& grids, const std::filesystem::path& base_dir);
 struct ForecastAxis {

@@ -15,6 +15,7 @@
 #include "experiments/merge.hpp"
 #include "experiments/thread_arena.hpp"
 #include "grids/calibrated.hpp"
+#include "grids/forecast_source.hpp"
 #include "grids/regions.hpp"
 #include "grids/resample.hpp"
 #include "sim/core/errors.hpp"
@@ -33,13 +34,13 @@ const std::vector<double> kQuantiles{0.0, 0.25, 0.5, 0.75, 1.0};
 struct RegionInput {
   std::string name;
   const grids::Series* series = nullptr;
-  grids::RegularSeries actual;
+  RegularSeries actual;
 };
 
 struct WorkloadInput {
   workloads::Workload workload;
-  workloads::PowerProfile power;  // facility
-  std::vector<double> kwh;        // per step
+  PowerProfile power;       // facility
+  std::vector<double> kwh;  // per step
   double energy_kwh = 0;
   double embodied_g = 0;  // for an uninterrupted run (free pauses hold no machine)
 };
@@ -63,11 +64,8 @@ RegionInput load_region(const Experiment& e, const grids::GridStore& store,
 }
 
 WorkloadInput load_workload(const std::string& name, Seconds step) {
-  WorkloadInput w{workloads::load_workload(name),
-                  workloads::PowerProfile::uniform(kwh(1), Seconds{1}),
-                  {},
-                  0,
-                  0};
+  WorkloadInput w{
+      workloads::load_workload(name), PowerProfile::uniform(kwh(1), Seconds{1}), {}, 0, 0};
   w.power = w.workload.facility_profile();
   w.kwh = w.power.at_step(step).kwh;
   w.energy_kwh = w.power.energy().value;
@@ -93,7 +91,8 @@ class Sweep {
     for (std::size_t r = 0; r < regions_.size(); ++r) {
       for (std::size_t f = 0; f < specs_.size(); ++f) {
         if (!specs_[f].is_oracle()) {
-          plans_[r * specs_.size() + f] = sim::make_forecast(specs_[f], regions_[r].actual, &store);
+          plans_[r * specs_.size() + f] =
+              grids::make_forecast(specs_[f], regions_[r].actual, &store);
         }
       }
     }
@@ -261,7 +260,7 @@ Cube Sweep::make_cube(const RunOptions& o) const {
   for (const auto& r : regions_) {
     series += fmt::format("{}: {} ({}) sha256={}\n", r.name, r.series->key.label(),
                           r.series->source, grids::values_sha256(*r.series));
-    if (r.series->key.signal == grids::Signal::surrogate) {
+    if (r.series->key.signal == Signal::surrogate) {
       // The calibrated surrogate says so wherever it is shown (grids/calibrated.hpp).
       const bool calibrated = r.series->source.find(grids::kCalibratedNote) != std::string::npos;
       if (calibrated || warning.empty())

@@ -8,13 +8,6 @@
 
 namespace shiftsim::grids {
 
-void check_simulation_step(Seconds step) {
-  if (step.count() <= 0 || kDay.count() % step.count() != 0)
-    throw ConfigError(fmt::format(
-        "step {} does not divide a day; use a step such as 5min, 10min, 15min, 30min or 1h",
-        format_duration(step)));
-}
-
 RegularSeries read_at_step(const Series& s, Seconds step, TimePoint from, TimePoint to) {
   check_simulation_step(step);
   RegularSeries out;

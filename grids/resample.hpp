@@ -10,18 +10,10 @@
 #include <vector>
 
 #include "grids/series.hpp"
+#include "sim/core/regular_series.hpp"
 
 namespace shiftsim::grids {
 
-struct RegularSeries {
-  TimePoint start{};
-  Seconds step{3600};
-  std::vector<double> values;  // gCO2eq/kWh
-  TimePoint end() const { return start + step * static_cast<std::int64_t>(values.size()); }
-};
-
-// Throws ConfigError unless `step` divides a day.
-void check_simulation_step(Seconds step);
 RegularSeries read_at_step(const Series& s, Seconds step);
 // The same, limited to [from, to) (clipped to the series).
 RegularSeries read_at_step(const Series& s, Seconds step, TimePoint from, TimePoint to);

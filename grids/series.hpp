@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/core/series_key.hpp"
 #include "sim/core/time.hpp"
 
 namespace shiftsim::grids {
@@ -19,22 +20,6 @@ namespace shiftsim::grids {
 // Above any grid on Earth (lignite is ~1,100 g/kWh direct, ~1,300 with a life-cycle basis);
 // a larger value is a unit or column mistake.
 constexpr double kMaxIntensity = 3000.0;
-
-enum class Signal : std::uint8_t { average, marginal, surrogate };
-enum class Basis : std::uint8_t { direct, lifecycle };
-
-std::string_view to_string(Signal s);
-std::string_view to_string(Basis b);
-Signal parse_signal(std::string_view text);  // throws ConfigError
-Basis parse_basis(std::string_view text);    // throws ConfigError; accepts lca, life-cycle
-
-struct SeriesKey {
-  std::string zone;
-  Signal signal = Signal::average;
-  Basis basis = Basis::direct;
-  auto operator<=>(const SeriesKey&) const = default;
-  std::string label() const;  // "DE/average/lifecycle"
-};
 
 // Per-value flags.
 enum ValueFlag : std::uint8_t {

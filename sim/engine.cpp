@@ -22,7 +22,7 @@ std::string_view to_string(RunStatus s) {
   return "?";
 }
 
-Simulation::Simulation(const grids::RegularSeries& intensity) : intensity_(intensity) {}
+Simulation::Simulation(const RegularSeries& intensity) : intensity_(intensity) {}
 
 std::uint32_t Simulation::add_job(JobSpec spec) {
   Job j{std::move(spec), {}, {}};

@@ -21,12 +21,12 @@
 #include <string>
 #include <vector>
 
-#include "grids/resample.hpp"
+#include "sim/core/embodied.hpp"
+#include "sim/core/power_profile.hpp"
+#include "sim/core/regular_series.hpp"
 #include "sim/core/time.hpp"
 #include "sim/core/units.hpp"
 #include "sim/event.hpp"
-#include "workloads/embodied.hpp"
-#include "workloads/profile.hpp"
 
 namespace shiftsim::sim {
 
@@ -49,8 +49,8 @@ struct PauseCosts {
 
 struct JobSpec {
   std::string name;
-  workloads::PowerProfile power;  // facility power, from the first unit of work
-  workloads::Embodied embodied;
+  PowerProfile power;  // facility power, from the first unit of work
+  Embodied embodied;
   TimePoint submitted{};  // the requested start: the job arrives then
   PauseCosts costs;
 };
@@ -92,7 +92,7 @@ class Collector {
 class Simulation {
  public:
   // `intensity` must outlive the simulation (the engine reads it; it does not copy years of data).
-  explicit Simulation(const grids::RegularSeries& intensity);
+  explicit Simulation(const RegularSeries& intensity);
 
   std::uint32_t add_job(JobSpec job);
   void set_controller(Controller* c) { controller_ = c; }
@@ -109,7 +109,7 @@ class Simulation {
 
   TimePoint now() const { return TimePoint{Seconds{now_}}; }
   Seconds step() const { return intensity_.step; }
-  const grids::RegularSeries& intensity() const { return intensity_; }
+  const RegularSeries& intensity() const { return intensity_; }
   // The intensity over [now, next step boundary); NaN past the history.
   double intensity_now() const;
   const JobSpec& job(std::uint32_t j) const { return jobs_[j].spec; }
@@ -130,7 +130,7 @@ class Simulation {
   void apply(const Event& e);
   bool all_finished() const;
 
-  const grids::RegularSeries& intensity_;
+  const RegularSeries& intensity_;
   std::vector<Job> jobs_;
   EventQueue queue_;
   Controller* controller_ = nullptr;

@@ -52,7 +52,7 @@ double parse_error(std::string_view text, std::string_view e) {
 }
 
 // "ZONE/SIGNAL/BASIS" -> the key; signal and basis are case-insensitive, zone is kept as given.
-grids::SeriesKey parse_series_key(std::string_view text, std::string_view key) {
+SeriesKey parse_series_key(std::string_view text, std::string_view key) {
   constexpr std::size_t kKeyParts = 3;
   std::vector<std::string_view> parts;
   std::size_t from = 0;
@@ -65,11 +65,11 @@ grids::SeriesKey parse_series_key(std::string_view text, std::string_view key) {
   if (parts.size() != kKeyParts || parts[0].empty())
     refuse(text, fmt::format("series key \"{}\" is not ZONE/SIGNAL/BASIS", key),
            "give the key as `shiftsim grids list` prints it, e.g. series:DE/average/direct");
-  grids::SeriesKey k;
+  SeriesKey k;
   k.zone = std::string(parts[0]);
   try {
-    k.signal = grids::parse_signal(parts[1]);
-    k.basis = grids::parse_basis(parts[2]);
+    k.signal = parse_signal(parts[1]);
+    k.basis = parse_basis(parts[2]);
   } catch (const ConfigError& e) {
     // The grids message already says what to use; prefix it with the text it came from.
     throw ConfigError(fmt::format("--forecast \"{}\": {}", text, e.what()));
@@ -90,13 +90,13 @@ double mean(const std::vector<double>& v) {
   return sum / static_cast<double>(v.size());
 }
 
-std::int64_t unix_seconds_at(const grids::RegularSeries& s, std::size_t i) {
+std::int64_t unix_seconds_at(const RegularSeries& s, std::size_t i) {
   return (s.start + s.step * static_cast<std::int64_t>(i)).time_since_epoch().count();
 }
 
-std::vector<double> persistence(const grids::RegularSeries& actual) {
+std::vector<double> persistence(const RegularSeries& actual) {
   try {
-    grids::check_simulation_step(actual.step);
+    check_simulation_step(actual.step);
   } catch (const ConfigError& e) {
     throw ConfigError(fmt::format("--forecast persistence: {}", e.what()));
   }
@@ -107,37 +107,28 @@ std::vector<double> persistence(const grids::RegularSeries& actual) {
   return out;
 }
 
-std::string available_keys(const grids::GridStore& store) {
-  if (store.empty()) return "the store holds no series";
-  std::string list;
-  for (const auto& [key, s] : store.series()) list += (list.empty() ? "" : ", ") + key.label();
-  return "the store holds " + list;
-}
-
-std::vector<double> from_store(const ForecastSpec& spec, const grids::RegularSeries& actual,
-                               const grids::GridStore* store) {
+std::vector<double> from_source(const ForecastSpec& spec, const RegularSeries& actual,
+                                const SeriesSource* source) {
   const std::string text = spec.describe();
-  if (!store)
+  if (!source)
     refuse(text, "no grid store was given to read the forecast from",
            "give the grid store that holds the imported forecast series");
-  const grids::SeriesKey key = parse_series_key(text, spec.series);
-  const grids::Series* s = store->find(key);
-  if (!s)
-    refuse(text,
-           fmt::format("no series {} in the grid store ({})", key.label(), available_keys(*store)),
-           "import the forecast with `shiftsim grids import` or use one of those keys");
+  const SeriesKey key = parse_series_key(text, spec.series);
   const std::size_t n = actual.values.size();
   std::vector<double> out(n, kNoForecast);
-  if (n == 0) return out;
-  grids::check_simulation_step(actual.step);
+  if (n == 0) {
+    // Still refuse a key the store lacks, as for a series of any length.
+    source->read(key, actual.step, actual.start, actual.start, text);
+    return out;
+  }
+  check_simulation_step(actual.step);
   if ((actual.start - floor_to(actual.start, actual.step)) != Seconds{0})
     throw ConfigError(fmt::format(
         "--forecast \"{}\": the actual series starts at {}, off its {} step grid; read it with "
         "grids::read_at_step so that both series share one grid",
         text, format_time(actual.start), format_duration(actual.step)));
-  const grids::RegularSeries read =
-      grids::read_at_step(*s, actual.step, actual.start, actual.end());
-  // read_at_step clips to [actual.start, actual.end()) on the same grid, so `read` lies inside
+  const RegularSeries read = source->read(key, actual.step, actual.start, actual.end(), text);
+  // The source clips to [actual.start, actual.end()) on the same grid, so `read` lies inside
   // `actual` at a whole number of steps from its start.
   const auto offset = static_cast<std::size_t>((read.start - actual.start) / actual.step);
   std::copy(read.values.begin(), read.values.end(),
@@ -214,8 +205,8 @@ double forecast_normal(std::uint64_t seed, std::int64_t unix_seconds) {
   return std::sqrt(-2.0 * std::log(1.0 - u1)) * std::cos(2.0 * std::numbers::pi * u2);
 }
 
-std::vector<double> make_forecast(const ForecastSpec& spec, const grids::RegularSeries& actual,
-                                  const grids::GridStore* store) {
+std::vector<double> make_forecast(const ForecastSpec& spec, const RegularSeries& actual,
+                                  const SeriesSource* source) {
   const std::vector<double>& a = actual.values;
   const std::size_t n = a.size();
   switch (spec.kind) {
@@ -243,7 +234,7 @@ std::vector<double> make_forecast(const ForecastSpec& spec, const grids::Regular
     case ForecastKind::persistence:
       return persistence(actual);
     case ForecastKind::series:
-      return from_store(spec, actual, store);
+      return from_source(spec, actual, source);
   }
   return a;
 }

@@ -15,7 +15,8 @@
 //   persistence        the actual value one day earlier; NaN (no forecast) for the first day
 //   series:KEY         a series imported into the grid store, KEY = "zone/signal/basis" (as
 //                      `grids list` prints it; signal and basis case-insensitive, zone exact),
-//                      read at the step; NaN where it does not cover
+//                      read at the step through a SeriesSource (the grid store's is
+//                      grids/forecast_source.hpp); NaN where it does not cover
 // E is a fraction (0.1) or a percentage (10%), in [0, 10].
 //
 // Noise is reproducible: z and u for step i are pure functions of (seed, the step's time in Unix
@@ -30,8 +31,9 @@
 #include <string_view>
 #include <vector>
 
-#include "grids/resample.hpp"
-#include "grids/store.hpp"
+#include "sim/core/regular_series.hpp"
+#include "sim/core/series_key.hpp"
+#include "sim/core/time.hpp"
 
 namespace shiftsim::sim {
 
@@ -49,10 +51,22 @@ struct ForecastSpec {
   std::string describe() const;  // the text form, e.g. "gaussian:0.1 (seed 1)"
 };
 
-// The forecast aligned with `actual`. `store` is needed only for kind series (ConfigError when the
-// key names no series in it, listing the keys it has). Cost O(actual.values.size()).
-std::vector<double> make_forecast(const ForecastSpec& spec, const grids::RegularSeries& actual,
-                                  const grids::GridStore* store);
+// Where a series:KEY forecast is read from. The engine knows no file or store; the layer that owns
+// the grid store implements this (grids/forecast_source.hpp), tests may too.
+class SeriesSource {
+ public:
+  virtual ~SeriesSource() = default;
+  // The series `key` at simulation step `step` (a divisor of a day) over [from, to), clipped to
+  // what it covers, on the step grid aligned to UTC midnight. ConfigError when there is no such
+  // series, naming `forecast_text` and saying what there is.
+  virtual RegularSeries read(const SeriesKey& key, Seconds step, TimePoint from, TimePoint to,
+                             const std::string& forecast_text) const = 0;
+};
+
+// The forecast aligned with `actual`. `source` is needed only for kind series (ConfigError when it
+// is null). Cost O(actual.values.size()).
+std::vector<double> make_forecast(const ForecastSpec& spec, const RegularSeries& actual,
+                                  const SeriesSource* source);
 
 // The generator behind the noise, exposed for tests: a standard normal and a uniform in [0, 1)
 // for (seed, unix_seconds).

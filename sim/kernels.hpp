@@ -2,7 +2,7 @@
 // Fast exact kernels: one policy's result for every start of a start axis at once.
 //
 // Everything here is on the simulation's step grid. A job is its energy per work step
-// (workloads::StepEnergy::kwh: K values, the last one possibly for a partial step); a grid is two
+// (StepEnergy::kwh: K values, the last one possibly for a partial step); a grid is two
 // aligned arrays of T values per step: `plan`, what the policy decides on (the actual intensity
 // for an oracle, a forecast otherwise; NaN where no forecast exists), and `charge`, the actual
 // intensity the job is charged (g/kWh). Emissions are sum(kwh[k] * charge[step of work step k]),

@@ -55,13 +55,11 @@ Outcome outcome_of(kernels::Status s) {
   return Outcome::beyond_data;
 }
 
-TimePoint time_of(const grids::RegularSeries& s, std::int64_t step) {
-  return s.start + s.step * step;
-}
+TimePoint time_of(const RegularSeries& s, std::int64_t step) { return s.start + s.step * step; }
 
 }  // namespace
 
-std::vector<Interval> intervals_of_steps(const grids::RegularSeries& intensity,
+std::vector<Interval> intervals_of_steps(const RegularSeries& intensity,
                                          std::span<const std::int64_t> steps, Seconds duration) {
   std::vector<Interval> out;
   for (auto s : steps) {

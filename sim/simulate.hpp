@@ -15,11 +15,11 @@
 #include <string_view>
 #include <vector>
 
-#include "grids/resample.hpp"
+#include "sim/core/embodied.hpp"
+#include "sim/core/power_profile.hpp"
+#include "sim/core/regular_series.hpp"
 #include "sim/policy.hpp"
 #include "sim/record.hpp"
-#include "workloads/embodied.hpp"
-#include "workloads/profile.hpp"
 
 namespace shiftsim::sim {
 
@@ -29,11 +29,11 @@ std::string_view to_string(Outcome o);
 std::string explain(Outcome o);
 
 struct RunRequest {
-  const grids::RegularSeries* intensity = nullptr;  // actual, at the simulation step
-  std::span<const double> plan;                     // aligned with intensity, or empty
+  const RegularSeries* intensity = nullptr;  // actual, at the simulation step
+  std::span<const double> plan;              // aligned with intensity, or empty
   std::string job_name;
-  workloads::PowerProfile power;  // facility power
-  workloads::Embodied embodied;
+  PowerProfile power;  // facility power
+  Embodied embodied;
   TimePoint requested{};
   Policy policy;
 };
@@ -54,7 +54,7 @@ RunResult simulate(const RunRequest& request);
 
 // The run intervals of a step plan: chosen steps (absolute indices, increasing) merged where
 // consecutive; the last ends after the job's remaining work (a partial last step ends early).
-std::vector<Interval> intervals_of_steps(const grids::RegularSeries& intensity,
+std::vector<Interval> intervals_of_steps(const RegularSeries& intensity,
                                          std::span<const std::int64_t> steps, Seconds duration);
 
 }  // namespace shiftsim::sim

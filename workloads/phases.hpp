@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/power_profile.hpp"
 #include "sim/core/time.hpp"
 #include "sim/core/units.hpp"
-#include "workloads/profile.hpp"
 
 namespace shiftsim::workloads {
 

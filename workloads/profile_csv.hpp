@@ -5,8 +5,8 @@
 // replayed from then on.
 #include <filesystem>
 
+#include "sim/core/power_profile.hpp"
 #include "sim/core/time.hpp"
-#include "workloads/profile.hpp"
 
 namespace shiftsim::workloads {
 

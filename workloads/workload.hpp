@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "workloads/embodied.hpp"
+#include "sim/core/embodied.hpp"
+#include "sim/core/power_profile.hpp"
 #include "workloads/overheads.hpp"
-#include "workloads/profile.hpp"
 
 namespace shiftsim::workloads {
 

@@ -20,14 +20,14 @@
 #include "grids/resample.hpp"
 #include "grids/store.hpp"
 #include "sim/cluster/cluster.hpp"
-#include "sim/cluster/generator.hpp"
-#include "sim/cluster/graph_jobs.hpp"
 #include "sim/cluster/schedulers.hpp"
-#include "sim/cluster/trace.hpp"
 #include "sim/core/atomic_file.hpp"
 #include "sim/core/csv.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/forecast.hpp"
+#include "workloads/jobs/generator.hpp"
+#include "workloads/jobs/graph_jobs.hpp"
+#include "workloads/jobs/trace.hpp"
 
 namespace shiftsim::cli {
 
@@ -121,12 +121,11 @@ int run_cluster(const Args& a) {
   refuse_existing(a.jobs_csv, a.force, "--jobs-csv");
   refuse_existing(a.utilisation_csv, a.force, "--utilisation-csv");
   const Seconds step = parse_duration(a.step, "--step");
-  grids::check_simulation_step(step);
+  check_simulation_step(step);
   auto scheduler = cl::make_scheduler(a.scheduler);
   const auto forecast = sim::ForecastSpec::parse(a.forecast, parse_seed(a.seed));
-  const workloads::Embodied embodied = a.embodied.empty()
-                                           ? workloads::Embodied{}
-                                           : experiments::parse_embodied(a.embodied, "--embodied");
+  const Embodied embodied =
+      a.embodied.empty() ? Embodied{} : experiments::parse_embodied(a.embodied, "--embodied");
   sim::PauseCosts costs;
   costs.checkpoint_time = parse_duration(a.checkpoint_time, "--checkpoint-time", Zero::allowed);
   costs.min_run = parse_duration(a.min_run, "--min-run", Zero::allowed);
@@ -144,10 +143,10 @@ int run_cluster(const Args& a) {
 
   // Sites: each region's series from the store, at the step, with its forecast.
   const grids::GridStore store = grids::GridStore::load(a.store);
-  const std::optional<grids::Signal> signal =
-      a.signal.empty() ? std::nullopt : std::optional(grids::parse_signal(a.signal));
-  const std::optional<grids::Basis> basis =
-      a.basis.empty() ? std::nullopt : std::optional(grids::parse_basis(a.basis));
+  const std::optional<Signal> signal =
+      a.signal.empty() ? std::nullopt : std::optional(parse_signal(a.signal));
+  const std::optional<Basis> basis =
+      a.basis.empty() ? std::nullopt : std::optional(parse_basis(a.basis));
   std::vector<experiments::SiteSeries> histories;
   std::vector<std::string> series_labels;
   for (const auto& text : a.sites) {
@@ -184,8 +183,8 @@ int run_cluster(const Args& a) {
                                 : parse_time(a.graph_at, "--graph-at").time_since_epoch().count();
     std::optional<Seconds> deadline;
     if (!a.graph_deadline.empty()) deadline = parse_duration(a.graph_deadline, "--graph-deadline");
-    jobs =
-        cl::merge_jobs(std::move(jobs), cl::jobs_from_graph(graph, at, deadline, a.interruptible));
+    jobs = workloads::jobs::merge_jobs(
+        std::move(jobs), workloads::jobs::jobs_from_graph(graph, at, deadline, a.interruptible));
     source += (source.empty() ? "" : " + ") + std::string("graph ") + a.graph;
   }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "experiments/cli/commands.hpp"
+#include "grids/forecast_source.hpp"
 #include "grids/resample.hpp"
 #include "grids/store.hpp"
 #include "sim/core/errors.hpp"
@@ -46,15 +47,15 @@ struct Args {
 struct RegionSeries {
   std::string name;
   const grids::Series* series = nullptr;
-  grids::RegularSeries actual;
+  RegularSeries actual;
   std::vector<double> plan;
 };
 
 RegionSeries load_region(const grids::GridStore& store, const Args& a, const std::string& name,
                          Seconds step, const sim::ForecastSpec& forecast) {
   const auto found = grids::series_for(
-      store, name, a.signal.empty() ? std::nullopt : std::optional(grids::parse_signal(a.signal)),
-      a.basis.empty() ? std::nullopt : std::optional(grids::parse_basis(a.basis)));
+      store, name, a.signal.empty() ? std::nullopt : std::optional(parse_signal(a.signal)),
+      a.basis.empty() ? std::nullopt : std::optional(parse_basis(a.basis)));
   if (found.empty()) {
     throw ConfigError(fmt::format(
         "{}: no series for region or zone '{}'{}; 'shiftsim grids list {}' shows what the "
@@ -63,7 +64,7 @@ RegionSeries load_region(const grids::GridStore& store, const Args& a, const std
         a.store));
   }
   RegionSeries r{name, found.front(), grids::read_at_step(*found.front(), step), {}};
-  if (!forecast.is_oracle()) r.plan = sim::make_forecast(forecast, r.actual, &store);
+  if (!forecast.is_oracle()) r.plan = grids::make_forecast(forecast, r.actual, &store);
   return r;
 }
 
@@ -176,7 +177,7 @@ void print_text(const sim::RunResult& r, const sim::RunResult& base) {
 
 int run_simulate(const Args& a) {
   const Seconds step = parse_duration(a.step, "--step");
-  grids::check_simulation_step(step);
+  check_simulation_step(step);
   const TimePoint requested = parse_time(a.start, "--start");
   const sim::Policy policy = make_policy(a);
   const workloads::Workload w = workloads::load_workload(a.workload);
@@ -205,7 +206,7 @@ int run_simulate(const Args& a) {
   sim::Policy base_policy;
   const sim::RunResult base = sim::simulate(request_for(chosen, base_policy));
 
-  const bool synthetic = chosen.series->key.signal == grids::Signal::surrogate;
+  const bool synthetic = chosen.series->key.signal == Signal::surrogate;
   if (a.json) {
     ordered_json j;
     j["job"] = w.name;

@@ -16,11 +16,4 @@ std::string_view to_string(JobOutcome o) {
   return "?";
 }
 
-workloads::PowerProfile site_power(const workloads::Workload& w) {
-  workloads::Overheads o = w.overheads;
-  o.pue = 1.0;
-  if (o.is_none()) return w.profile;
-  return w.profile.affine(o.factor(), o.constant());
-}
-
 }  // namespace shiftsim::sim::cluster

@@ -1,7 +1,8 @@
 #pragma once
 // A job of a cluster scenario: when it arrives, how many accelerators it holds, the power they
 // draw over its work, and what the scheduler may do with it (defer it within its slack, suspend
-// it). Jobs come from a trace file (trace.hpp), a generator (generator.hpp) or a job graph.
+// it). Jobs come from a trace file, a generator or a job graph (the job sources of
+// workloads/jobs/, on the input side).
 //
 // Times are Unix seconds (integers), like the rest of the simulator; a trace's relative times are
 // placed on the calendar by its reader. A job's work is measured in seconds of its power profile,
@@ -15,9 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/core/power_profile.hpp"
 #include "sim/core/time.hpp"
-#include "workloads/profile.hpp"
-#include "workloads/workload.hpp"
 
 namespace shiftsim::sim::cluster {
 
@@ -29,7 +29,7 @@ struct ClusterJob {
   int accelerators = 1;      // held while it runs or writes a checkpoint
   // The accelerators' power over its work (all of them). Every source sets it; the default,
   // 1 W for 1 s, only makes a ClusterJob a value (a profile cannot be empty or zero).
-  workloads::PowerProfile power = workloads::PowerProfile(Seconds{1}, Seconds{1}, {1.0});
+  PowerProfile power = PowerProfile(Seconds{1}, Seconds{1}, {1.0});
   std::optional<std::int64_t> deadline;  // Unix seconds: when it should have finished
   bool deferrable = true;      // a carbon-aware scheduler may hold it back within its slack
   bool interruptible = false;  // a carbon-aware scheduler may suspend it (checkpoint costs)
@@ -45,13 +45,6 @@ struct ClusterJob {
     return Seconds{*deadline - arrival} - length();
   }
 };
-
-// The power a job running workload `w` draws at a cluster site, before the site's PUE: the
-// accelerators' plus the workload's CPU and DRAM overheads (workloads/overheads.hpp). The
-// workload's own PUE and embodied share are left out: in a cluster each site has its own
-// (SiteSpec::pue and embodied), which the engine applies to every job there, so counting the
-// file's as well would count them twice.
-workloads::PowerProfile site_power(const workloads::Workload& w);
 
 // Calls f(watts, a, b) for each interval of the job's power profile that overlaps its work
 // [w0, w1) (seconds of work), clipped to it: the pieces over which its power is constant. The

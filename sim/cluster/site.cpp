@@ -40,7 +40,7 @@ double IntensityIntegral::at(std::int64_t t) const {
   return values_[static_cast<std::size_t>((t - start_) / step_)];
 }
 
-Site::Site(SiteSpec s, grids::RegularSeries actual_series, std::vector<double> forecast_values)
+Site::Site(SiteSpec s, RegularSeries actual_series, std::vector<double> forecast_values)
     : spec(std::move(s)),
       name(spec.region),
       actual(std::move(actual_series)),

@@ -14,17 +14,17 @@
 #include <string>
 #include <vector>
 
-#include "grids/resample.hpp"
-#include "workloads/embodied.hpp"
+#include "sim/core/embodied.hpp"
+#include "sim/core/regular_series.hpp"
 
 namespace shiftsim::sim::cluster {
 
 struct SiteSpec {
-  std::string region;            // a paper region label or a zone id, as the grid store knows it
-  int capacity = 0;              // accelerators
-  double pue = 1.0;              // facility energy / IT energy, >= 1
-  double idle_watts = 0;         // drawn by each accelerator no job holds
-  workloads::Embodied embodied;  // of one accelerator (share 1); none by default
+  std::string region;     // a paper region label or a zone id, as the grid store knows it
+  int capacity = 0;       // accelerators
+  double pue = 1.0;       // facility energy / IT energy, >= 1
+  double idle_watts = 0;  // drawn by each accelerator no job holds
+  Embodied embodied;      // of one accelerator (share 1); none by default
 };
 
 // The running integral of a regular series, in (g/kWh) x hours, so that a draw of P kW over
@@ -54,14 +54,14 @@ class IntensityIntegral {
 struct Site {
   SiteSpec spec;
   std::string name;              // for output: the region as given
-  grids::RegularSeries actual;   // charged
+  RegularSeries actual;          // charged
   std::vector<double> forecast;  // aligned with actual; decided on
   IntensityIntegral charge;      // of actual
   IntensityIntegral plan;        // of forecast
 
   // Throws ConfigError for a capacity < 1, a PUE < 1, negative idle power, or a forecast that is
   // not aligned with the actual series.
-  Site(SiteSpec s, grids::RegularSeries actual_series, std::vector<double> forecast_values);
+  Site(SiteSpec s, RegularSeries actual_series, std::vector<double> forecast_values);
 };
 
 }  // namespace shiftsim::sim::cluster

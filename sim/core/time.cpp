@@ -119,4 +119,11 @@ TimePoint parse_time(std::string_view text, std::string_view what) {
                   what, text));
 }
 
+void check_simulation_step(Seconds step) {
+  if (step.count() <= 0 || kDay.count() % step.count() != 0)
+    throw ConfigError(fmt::format(
+        "step {} does not divide a day; use a step such as 5min, 10min, 15min, 30min or 1h",
+        format_duration(step)));
+}
+
 }  // namespace shiftsim

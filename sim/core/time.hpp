@@ -28,6 +28,9 @@ Seconds parse_duration(std::string_view text, std::string_view what = "duration"
                        Zero zero = Zero::refused);
 // The shortest exact spelling: 300 s -> "5min", 3600 s -> "1h", 5400 s -> "90min".
 std::string format_duration(Seconds d);
+// A simulation step must divide a day, so that steps align with UTC midnight; throws
+// ConfigError unless `step` does, naming steps that do.
+void check_simulation_step(Seconds step);
 
 // ISO 8601 UTC, "2020-01-01T00:00:00Z".
 std::string format_time(TimePoint t);

@@ -20,10 +20,10 @@
 
 namespace {
 
-using shiftsim::grids::Basis;
+using shiftsim::Basis;
+using shiftsim::SeriesKey;
+using shiftsim::Signal;
 using shiftsim::grids::GridStore;
-using shiftsim::grids::SeriesKey;
-using shiftsim::grids::Signal;
 using shiftsim::test::CliResult;
 using shiftsim::test::read_bytes;
 using shiftsim::test::run_shiftsim;

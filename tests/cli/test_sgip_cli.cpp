@@ -37,7 +37,7 @@ TEST_CASE("cli: SGIP .csv.gz imports with its forecasts; broken ones leave the s
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("SGIP_CAISO_PGE/marginal/direct: 200 values") != std::string::npos);
   const auto loaded = grids::GridStore::load(store);
-  const auto* s = loaded.find({"SGIP_CAISO_PGE", grids::Signal::marginal, grids::Basis::direct});
+  const auto* s = loaded.find({"SGIP_CAISO_PGE", Signal::marginal, Basis::direct});
   REQUIRE(s != nullptr);
   CHECK(s->values[0] == 250);
   CHECK(s->forecast.leads == 36);

@@ -20,7 +20,7 @@ inline std::int64_t at(double hours) { return kT0 + static_cast<std::int64_t>(ho
 
 inline Site site(std::string name, int capacity, std::vector<double> values, double pue = 1.0,
                  double idle_watts = 0) {
-  grids::RegularSeries s{TimePoint{Seconds{kT0}}, Seconds{kH}, values};
+  RegularSeries s{TimePoint{Seconds{kT0}}, Seconds{kH}, values};
   return Site(SiteSpec{std::move(name), capacity, pue, idle_watts, {}}, s, std::move(values));
 }
 
@@ -32,7 +32,7 @@ inline ClusterJob job(std::string id, double arrival_h, int accelerators, double
   j.arrival = at(arrival_h);
   j.accelerators = accelerators;
   const auto length = Seconds{static_cast<std::int64_t>(length_h * kH)};
-  j.power = workloads::PowerProfile::uniform(kwh(watts / 1000.0 * length_h), length);
+  j.power = PowerProfile::uniform(kwh(watts / 1000.0 * length_h), length);
   return j;
 }
 

@@ -47,8 +47,7 @@ Site make_site(std::string name, int capacity, std::vector<double> actual,
   spec.region = std::move(name);
   spec.capacity = capacity;
   spec.pue = pue;
-  return Site(spec, grids::RegularSeries{kOrigin, Seconds{step}, std::move(actual)},
-              std::move(forecast));
+  return Site(spec, RegularSeries{kOrigin, Seconds{step}, std::move(actual)}, std::move(forecast));
 }
 
 // A job of `length` seconds drawing `energy` kWh evenly, arriving `arrival` seconds after kT0.
@@ -58,7 +57,7 @@ ClusterJob make_job(std::string id, std::int64_t arrival, std::int64_t length, d
   j.id = std::move(id);
   j.arrival = kT0 + arrival;
   j.accelerators = accelerators;
-  j.power = workloads::PowerProfile::uniform(kwh(energy), Seconds{length});
+  j.power = PowerProfile::uniform(kwh(energy), Seconds{length});
   return j;
 }
 
@@ -531,7 +530,7 @@ void check_equivalent(const std::string& scheduler, PolicyKind kind, std::uint64
   int compared = 0, paused = 0;
   for (int trial = 0; trial < 250; ++trial) {
     const Scenario sc = random_unlimited(rng, kind == PolicyKind::pause_resume);
-    const grids::RegularSeries series{kOrigin, Seconds{sc.step}, sc.actual};
+    const RegularSeries series{kOrigin, Seconds{sc.step}, sc.actual};
     const auto r =
         run({make_site("s", kUnlimited, sc.actual, sc.forecast, sc.step)}, sc.jobs, scheduler);
     for (std::size_t j = 0; j < sc.jobs.size(); ++j) {

@@ -10,9 +10,9 @@
 #include "experiments/cluster_experiment.hpp"
 #include "experiments/cluster_runner.hpp"
 #include "experiments/cube_file.hpp"
+#include "grids/forecast_source.hpp"
 #include "grids/resample.hpp"
 #include "sim/cluster/cluster.hpp"
-#include "sim/cluster/generator.hpp"
 #include "sim/cluster/schedulers.hpp"
 #include "sim/core/atomic_file.hpp"
 #include "sim/core/errors.hpp"
@@ -20,6 +20,7 @@
 #include "sim/forecast.hpp"
 #include "tests/support/fixtures.hpp"
 #include "tests/support/sweep.hpp"
+#include "workloads/jobs/generator.hpp"
 
 using namespace shiftsim;
 using namespace shiftsim::experiments;
@@ -164,10 +165,10 @@ TEST_CASE("cluster sweep: every scenario equals running it directly, at any thre
   // engine: the cube's slots hold its results.
   const auto& times = std::get<Times>(c.dim("time").coords).values;
   const std::size_t nt = times.size();
-  auto spec = cl::GeneratorSpec::parse("poisson:rate=2/h,jobs=300,seed=3");
+  auto spec = workloads::jobs::GeneratorSpec::parse("poisson:rate=2/h,jobs=300,seed=3");
   spec.origin = make_time(2022, 1, 1).time_since_epoch().count();
   spec.slack = Seconds{12 * 3600};
-  const auto jobs = cl::generate_jobs(spec);
+  const auto jobs = workloads::jobs::generate_jobs(spec);
   std::size_t s = 0;
   for (const auto& scheduler : e.schedulers) {
     for (double scale : e.capacity_scales) {
@@ -185,8 +186,8 @@ TEST_CASE("cluster sweep: every scenario equals running it directly, at any thre
             ss.idle_watts = idle;
             auto actual =
                 grids::read_at_step(*grids::series_for(store, zone).front(), Seconds{3600});
-            auto plan =
-                forecast.is_oracle() ? actual.values : sim::make_forecast(forecast, actual, &store);
+            auto plan = forecast.is_oracle() ? actual.values
+                                             : grids::make_forecast(forecast, actual, &store);
             sites.emplace_back(ss, std::move(actual), std::move(plan));
           }
           cl::Cluster cluster(std::move(sites), jobs);

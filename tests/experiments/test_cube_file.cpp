@@ -324,7 +324,7 @@ TEST_CASE("reading something that is not a cube is a clear error", "[experiments
   // An HDF5 file of shiftsim's, but a grid store.
   grids::GridStore store;
   grids::Series s;
-  s.key = {"GB", grids::Signal::average, grids::Basis::lifecycle};
+  s.key = {"GB", Signal::average, Basis::lifecycle};
   s.start = make_time(2021, 1, 1);
   s.step = Seconds{3600};
   s.values = {1, 2, 3};

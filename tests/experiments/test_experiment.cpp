@@ -195,8 +195,8 @@ TEST_CASE("experiment: regions, workloads, years, grid series and forecasts",
   CHECK(e.regions == std::vector<std::string>{"West US2", "France", "US-NY-NYIS", "Germany"});
   CHECK(e.years == std::vector<int>{2020, 2022});
   CHECK(e.step == Seconds{900});
-  CHECK(e.signal == grids::Signal::marginal);
-  CHECK(e.basis == grids::Basis::lifecycle);
+  CHECK(e.signal == Signal::marginal);
+  CHECK(e.basis == Basis::lifecycle);
   CHECK(e.workloads ==
         std::vector<std::string>{"vit-tiny", (dir.path() / "mine.toml").string(), "bert-finetune"});
   CHECK(e.forecasts == std::vector<std::string>{"perfect", "gaussian:10%", "persistence"});

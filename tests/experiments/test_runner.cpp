@@ -7,6 +7,7 @@
 #include <map>
 
 #include "experiments/runner.hpp"
+#include "grids/forecast_source.hpp"
 #include "grids/resample.hpp"
 #include "sim/core/random.hpp"
 #include "sim/simulate.hpp"
@@ -64,12 +65,12 @@ TEST_CASE("every cell of the cube equals a single simulation", "[experiments][ru
                p = rng.below<std::size_t>(e.policies.size()), f = rng.below<std::size_t>(2),
                s = rng.below<std::size_t>(2), i = rng.below<std::size_t>(t);
     const std::size_t cell = (((w * 2 + reg) * e.policies.size() + p) * 2 + f) * 2 + s;
-    const auto* series = store.find({e.regions[reg], grids::Signal::average, grids::Basis::direct});
+    const auto* series = store.find({e.regions[reg], Signal::average, Basis::direct});
     const auto actual = grids::read_at_step(*series, e.step);
     sim::Policy pol = e.policies[p].policy;
     pol.forecast = sim::ForecastSpec::parse(e.forecasts[f], e.seeds[s]);
     const auto plan = pol.forecast.is_oracle() ? std::vector<double>{}
-                                               : sim::make_forecast(pol.forecast, actual, &store);
+                                               : grids::make_forecast(pol.forecast, actual, &store);
     const auto work = workloads::load_workload(e.workloads[w]);
     const auto res =
         sim::simulate(sim::RunRequest{&actual, plan, work.name, work.facility_profile(),

@@ -8,7 +8,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const g::ImportOptions lifecycle{};
   static const g::ImportOptions direct = [] {
     g::ImportOptions o;
-    o.basis = g::Basis::direct;
+    o.basis = shiftsim::Basis::direct;
     return o;
   }();
   shiftsim::fuzz::run_reader(g::read_electricitymaps, shiftsim::fuzz::as_text(data, size),

@@ -16,14 +16,14 @@ namespace {
 
 const TimePoint kT0 = make_time(2022, 3, 1);
 
-grids::RegularSeries hourly(std::vector<double> v) {
-  return grids::RegularSeries{kT0, Seconds{3600}, std::move(v)};
+RegularSeries hourly(std::vector<double> v) {
+  return RegularSeries{kT0, Seconds{3600}, std::move(v)};
 }
 
 // 1 kW for `hours`.
-workloads::PowerProfile kilowatt(std::int64_t hours) {
-  return workloads::PowerProfile(Seconds{3600}, Seconds{3600 * hours},
-                                 std::vector<double>(static_cast<std::size_t>(hours), 1000.0));
+PowerProfile kilowatt(std::int64_t hours) {
+  return PowerProfile(Seconds{3600}, Seconds{3600 * hours},
+                      std::vector<double>(static_cast<std::size_t>(hours), 1000.0));
 }
 
 struct Run {
@@ -31,7 +31,7 @@ struct Run {
   JobRecord record;
 };
 
-Run run_plan(const grids::RegularSeries& ci, workloads::PowerProfile p, std::vector<Interval> plan,
+Run run_plan(const RegularSeries& ci, PowerProfile p, std::vector<Interval> plan,
              PauseCosts costs = {}) {
   Simulation sim(ci);
   sim.add_job(JobSpec{"job", std::move(p), {}, plan.front().from, costs});
@@ -83,7 +83,7 @@ TEST_CASE("a contiguous run is charged each hour's intensity", "[sim][engine]") 
 TEST_CASE("a run off the step grid splits at every step boundary", "[sim][engine]") {
   // 1 kW for 1 h from 00:30: half an hour at 100 and half at 200 = 150 g.
   const auto ci = hourly({100, 200, 300});
-  workloads::PowerProfile p(Seconds{3600}, Seconds{3600}, {1000.0});
+  PowerProfile p(Seconds{3600}, Seconds{3600}, {1000.0});
   const auto r = run_plan(ci, p, {{h(0, 30), h(1, 30)}});
   REQUIRE(r.status == RunStatus::finished);
   CHECK(r.record.operational.value == Approx(150.0));
@@ -94,7 +94,7 @@ TEST_CASE("pauses keep the work done and the profile continues where it stopped"
   // Profile: 1 kW then 3 kW (1 h each). Run hour 0 (1 kWh at 100), pause, run hour 2 (3 kWh at
   // 300): 100 + 900 = 1000 g, 4 kWh, one pause.
   const auto ci = hourly({100, 200, 300, 400});
-  workloads::PowerProfile p(Seconds{3600}, Seconds{7200}, {1000.0, 3000.0});
+  PowerProfile p(Seconds{3600}, Seconds{7200}, {1000.0, 3000.0});
   const auto r = run_plan(ci, p, {{h(0), h(1)}, {h(2), h(3)}});
   REQUIRE(r.status == RunStatus::finished);
   CHECK(r.record.operational.value == Approx(1000.0));

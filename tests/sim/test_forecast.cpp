@@ -5,7 +5,6 @@
 #include <string>
 #include <vector>
 
-#include "grids/store.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/forecast.hpp"
 
@@ -20,8 +19,8 @@ constexpr Seconds kHour{3600};
 constexpr std::size_t kQuartersPerDay = 96;
 
 // A daily profile repeated for `days` days from `start`, at 15 minutes.
-grids::RegularSeries daily_profile(TimePoint start, std::size_t days) {
-  grids::RegularSeries s;
+RegularSeries daily_profile(TimePoint start, std::size_t days) {
+  RegularSeries s;
   s.start = start;
   s.step = kQuarterHour;
   for (std::size_t i = 0; i < days * kQuartersPerDay; ++i)
@@ -30,7 +29,7 @@ grids::RegularSeries daily_profile(TimePoint start, std::size_t days) {
   return s;
 }
 
-grids::RegularSeries constant(TimePoint start, Seconds step, std::size_t n, double value) {
+RegularSeries constant(TimePoint start, Seconds step, std::size_t n, double value) {
   return {start, step, std::vector<double>(n, value)};
 }
 
@@ -212,14 +211,14 @@ TEST_CASE("an error of zero gives exactly the actual series", "[sim][forecast]")
 }
 
 TEST_CASE("empty series give empty forecasts", "[sim][forecast]") {
-  const grids::RegularSeries empty{make_time(2020, 1, 1), kHour, {}};
+  const RegularSeries empty{make_time(2020, 1, 1), kHour, {}};
   for (const char* text : {"perfect", "gaussian:0.1", "uniform:0.1", "persistence"})
     CHECK(make_forecast(ForecastSpec::parse(text), empty, nullptr).empty());
 }
 
 TEST_CASE("persistence repeats the day before, with no forecast for the first day",
           "[sim][forecast]") {
-  grids::RegularSeries actual{make_time(2020, 1, 1), kHour, {}};
+  RegularSeries actual{make_time(2020, 1, 1), kHour, {}};
   for (int i = 0; i < 72; ++i) actual.values.push_back(100 + i);
   const auto f = make_forecast(ForecastSpec::parse("persistence"), actual, nullptr);
   REQUIRE(f.size() == 72);
@@ -236,60 +235,4 @@ TEST_CASE("persistence repeats the day before, with no forecast for the first da
                   ConfigError);
   CHECK_THROWS_WITH(make_forecast(ForecastSpec::parse("persistence"), odd_step, nullptr),
                     Contains("persistence") && Contains("7min"));
-}
-
-namespace {
-grids::Series hourly(const std::string& zone, grids::Signal signal, TimePoint start,
-                     std::vector<double> values) {
-  grids::Series s;
-  s.key = {zone, signal, grids::Basis::direct};
-  s.source = "test";
-  s.start = start;
-  s.step = kHour;
-  s.flags.assign(values.size(), 0);
-  s.values = std::move(values);
-  return s;
-}
-}  // namespace
-
-TEST_CASE("a series forecast is read from the store at the step, NaN where it does not cover",
-          "[sim][forecast]") {
-  const TimePoint day0 = make_time(2020, 1, 1);
-  grids::GridStore store;
-  // Covers hours 2..4 of a 6-hour actual series (at 15 minutes).
-  store.put(hourly("DE", grids::Signal::marginal, day0 + 2 * kHour, {10, 20, 30}));
-  store.put(hourly("FR", grids::Signal::average, day0, {1, 2}));
-  const auto actual = constant(day0, kQuarterHour, 24, 100);
-  const auto spec = ForecastSpec::parse("series:DE/marginal/direct");
-  const auto f = make_forecast(spec, actual, &store);
-  REQUIRE(f.size() == 24);
-  for (std::size_t i = 0; i < 24; ++i) {
-    INFO("step " << i);
-    const std::size_t hour = i / 4;
-    if (hour >= 2 && hour <= 4)
-      CHECK(f[i] == 10.0 * double(hour - 1));
-    else
-      CHECK(std::isnan(f[i]));
-  }
-
-  // A forecast covering more than the actual series is clipped to it.
-  store.put(hourly("DE", grids::Signal::marginal, day0 - kDay, std::vector<double>(72, 5)));
-  for (double v : make_forecast(spec, actual, &store)) CHECK(v == 5);
-}
-
-TEST_CASE("a series forecast needs a store holding its key", "[sim][forecast]") {
-  const TimePoint day0 = make_time(2020, 1, 1);
-  grids::GridStore store;
-  store.put(hourly("DE", grids::Signal::average, day0, {1, 2}));
-  store.put(hourly("FR", grids::Signal::marginal, day0, {1, 2}));
-  const auto actual = constant(day0, kHour, 2, 100);
-  const auto spec = ForecastSpec::parse("series:GB/average/direct");
-  CHECK_THROWS_AS(make_forecast(spec, actual, &store), ConfigError);
-  CHECK_THROWS_WITH(make_forecast(spec, actual, &store), Contains("GB/average/direct") &&
-                                                             Contains("DE/average/direct") &&
-                                                             Contains("FR/marginal/direct"));
-  CHECK_THROWS_WITH(make_forecast(spec, actual, nullptr),
-                    Contains("series:GB/average/direct") && Contains("store"));
-  const grids::GridStore empty;
-  CHECK_THROWS_WITH(make_forecast(spec, actual, &empty), Contains("holds no series"));
 }

@@ -27,9 +27,9 @@ bool close(double a, double b, double rel = 1e-9) {
 }
 
 struct Case {
-  grids::RegularSeries ci;
+  RegularSeries ci;
   std::vector<double> plan;  // empty: oracle
-  workloads::PowerProfile power;
+  PowerProfile power;
   Policy policy;
 };
 
@@ -42,19 +42,19 @@ Case random_case(Rng& rng, bool uniform_power) {
   // Durations from a few minutes to a third of the series, often not whole steps.
   const Seconds duration =
       rng.in(0, 1) == 0 ? Seconds{rng.in(60, t * step.count() / 3)} : step * rng.in(1, t / 3);
-  workloads::PowerProfile power = [&] {
-    if (uniform_power) return workloads::PowerProfile::uniform(kwh(0.5 + 5 * rng.unit()), duration);
+  PowerProfile power = [&] {
+    if (uniform_power) return PowerProfile::uniform(kwh(0.5 + 5 * rng.unit()), duration);
     const Seconds pstep{std::array<std::int64_t, 4>{60, 300, 420, 1200}[rng.in(0, 3)]};
     const auto n = (duration.count() + pstep.count() - 1) / pstep.count();
     std::vector<double> w(static_cast<std::size_t>(n));
     for (auto& x : w) x = 100 + 3000 * rng.unit();
-    return workloads::PowerProfile(pstep, duration, w);
+    return PowerProfile(pstep, duration, w);
   }();
   Policy p;
   p.kind = static_cast<PolicyKind>(rng.in(0, 2));
   p.window = rng.in(0, 1) == 0 ? Window::parse(std::to_string(rng.in(0, 200)) + "%")
                                : Window::parse(std::to_string(rng.in(0, 12)) + "h");
-  Case c{grids::RegularSeries{kOrigin, step, v}, {}, power, p};
+  Case c{RegularSeries{kOrigin, step, v}, {}, power, p};
   if (rng.in(0, 2) == 0) {
     c.plan = v;
     for (auto& x : c.plan) x *= 0.7 + 0.6 * rng.unit();
@@ -240,12 +240,12 @@ TEST_CASE("windows: absolute and relative", "[sim][simulate]") {
 
 TEST_CASE("a forecast-driven policy is charged the actual intensity", "[sim][simulate]") {
   // Actual 100 everywhere but 900 in step 2; the forecast thinks step 2 is the cleanest.
-  grids::RegularSeries ci{kOrigin, Seconds{3600}, {500, 500, 900, 500, 500, 500}};
+  RegularSeries ci{kOrigin, Seconds{3600}, {500, 500, 900, 500, 500, 500}};
   std::vector<double> plan{500, 500, 10, 500, 500, 500};
   Policy p;
   p.kind = PolicyKind::flexible_start;
   p.window = Window::parse("3h");
-  const auto power = workloads::PowerProfile::uniform(kwh(1), Seconds{3600});
+  const auto power = PowerProfile::uniform(kwh(1), Seconds{3600});
   const auto r = simulate(RunRequest{&ci, plan, "job", power, {}, kOrigin, p});
   REQUIRE(r.outcome == Outcome::ok);
   CHECK(r.record.start == kOrigin + Seconds{7200});
@@ -254,12 +254,12 @@ TEST_CASE("a forecast-driven policy is charged the actual intensity", "[sim][sim
 }
 
 TEST_CASE("spatial choice: the lowest expected emissions, ties to the first", "[sim][simulate]") {
-  grids::RegularSeries a{kOrigin, Seconds{3600}, {300, 300, 300, 300}};
-  grids::RegularSeries b{kOrigin, Seconds{3600}, {200, 900, 900, 900}};
-  grids::RegularSeries c{kOrigin, Seconds{3600}, {200, 200, 200, 200}};
+  RegularSeries a{kOrigin, Seconds{3600}, {300, 300, 300, 300}};
+  RegularSeries b{kOrigin, Seconds{3600}, {200, 900, 900, 900}};
+  RegularSeries c{kOrigin, Seconds{3600}, {200, 200, 200, 200}};
   Policy p;
-  const auto power = workloads::PowerProfile::uniform(kwh(1), Seconds{3600});
-  auto req = [&](const grids::RegularSeries& s) {
+  const auto power = PowerProfile::uniform(kwh(1), Seconds{3600});
+  auto req = [&](const RegularSeries& s) {
     return RunRequest{&s, {}, "job", power, {}, kOrigin, p};
   };
   const auto r = simulate_spatial({{"a", req(a)}, {"b", req(b)}, {"c", req(c)}});
@@ -272,8 +272,8 @@ TEST_CASE("spatial choice: the lowest expected emissions, ties to the first", "[
 }
 
 TEST_CASE("a start off the step grid is refused with the nearest valid starts", "[sim][simulate]") {
-  grids::RegularSeries ci{kOrigin, Seconds{300}, std::vector<double>(100, 100.0)};
-  const auto power = workloads::PowerProfile::uniform(kwh(1), Seconds{600});
+  RegularSeries ci{kOrigin, Seconds{300}, std::vector<double>(100, 100.0)};
+  const auto power = PowerProfile::uniform(kwh(1), Seconds{600});
   try {
     simulate(RunRequest{&ci, {}, "job", power, {}, kOrigin + Seconds{420}, Policy{}});
     FAIL("expected ConfigError");
@@ -289,13 +289,13 @@ TEST_CASE("threshold: a checkpoint of whole steps still meets the deadline", "[s
   for (int trial = 0; trial < 200; ++trial) {
     std::vector<double> v(static_cast<std::size_t>(rng.in(30, 80)));
     for (auto& x : v) x = static_cast<double>(rng.in(1, 5) * 100);
-    grids::RegularSeries ci{kOrigin, Seconds{3600}, v};
+    RegularSeries ci{kOrigin, Seconds{3600}, v};
     Policy p;
     p.kind = PolicyKind::threshold;
     p.threshold = static_cast<double>(rng.in(1, 5) * 100);
     p.window = Window::parse(std::to_string(rng.in(0, 6)) + "h");
     p.costs = PauseCosts{Seconds{3600 * rng.in(0, 2)}, kwh(0.1), Seconds{3600 * rng.in(0, 2)}};
-    const auto power = workloads::PowerProfile::uniform(kwh(2), Seconds{rng.in(1, 6) * 1800});
+    const auto power = PowerProfile::uniform(kwh(2), Seconds{rng.in(1, 6) * 1800});
     const auto r =
         simulate(RunRequest{&ci, {}, "job", power, {}, kOrigin + Seconds{3600 * rng.in(0, 10)}, p});
     REQUIRE(r.outcome == Outcome::ok);
@@ -313,11 +313,11 @@ TEST_CASE("flexible start: a rounding hair is a tie, and the earliest start wins
   for (int day = 0; day < 12; ++day) {
     for (int i = 0; i < 288; ++i) v.push_back(i < 144 ? 123.456789 : 999.1);
   }
-  grids::RegularSeries ci{kOrigin, Seconds{300}, v};
+  RegularSeries ci{kOrigin, Seconds{300}, v};
   Policy p;
   p.kind = PolicyKind::flexible_start;
   p.window = Window::parse("24h");
-  const auto power = workloads::PowerProfile::uniform(kwh(100), Seconds{9 * 86400});
+  const auto power = PowerProfile::uniform(kwh(100), Seconds{9 * 86400});
   for (int start : {0, 100, 144, 200}) {
     const auto t0 = kOrigin + Seconds{300} * start;
     const auto r = simulate(RunRequest{&ci, {}, "job", power, {}, t0, p});

@@ -26,7 +26,7 @@ grids::GridStore small_store() {
   Xorshift64Star rng(5);
   for (const std::string zone : {"ZA", "ZB"}) {
     grids::Series s;
-    s.key = {zone, grids::Signal::average, grids::Basis::direct};
+    s.key = {zone, Signal::average, Basis::direct};
     s.source = "synthetic test data";
     s.start = make_time(2021, 12, 31);
     s.step = Seconds{3600};

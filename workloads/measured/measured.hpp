@@ -18,8 +18,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/core/power_profile.hpp"
 #include "sim/core/time.hpp"
-#include "workloads/profile.hpp"
 
 namespace shiftsim::workloads {
 

@@ -1,4 +1,4 @@
-#include "workloads/profile.hpp"
+#include "sim/core/power_profile.hpp"
 
 #include <fmt/format.h>
 
@@ -8,7 +8,7 @@
 
 #include "sim/core/errors.hpp"
 
-namespace shiftsim::workloads {
+namespace shiftsim {
 
 namespace {
 // ceil(d / s) without the overflow of (d + s - 1) / s for a huge step.
@@ -114,4 +114,4 @@ PowerProfile PowerProfile::affine(double a, Power b) const {
   return PowerProfile(step_, duration_, std::move(w));
 }
 
-}  // namespace shiftsim::workloads
+}  // namespace shiftsim

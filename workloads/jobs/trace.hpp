@@ -18,9 +18,9 @@
 //                               power per accelerator (energy / (hours x gpus)); or a workload
 //                               file (workloads/workload_file.hpp: phases or a measured profile),
 //                               its path relative to the trace's folder (or absolute): the job
-//                               runs that file's profile (site_power, job.hpp: the site's PUE
-//                               applies, not the file's), and its length and accelerators may be
-//                               left empty (given, they must agree with the file's, to the
+//                               runs that file's profile (site_power, site_power.hpp: the site's
+//                               PUE applies, not the file's), and its length and accelerators may
+//                               be left empty (given, they must agree with the file's, to the
 //                               second; the job runs the file's). A bad file is an error at the
 //                               row that first names it, with the file's own message;
 //                               empty = the TraceOptions::accelerator_watts
@@ -53,7 +53,10 @@
 #include "sim/cluster/job.hpp"
 #include "sim/core/time.hpp"
 
-namespace shiftsim::sim::cluster {
+namespace shiftsim::workloads::jobs {
+
+using sim::cluster::ClusterJob;
+using sim::cluster::JobId;
 
 // The most rows a trace may have: far beyond any published trace (GAIA's are 100,000), and
 // small enough (a few GB of jobs) to refuse absurd input before exhausting memory.
@@ -92,4 +95,4 @@ std::vector<ClusterJob> read_trace(const std::filesystem::path& path, const Trac
 // (V100s and P40s) draw 67 to 275 W per GPU.
 double catalog_accelerator_watts();
 
-}  // namespace shiftsim::sim::cluster
+}  // namespace shiftsim::workloads::jobs

@@ -9,7 +9,7 @@
 #include "sim/core/time.hpp"
 #include "sim/core/units.hpp"
 
-namespace shiftsim::workloads {
+namespace shiftsim {
 
 // Lifespans are counted in Julian years (365.25 days).
 constexpr double kSecondsPerYear = 365.25 * 86400;
@@ -26,4 +26,4 @@ struct Embodied {
   std::string describe() const;
 };
 
-}  // namespace shiftsim::workloads
+}  // namespace shiftsim

@@ -40,7 +40,10 @@
 #include "sim/cluster/job.hpp"
 #include "sim/core/time.hpp"
 
-namespace shiftsim::sim::cluster {
+namespace shiftsim::workloads::jobs {
+
+using sim::cluster::ClusterJob;
+using sim::cluster::JobId;
 
 // The most jobs one spec may ask for (about 20 GB of jobs).
 constexpr std::size_t kMaxGeneratedJobs = 100'000'000;
@@ -79,4 +82,4 @@ struct GeneratorSpec {
 // more than kMaxDuration (a rate far too low for the number of jobs).
 std::vector<ClusterJob> generate_jobs(const GeneratorSpec& spec);
 
-}  // namespace shiftsim::sim::cluster
+}  // namespace shiftsim::workloads::jobs

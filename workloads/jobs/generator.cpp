@@ -1,4 +1,4 @@
-#include "sim/cluster/generator.hpp"
+#include "workloads/jobs/generator.hpp"
 
 #include <fmt/format.h>
 
@@ -15,7 +15,7 @@
 #include "sim/core/units.hpp"
 #include "workloads/catalog.hpp"
 
-namespace shiftsim::sim::cluster {
+namespace shiftsim::workloads::jobs {
 
 namespace {
 
@@ -335,4 +335,4 @@ std::vector<ClusterJob> generate_jobs(const GeneratorSpec& spec) {
   return jobs;
 }
 
-}  // namespace shiftsim::sim::cluster
+}  // namespace shiftsim::workloads::jobs

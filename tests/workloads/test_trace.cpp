@@ -13,13 +13,14 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/cluster/trace.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/core/sha256.hpp"
 #include "tests/support/fixtures.hpp"
+#include "workloads/jobs/trace.hpp"
 
 using namespace shiftsim;
 using namespace shiftsim::sim::cluster;
+using namespace shiftsim::workloads::jobs;
 using Catch::Matchers::Contains;
 
 namespace {

@@ -14,10 +14,13 @@
 #include "sim/cluster/job.hpp"
 #include "workloads/graph.hpp"
 
-namespace shiftsim::sim::cluster {
+namespace shiftsim::workloads::jobs {
+
+using sim::cluster::ClusterJob;
+using sim::cluster::JobId;
 
 // The graph's jobs, submitted at `at`: ids "<graph name>/<job id>", accelerators and power from
-// each job's workload (site_power, job.hpp: its CPU and DRAM overheads; the site's PUE
+// each job's workload (site_power, site_power.hpp: its CPU and DRAM overheads; the site's PUE
 // applies). With a deadline for the whole graph, each job's deadline is its latest start plus its
 // length (the graph's backward pass), so that a carbon-aware scheduler delays no job past what
 // the graph can afford. Throws ConfigError for a deadline shorter than the graph's critical path.
@@ -29,4 +32,4 @@ std::vector<ClusterJob> jobs_from_graph(const workloads::JobGraph& graph, std::i
 // first among equal arrivals), parents renumbered.
 std::vector<ClusterJob> merge_jobs(std::vector<ClusterJob> a, std::vector<ClusterJob> b);
 
-}  // namespace shiftsim::sim::cluster
+}  // namespace shiftsim::workloads::jobs

@@ -6,10 +6,9 @@
 #include <random>
 
 #include "sim/core/errors.hpp"
-#include "workloads/profile.hpp"
+#include "sim/core/power_profile.hpp"
 
 using namespace shiftsim;
-using namespace shiftsim::workloads;
 
 namespace {
 

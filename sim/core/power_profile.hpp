@@ -16,7 +16,7 @@
 #include "sim/core/time.hpp"
 #include "sim/core/units.hpp"
 
-namespace shiftsim::workloads {
+namespace shiftsim {
 
 // Energy per simulation step, the form the simulation kernels consume: kwh[k] is the energy drawn
 // in [k*step, (k+1)*step) of the job's run; the last step is partial when the duration is not a
@@ -71,4 +71,4 @@ class PowerProfile {
   Energy energy_;
 };
 
-}  // namespace shiftsim::workloads
+}  // namespace shiftsim

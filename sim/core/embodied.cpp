@@ -1,8 +1,8 @@
-#include "workloads/embodied.hpp"
+#include "sim/core/embodied.hpp"
 
 #include <fmt/format.h>
 
-namespace shiftsim::workloads {
+namespace shiftsim {
 
 Emissions Embodied::for_time(Seconds reserved) const {
   if (is_none()) return {};
@@ -16,4 +16,4 @@ std::string Embodied::describe() const {
                      lifespan_years(), share * 100);
 }
 
-}  // namespace shiftsim::workloads
+}  // namespace shiftsim

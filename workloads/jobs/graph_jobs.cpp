@@ -1,4 +1,4 @@
-#include "sim/cluster/graph_jobs.hpp"
+#include "workloads/jobs/graph_jobs.hpp"
 
 #include <fmt/format.h>
 
@@ -6,8 +6,9 @@
 
 #include "sim/core/errors.hpp"
 #include "sim/core/time.hpp"
+#include "workloads/jobs/site_power.hpp"
 
-namespace shiftsim::sim::cluster {
+namespace shiftsim::workloads::jobs {
 
 std::vector<ClusterJob> jobs_from_graph(const workloads::JobGraph& graph, std::int64_t at,
                                         std::optional<Seconds> deadline, bool interruptible) {
@@ -69,4 +70,4 @@ std::vector<ClusterJob> merge_jobs(std::vector<ClusterJob> a, std::vector<Cluste
   return out;
 }
 
-}  // namespace shiftsim::sim::cluster
+}  // namespace shiftsim::workloads::jobs

@@ -12,12 +12,13 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/cluster/generator.hpp"
 #include "sim/core/errors.hpp"
 #include "workloads/catalog.hpp"
+#include "workloads/jobs/generator.hpp"
 
 using namespace shiftsim;
 using namespace shiftsim::sim::cluster;
+using namespace shiftsim::workloads::jobs;
 using Catch::Matchers::Contains;
 
 namespace {

@@ -1,4 +1,4 @@
-#include "sim/cluster/trace.hpp"
+#include "workloads/jobs/trace.hpp"
 
 #include <fmt/format.h>
 
@@ -18,9 +18,10 @@
 #include "sim/core/sha256.hpp"
 #include "sim/core/units.hpp"
 #include "workloads/catalog.hpp"
+#include "workloads/jobs/site_power.hpp"
 #include "workloads/workload_file.hpp"
 
-namespace shiftsim::sim::cluster {
+namespace shiftsim::workloads::jobs {
 
 namespace {
 
@@ -363,14 +364,14 @@ class TraceReader {
     }
 
     std::string workload;
-    workloads::PowerProfile power = workloads::PowerProfile(Seconds{1}, Seconds{1}, {1.0});
+    PowerProfile power = PowerProfile(Seconds{1}, Seconds{1}, {1.0});
     if (wl) {
       workload = wl->name;
       power = site_power(*wl);
     } else {
       double per_accelerator = 0;
       std::tie(workload, per_accelerator) = workload_power();
-      power = workloads::PowerProfile::uniform(watts(per_accelerator * count) * length_s, length_s);
+      power = PowerProfile::uniform(watts(per_accelerator * count) * length_s, length_s);
     }
     ClusterJob job{.id = {},
                    .arrival = arrival_s,
@@ -498,4 +499,4 @@ double catalog_accelerator_watts() {
   return w;
 }
 
-}  // namespace shiftsim::sim::cluster
+}  // namespace shiftsim::workloads::jobs
