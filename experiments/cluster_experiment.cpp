@@ -11,11 +11,15 @@
 #include "sim/core/atomic_file.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/core/toml_reader.hpp"
+#include "sim/pause_costs.hpp"
 #include "workloads/jobs/generator.hpp"
 
 namespace shiftsim::experiments {
 
 namespace {
+
+// How an experiment file spells a checkpoint time, for the hint of a refused checkpoint energy.
+constexpr std::string_view kTomlCheckpointTime = "checkpoint_time = \"10min\"";
 
 constexpr double kMaxCapacityScale = 1e6;
 
@@ -169,15 +173,11 @@ void read_jobs(TomlSection& c, ClusterExperiment& e, const std::filesystem::path
 void read_costs(TomlSection& c, ClusterExperiment& e) {
   if (auto t = c.duration("checkpoint_time", Zero::allowed)) e.costs.checkpoint_time = *t;
   if (auto en = c.number("checkpoint_energy_kwh")) {
-    if (*en < 0 || *en > sim::kMaxCheckpointEnergyKwh)
-      c.fail("checkpoint_energy_kwh", fmt::format("{:g} kWh per suspension is out of range", *en),
-             fmt::format("give an energy from 0 to {:g} kWh", sim::kMaxCheckpointEnergyKwh));
+    if (auto no = sim::check_checkpoint_energy(*en, e.costs.checkpoint_time, kTomlCheckpointTime))
+      c.fail("checkpoint_energy_kwh", no->what, no->hint);
     e.costs.checkpoint_energy = kwh(*en);
   }
   if (auto m = c.duration("min_run", Zero::allowed)) e.costs.min_run = *m;
-  if (e.costs.checkpoint_energy.value > 0 && e.costs.checkpoint_time.count() == 0)
-    c.fail("checkpoint_energy_kwh", "a checkpoint that draws energy must take time",
-           "add checkpoint_time = \"10min\" (or set the energy to 0)");
 }
 
 }  // namespace

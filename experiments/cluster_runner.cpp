@@ -82,7 +82,7 @@ double value_of(const ScenarioOut& o, std::string_view name) {
   if (name == "embodied_g") return t.sites_embodied_g;
   if (name == "jobs_embodied_g") return t.jobs_embodied_g;
   if (name == "mean_wait_h") return t.mean_wait_h();
-  if (name == "max_wait_h") return t.started == 0 ? kNaN : t.max_wait_seconds / kSecondsPerHour;
+  if (name == "max_wait_h") return t.started == 0 ? kNaN : t.max_wait_h();
   if (name == "mean_slowdown") return t.mean_slowdown();
   if (name == "events") return static_cast<double>(o.events);
   throw InternalError("cluster cube: no float variable " + std::string(name));

@@ -97,6 +97,7 @@ struct ClusterTotals {
   double emissions_g() const { return jobs_emissions_g + idle_emissions_g; }
   // NaN when no job started (finished).
   double mean_wait_h() const;
+  double max_wait_h() const { return max_wait_seconds / 3600.0; }
   double mean_slowdown() const;
 };
 

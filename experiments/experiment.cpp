@@ -12,11 +12,15 @@
 #include "sim/core/errors.hpp"
 #include "sim/core/random.hpp"
 #include "sim/core/toml_reader.hpp"
+#include "sim/pause_costs.hpp"
 #include "workloads/catalog.hpp"
 
 namespace shiftsim::experiments {
 
 namespace {
+
+// How an experiment file spells a checkpoint time, for the hint of a refused checkpoint energy.
+constexpr std::string_view kTomlCheckpointTime = "checkpoint_time = \"10min\"";
 
 constexpr int kMinYear = 1970;
 constexpr int kMaxYear = 9999;
@@ -286,15 +290,11 @@ std::vector<PolicyEntry> read_policy(TomlSection p, const toml::table& raw, Seco
     costs.checkpoint_time = *t;
   }
   if (auto en = p.number("checkpoint_energy_kwh")) {
-    if (*en < 0 || *en > sim::kMaxCheckpointEnergyKwh)
-      p.fail("checkpoint_energy_kwh", fmt::format("{:g} kWh per pause is out of range", *en),
-             fmt::format("give an energy from 0 to {:g} kWh", sim::kMaxCheckpointEnergyKwh));
+    if (auto no = sim::check_checkpoint_energy(*en, costs.checkpoint_time, kTomlCheckpointTime))
+      p.fail("checkpoint_energy_kwh", no->what, no->hint);
     costs.checkpoint_energy = kwh(*en);
   }
   if (auto m = p.duration("min_run", Zero::allowed)) costs.min_run = *m;
-  if (costs.checkpoint_energy.value > 0 && costs.checkpoint_time.count() == 0)
-    p.fail("checkpoint_energy_kwh", "a checkpoint that draws energy must take time",
-           "add checkpoint_time = \"10min\" (or set the energy to 0)");
 
   std::string name = kind_name;
   if (auto label = p.string("label")) {

@@ -27,25 +27,9 @@
 #include "sim/core/time.hpp"
 #include "sim/core/units.hpp"
 #include "sim/event.hpp"
+#include "sim/pause_costs.hpp"
 
 namespace shiftsim::sim {
-
-// What a pause costs, relaxing the paper's "pausing is immediate and free": at each pause the job
-// first writes a checkpoint for `checkpoint_time`, drawing `checkpoint_energy` evenly (the
-// machine stays reserved), and a run that ends in a pause must have worked at least `min_run`.
-// The most energy one checkpoint may draw: far beyond what writing one checkpoint of any training
-// job draws (a large node checkpointing for an hour draws about 10 kWh); a larger value is a unit
-// slip. Every reader of pause costs (command lines, experiment files) refuses more.
-constexpr double kMaxCheckpointEnergyKwh = 1e4;
-
-struct PauseCosts {
-  Seconds checkpoint_time{0};
-  Energy checkpoint_energy{};
-  Seconds min_run{0};
-  bool is_free() const {
-    return checkpoint_time.count() == 0 && checkpoint_energy.value == 0 && min_run.count() == 0;
-  }
-};
 
 struct JobSpec {
   std::string name;

@@ -6,7 +6,7 @@
 #   2. grids/data/surrogate_calibrated.csv: the fit to the paper's Figs. 3-4
 #      (grids/data/dodge2022_fig3_4.csv), `shiftsim grids calibrate` (about 6 minutes on 2 cores).
 # Rebuild shiftsim between the steps when step 1 changed the shape file: the tables are compiled
-# in. Usage: grids/data/derive_calibration.sh build/release/experiments/cli/shiftsim
+# in. Usage: grids/data/derive_calibration.sh build/release/shiftsim
 set -euo pipefail
 shiftsim=${1:?give the path of the shiftsim binary}
 here=$(cd "$(dirname "$0")" && pwd)

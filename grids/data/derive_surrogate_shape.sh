@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Re-derives grids/data/surrogate_shape.csv from the real histories in $SHIFTSIM_DATA.
-# Usage: SHIFTSIM_DATA=../shared/data grids/data/derive_surrogate_shape.sh build/release/experiments/cli/shiftsim
+# Usage: SHIFTSIM_DATA=../shared/data grids/data/derive_surrogate_shape.sh build/release/shiftsim
 # For each paper region it imports one year of real data for the region's zone (or the nearest
 # zone with data) and runs `shiftsim grids derive-shape`. The choice of file per region is below.
 set -euo pipefail

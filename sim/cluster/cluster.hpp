@@ -82,6 +82,12 @@ struct SiteResult {
   std::int64_t utilisation_start = 0;  // Unix seconds of utilisation[0]
   std::int64_t utilisation_step = 0;
   std::vector<double> utilisation;  // mean share of accelerators held, per step of the span
+
+  // The share of the site's accelerator-seconds held over a span of `span_seconds` (0 for an
+  // empty span).
+  double mean_utilisation(double span_seconds) const {
+    return span_seconds > 0 ? busy_accelerator_seconds / (capacity * span_seconds) : 0.0;
+  }
 };
 
 struct ClusterResult {

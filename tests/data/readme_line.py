@@ -1,7 +1,7 @@
 """Running one of the README's commands as written, for the tests that check a README chain
 (test_real_chain.py, test_real_sgip.py): the command is the line after its marker ("# real
 data", "# sgip"), run with bash -euo pipefail in a scratch folder that mirrors what it uses of
-the repository root (the binary at build/release/experiments/cli/shiftsim, the experiment file,
+the repository root (the binary at build/release/shiftsim, the experiment file,
 analysis/ when the command draws figures)."""
 import os
 import shutil
@@ -19,9 +19,9 @@ def command_after(marker):
 
 def run_in_scratch(tmp, binary, command, experiment, with_analysis=False):
     """Lays out `tmp` like the repository root for `command` and runs it there."""
-    cli = os.path.join(tmp, "build", "release", "experiments", "cli")
-    os.makedirs(cli)
-    os.symlink(os.path.abspath(binary), os.path.join(cli, "shiftsim"))
+    build = os.path.join(tmp, "build", "release")
+    os.makedirs(build)
+    os.symlink(os.path.abspath(binary), os.path.join(build, "shiftsim"))
     os.makedirs(os.path.join(tmp, "experiments"))
     shutil.copy(os.path.join(SOURCE, "experiments", experiment), os.path.join(tmp, "experiments"))
     if with_analysis:

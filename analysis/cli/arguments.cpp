@@ -4,8 +4,9 @@
 #include <charconv>
 #include <limits>
 
-#include "experiments/cli/commands.hpp"
+#include "analysis/cli/commands.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/pause_costs.hpp"
 
 namespace shiftsim::cli {
 
@@ -17,6 +18,13 @@ std::uint64_t parse_seed(const std::string& text) {
                                   std::numeric_limits<std::uint64_t>::max()));
   }
   return v;
+}
+
+Energy checkpoint_energy(double kwh_per_checkpoint, Seconds checkpoint_time) {
+  if (auto no = sim::check_checkpoint_energy(kwh_per_checkpoint, checkpoint_time,
+                                             "--checkpoint-time 10min"))
+    throw ConfigError(fmt::format("--checkpoint-energy: {}; {}", no->what, no->hint));
+  return kwh(kwh_per_checkpoint);
 }
 
 }  // namespace shiftsim::cli

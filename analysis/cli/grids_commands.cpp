@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "analysis/cli/commands.hpp"
 #include "experiments/calibration.hpp"
-#include "experiments/cli/commands.hpp"
 #include "grids/calibrated.hpp"
 #include "grids/import.hpp"
 #include "grids/readers/fields.hpp"

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "experiments/cli/commands.hpp"
+#include "analysis/cli/commands.hpp"
 #include "sim/core/atomic_file.hpp"
 #include "sim/core/errors.hpp"
 #include "workloads/catalog.hpp"

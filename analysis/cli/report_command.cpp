@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "analysis/cli/commands.hpp"
 #include "analysis/cluster_report.hpp"
 #include "analysis/report.hpp"
-#include "experiments/cli/commands.hpp"
 #include "experiments/cube_file.hpp"
 #include "grids/store.hpp"
 #include "sim/core/atomic_file.hpp"

@@ -1,4 +1,4 @@
-#include "experiments/progress.hpp"
+#include "analysis/cli/progress.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-namespace shiftsim::experiments {
+namespace shiftsim::cli {
 
 namespace {
 // Often enough to reassure, rarely enough not to flood a cluster job's log.
@@ -66,4 +66,4 @@ void Progress::print(std::size_t done, std::size_t total, bool final) {
   std::fflush(out_);
 }
 
-}  // namespace shiftsim::experiments
+}  // namespace shiftsim::cli

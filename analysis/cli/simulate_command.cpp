@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "experiments/cli/commands.hpp"
+#include "analysis/cli/commands.hpp"
 #include "grids/forecast_source.hpp"
 #include "grids/resample.hpp"
 #include "grids/store.hpp"
@@ -81,17 +81,7 @@ sim::Policy make_policy(const Args& a) {
   }
   p.costs.checkpoint_time = parse_duration(a.checkpoint_time, "--checkpoint-time", Zero::allowed);
   p.costs.min_run = parse_duration(a.min_run, "--min-run", Zero::allowed);
-  if (!std::isfinite(a.checkpoint_energy) || a.checkpoint_energy < 0 ||
-      a.checkpoint_energy > sim::kMaxCheckpointEnergyKwh) {
-    throw ConfigError(
-        fmt::format("--checkpoint-energy must be a number of kWh from 0 to {} "
-                    "(what one checkpoint draws)",
-                    sim::kMaxCheckpointEnergyKwh));
-  }
-  p.costs.checkpoint_energy = kwh(a.checkpoint_energy);
-  if (p.costs.checkpoint_energy.value > 0 && p.costs.checkpoint_time.count() == 0) {
-    throw ConfigError("--checkpoint-energy needs a --checkpoint-time to draw it over");
-  }
+  p.costs.checkpoint_energy = checkpoint_energy(a.checkpoint_energy, p.costs.checkpoint_time);
   if (p.kind == PolicyKind::threshold) {
     if (!a.threshold || !std::isfinite(*a.threshold) || *a.threshold < 0) {
       throw ConfigError("--policy threshold needs --threshold G, an intensity in g/kWh >= 0");

@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <cstdio>
 
-namespace shiftsim::experiments {
+namespace shiftsim::cli {
 
 class Progress {
  public:
@@ -25,4 +25,4 @@ class Progress {
   std::chrono::steady_clock::time_point begin_, last_;
 };
 
-}  // namespace shiftsim::experiments
+}  // namespace shiftsim::cli

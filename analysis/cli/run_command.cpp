@@ -11,13 +11,13 @@
 #include <string>
 #include <vector>
 
-#include "experiments/cli/commands.hpp"
+#include "analysis/cli/commands.hpp"
+#include "analysis/cli/progress.hpp"
 #include "experiments/cluster_experiment.hpp"
 #include "experiments/cluster_runner.hpp"
 #include "experiments/cube_file.hpp"
 #include "experiments/experiment.hpp"
 #include "experiments/merge.hpp"
-#include "experiments/progress.hpp"
 #include "experiments/runner.hpp"
 #include "grids/store.hpp"
 #include "sim/core/atomic_file.hpp"
@@ -140,7 +140,7 @@ int run_cluster(const Args& a, const std::string& text) {
   make_parent(target);
 
   const grids::GridStore store = grids::GridStore::load(e.store);
-  ex::Progress progress(ex::Progress::detect(a.quiet));
+  Progress progress(Progress::detect(a.quiet));
   ex::ClusterRunOptions o;
   o.threads = a.threads;
   o.stop = &g_stop;
@@ -206,7 +206,7 @@ int run(const Args& a) {
   make_parent(target);
 
   const grids::GridStore store = grids::GridStore::load(e.store);
-  ex::Progress progress(ex::Progress::detect(a.quiet));
+  Progress progress(Progress::detect(a.quiet));
   ex::RunOptions o;
   o.threads = a.threads;
   o.shard_index = shard.index;

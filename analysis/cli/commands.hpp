@@ -4,6 +4,9 @@
 #include <cstdint>
 #include <string>
 
+#include "sim/core/time.hpp"
+#include "sim/core/units.hpp"
+
 namespace shiftsim::cli {
 
 void add_grids_commands(CLI::App& app);
@@ -15,5 +18,8 @@ void add_cluster_command(CLI::App& app);
 
 // --seed: a whole number from 0 to 2^64 - 1; ConfigError otherwise (simulate, cluster).
 std::uint64_t parse_seed(const std::string& text);
+// --checkpoint-energy KWH given --checkpoint-time: sim::check_checkpoint_energy's checks, as a
+// ConfigError naming the option (simulate, cluster).
+Energy checkpoint_energy(double kwh_per_checkpoint, Seconds checkpoint_time);
 
 }  // namespace shiftsim::cli

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <exception>
 
-#include "experiments/cli/commands.hpp"
+#include "analysis/cli/commands.hpp"
 #include "sim/core/errors.hpp"
 
 namespace {

@@ -15,7 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "experiments/cli/commands.hpp"
+#include "analysis/cli/commands.hpp"
+#include "experiments/cluster_csv.hpp"
 #include "experiments/cluster_scenario.hpp"
 #include "grids/resample.hpp"
 #include "grids/store.hpp"
@@ -55,61 +56,6 @@ void refuse_existing(const std::string& path, bool force, const char* option) {
   }
 }
 
-double hours(double seconds) { return seconds / 3600.0; }
-
-void write_jobs_csv(const std::string& path, const std::vector<cl::ClusterJob>& jobs,
-                    const cl::ClusterResult& r, const std::vector<cl::Site>& sites) {
-  AtomicOutput out(path);
-  {
-    std::ofstream f(out.temp_path());
-    f << "id,arrival,accelerators,length_h,deadline,outcome,site,release,start,finish,wait_h,"
-         "slowdown,energy_kwh,emissions_g,checkpoint_kwh,embodied_g,suspensions,deadline_missed\n";
-    auto t = [](std::int64_t s) {
-      return s < 0 ? std::string() : format_time(TimePoint{Seconds{s}});
-    };
-    for (std::size_t j = 0; j < jobs.size(); ++j) {
-      const auto& job = jobs[j];
-      const auto& x = r.jobs[j];
-      const double length = static_cast<double>(job.length().count());
-      const bool ran = x.outcome == cl::JobOutcome::finished;
-      f << fmt::format(
-          "{},{},{},{:.6f},{},{},{},{},{},{},{},{},{:.9g},{:.9g},{:.9g},{:.9g},{},{}\n",
-          csv_quote(job.id), t(job.arrival), job.accelerators, hours(length),
-          job.deadline ? t(*job.deadline) : "", to_string(x.outcome),
-          x.site < 0 ? "" : csv_quote(sites[static_cast<std::size_t>(x.site)].name), t(x.release),
-          t(x.first_start), t(x.finish),
-          x.first_start < 0 ? std::string() : fmt::format("{:.6f}", hours(x.wait_seconds())),
-          ran ? fmt::format("{:.6f}", static_cast<double>(x.finish - x.release) / length) : "",
-          x.energy_kwh, x.emissions_g, x.checkpoint_kwh, x.embodied_g, x.suspensions,
-          x.deadline_missed ? "true" : "false");
-    }
-    if (!f.flush()) throw IoError(path + ": could not write (disk full?)");
-  }
-  out.commit();
-}
-
-void write_utilisation_csv(const std::string& path, const cl::ClusterResult& r) {
-  AtomicOutput out(path);
-  {
-    std::ofstream f(out.temp_path());
-    f << "time";
-    for (const auto& s : r.sites) f << "," << csv_quote(s.name);
-    f << "\n";
-    std::size_t bins = 0;
-    for (const auto& s : r.sites) bins = std::max(bins, s.utilisation.size());
-    for (std::size_t b = 0; b < bins; ++b) {
-      const auto& s0 = r.sites.front();
-      f << format_time(TimePoint{
-          Seconds{s0.utilisation_start + static_cast<std::int64_t>(b) * s0.utilisation_step}});
-      for (const auto& s : r.sites)
-        f << fmt::format(",{:.6f}", b < s.utilisation.size() ? s.utilisation[b] : 0.0);
-      f << "\n";
-    }
-    if (!f.flush()) throw IoError(path + ": could not write (disk full?)");
-  }
-  out.commit();
-}
-
 int run_cluster(const Args& a) {
   if (a.sites.empty()) throw ConfigError("give at least one --site REGION=ACCELERATORS");
   const int sources = !a.trace.empty() + !a.generate.empty() + !a.graph.empty();
@@ -129,15 +75,7 @@ int run_cluster(const Args& a) {
   sim::PauseCosts costs;
   costs.checkpoint_time = parse_duration(a.checkpoint_time, "--checkpoint-time", Zero::allowed);
   costs.min_run = parse_duration(a.min_run, "--min-run", Zero::allowed);
-  if (!std::isfinite(a.checkpoint_energy) || a.checkpoint_energy < 0 ||
-      a.checkpoint_energy > sim::kMaxCheckpointEnergyKwh) {
-    throw ConfigError(fmt::format("--checkpoint-energy must be a number of kWh from 0 to {:g}",
-                                  sim::kMaxCheckpointEnergyKwh));
-  }
-  costs.checkpoint_energy = kwh(a.checkpoint_energy);
-  if (costs.checkpoint_energy.value > 0 && costs.checkpoint_time.count() == 0) {
-    throw ConfigError("--checkpoint-energy needs a --checkpoint-time to draw it over");
-  }
+  costs.checkpoint_energy = checkpoint_energy(a.checkpoint_energy, costs.checkpoint_time);
   std::optional<Seconds> slack;
   if (!a.slack.empty()) slack = parse_duration(a.slack, "--slack", Zero::allowed);
 
@@ -216,7 +154,7 @@ int run_cluster(const Args& a) {
     return any ? ordered_json(x) : ordered_json(nullptr);
   };
   j["mean_wait_h"] = or_null(t.started > 0, t.mean_wait_h());
-  j["max_wait_h"] = or_null(t.started > 0, hours(t.max_wait_seconds));
+  j["max_wait_h"] = or_null(t.started > 0, t.max_wait_h());
   j["mean_slowdown"] = or_null(t.finished > 0, t.mean_slowdown());
   j["deadline_misses"] = t.deadline_misses;
   j["suspensions"] = t.suspensions;
@@ -231,15 +169,14 @@ int run_cluster(const Args& a) {
   for (std::size_t s = 0; s < r.sites.size(); ++s) {
     const auto& x = r.sites[s];
     const double span = static_cast<double>(r.end - r.begin);
-    j["sites"].push_back(
-        {{"name", x.name},
-         {"capacity", x.capacity},
-         {"pue", sites[s].spec.pue},
-         {"series", series_labels[s]},
-         {"mean_utilisation", span > 0 ? x.busy_accelerator_seconds / (x.capacity * span) : 0.0},
-         {"idle_energy_kwh", x.idle_kwh},
-         {"idle_emissions_g", x.idle_g},
-         {"embodied_g", x.embodied_g}});
+    j["sites"].push_back({{"name", x.name},
+                          {"capacity", x.capacity},
+                          {"pue", sites[s].spec.pue},
+                          {"series", series_labels[s]},
+                          {"mean_utilisation", x.mean_utilisation(span)},
+                          {"idle_energy_kwh", x.idle_kwh},
+                          {"idle_emissions_g", x.idle_g},
+                          {"embodied_g", x.embodied_g}});
   }
   if (a.json) {
     fmt::print("{}\n", j.dump(2));
@@ -272,8 +209,8 @@ int run_cluster(const Args& a) {
     fmt::print("events      {} in {:.3f} s ({:.3g}/s)\n", r.events, seconds,
                j["events_per_second"].get<double>());
   }
-  if (!a.jobs_csv.empty()) write_jobs_csv(a.jobs_csv, cluster.jobs(), r, sites);
-  if (!a.utilisation_csv.empty()) write_utilisation_csv(a.utilisation_csv, r);
+  if (!a.jobs_csv.empty()) experiments::write_jobs_csv(a.jobs_csv, cluster.jobs(), r, sites);
+  if (!a.utilisation_csv.empty()) experiments::write_utilisation_csv(a.utilisation_csv, r);
   return 0;
 }
 
