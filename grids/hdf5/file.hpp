@@ -12,7 +12,8 @@
 // strong close), so an error halfway through leaves nothing open. HDF5's own printing of errors
 // is off: errors are IoErrors naming the file and the object.
 //
-// Thread-safety: one thread at a time per file and its objects.
+// Thread-safety: one thread at a time per file and its objects; HDF5's printing is turned off in
+// the thread that creates or opens the file.
 #include <filesystem>
 #include <memory>
 

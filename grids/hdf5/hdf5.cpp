@@ -49,9 +49,10 @@ std::string hdf5_reason() {
 }
 
 // HDF5 prints its error stack by default; shiftsim's messages say it instead (library code never
-// prints). Once per process, before the first call.
+// prints). Once per thread (a thread-safe HDF5 keeps an error stack per thread), before the
+// thread's first call: every way into a file passes here.
 void quiet() {
-  static const bool once = [] {
+  thread_local const bool once = [] {
     H5::Exception::dontPrint();
     return true;
   }();
