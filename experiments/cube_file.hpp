@@ -29,8 +29,9 @@
 //
 // Nothing lost: write_cube writes a temporary file beside `path` and renames it into place only
 // when complete; an existing `path` is refused (IoError naming it and saying --force) unless
-// `overwrite`. Only cube_file.cpp includes HDF5 headers in this library; every failing HDF5 call
-// becomes an IoError naming the file and the object.
+// `overwrite`. HDF5 is reached only through the HDF5 layer (grids/hdf5): every failing HDF5 call
+// becomes an IoError naming the file and the object, and a failed write (a full disk) fails in the
+// layer's own write of the finished file, leaving nothing open.
 //
 // Thread-safety: any thread, one call at a time per path (the temporary name is per process); a
 // thread-safe HDF5 (Debian's is) serialises the HDF5 calls.

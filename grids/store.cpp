@@ -1,11 +1,11 @@
 #include "grids/store.hpp"
 
-#include <H5Cpp.h>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <functional>
 
+#include "grids/hdf5/file.hpp"
 #include "grids/regions.hpp"
 #include "sim/core/atomic_file.hpp"
 #include "sim/core/errors.hpp"
@@ -16,248 +16,146 @@ namespace {
 
 constexpr const char* kFormat = "shiftsim-grid-store";
 constexpr std::int64_t kFormatVersion = 1;
-constexpr hsize_t kChunk = 8760;  // a year of hourly values
+constexpr std::uint64_t kChunk = 8760;  // a year of hourly values
+constexpr int kDeflateLevel = 6;
 
-// Every HDF5 call goes through here, so that a failure becomes an IoError naming the file and
-// the object, never a bare H5::Exception.
-template <class Fn>
-auto h5(const std::filesystem::path& file, const std::string& object, Fn&& fn) -> decltype(fn()) {
-  try {
-    return fn();
-  } catch (const H5::Exception& e) {
-    throw IoError(fmt::format("{}: HDF5 error at {}: {}", file.string(), object, e.getDetailMsg()));
-  }
-}
-
-// All text is variable-length UTF-8, in the file and in memory (HDF5 does not convert charsets).
-H5::StrType utf8_string() {
-  H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
-  type.setCset(H5T_CSET_UTF8);
-  return type;
-}
-
-void put_string(H5::H5Object& obj, const char* name, const std::string& value) {
-  H5::StrType type = utf8_string();
-  H5::Attribute a = obj.createAttribute(name, type, H5::DataSpace(H5S_SCALAR));
-  a.write(type, value);
-}
-
-void put_int(H5::H5Object& obj, const char* name, std::int64_t value) {
-  H5::Attribute a = obj.createAttribute(name, H5::PredType::STD_I64LE, H5::DataSpace(H5S_SCALAR));
-  a.write(H5::PredType::NATIVE_INT64, &value);
-}
-
-void put_strings(H5::H5Object& obj, const char* name, const std::vector<std::string>& values) {
-  H5::StrType type = utf8_string();
-  hsize_t n = values.size();
-  H5::DataSpace space = n == 0 ? H5::DataSpace(H5S_NULL) : H5::DataSpace(1, &n);
-  H5::Attribute a = obj.createAttribute(name, type, space);
-  if (n == 0) return;
-  std::vector<const char*> ptrs;
-  for (const auto& v : values) ptrs.push_back(v.c_str());
-  a.write(type, ptrs.data());
-}
-
-std::string get_string(const H5::H5Object& obj, const char* name) {
-  H5::Attribute a = obj.openAttribute(name);
-  H5::StrType type = utf8_string();
-  std::string out;
-  a.read(type, out);
-  return out;
-}
-
-std::int64_t get_int(const H5::H5Object& obj, const char* name) {
-  H5::Attribute a = obj.openAttribute(name);
-  std::int64_t v = 0;
-  a.read(H5::PredType::NATIVE_INT64, &v);
-  return v;
-}
-
-std::vector<std::string> get_strings(const H5::H5Object& obj, const char* name) {
-  H5::Attribute a = obj.openAttribute(name);
-  H5::DataSpace space = a.getSpace();
-  if (space.getSimpleExtentType() == H5S_NULL) return {};
-  auto n = static_cast<std::size_t>(space.getSimpleExtentNpoints());
-  H5::StrType type = utf8_string();
-  std::vector<char*> ptrs(n, nullptr);
-  a.read(type, ptrs.data());
-  std::vector<std::string> out;
-  for (char* p : ptrs) out.emplace_back(p ? p : "");
-  H5Dvlen_reclaim(type.getId(), space.getId(), H5P_DEFAULT, ptrs.data());
-  return out;
-}
-
-template <class T>
-void write_dataset(H5::Group& g, const char* name, const std::vector<T>& data,
-                   const H5::PredType& file_type, const H5::PredType& mem_type) {
-  hsize_t n = data.size();
-  H5::DataSpace space(1, &n);
-  H5::DSetCreatPropList dcpl;
-  H5Pset_obj_track_times(dcpl.getId(), false);
-  hsize_t chunk = std::min<hsize_t>(kChunk, std::max<hsize_t>(n, 1));
-  dcpl.setChunk(1, &chunk);
-  dcpl.setShuffle();
-  dcpl.setDeflate(6);
-  H5::DataSet ds = g.createDataSet(name, file_type, space, dcpl);
-  if (n > 0) ds.write(data.data(), mem_type);
-}
-
-template <class T>
-std::vector<T> read_dataset(const H5::Group& g, const char* name, const H5::PredType& mem_type) {
-  H5::DataSet ds = g.openDataSet(name);
-  auto n = static_cast<std::size_t>(ds.getSpace().getSimpleExtentNpoints());
-  std::vector<T> out(n);
-  if (n > 0) ds.read(out.data(), mem_type);
-  return out;
+// One-dimensional, chunked (a year of hourly values at most), shuffled and deflated.
+hdf5::DatasetSpec series_spec(hdf5::Element element, std::size_t n) {
+  hdf5::DatasetSpec spec;
+  spec.element = element;
+  spec.shape = {n};
+  spec.chunk = {std::min<std::uint64_t>(kChunk, std::max<std::uint64_t>(n, 1))};
+  spec.shuffle = true;
+  spec.deflate = kDeflateLevel;
+  return spec;
 }
 
 // The forecast archive: a 2-D dataset [issue time, lead] beside the values.
-void write_forecast(H5::Group& g, const ForecastArchive& f, std::size_t rows) {
-  hsize_t dims[2] = {rows, f.leads};
-  H5::DataSpace space(2, dims);
-  H5::DSetCreatPropList dcpl;
-  H5Pset_obj_track_times(dcpl.getId(), false);
-  hsize_t chunk[2] = {std::min<hsize_t>(2016, std::max<hsize_t>(rows, 1)),
-                      f.leads};  // a week at 5 min
-  dcpl.setChunk(2, chunk);
-  dcpl.setShuffle();
-  dcpl.setDeflate(6);
-  H5::DataSet ds = g.createDataSet("forecast", H5::PredType::IEEE_F64LE, space, dcpl);
-  if (rows > 0) ds.write(f.values.data(), H5::PredType::NATIVE_DOUBLE);
-  put_int(ds, "lead_step_seconds", f.step.count());
-  put_string(ds, "units", "gCO2eq/kWh");
-  put_string(ds, "description",
-             "row i: the forecast issued at the series' time i for time i + k * lead_step, "
-             "k = 1..leads (column k-1); NaN where none was issued");
+void write_forecast(hdf5::Group& g, const ForecastArchive& f, std::size_t rows) {
+  hdf5::DatasetSpec spec;
+  spec.element = hdf5::Element::f64;
+  spec.shape = {rows, f.leads};
+  spec.chunk = {std::min<std::uint64_t>(2016, std::max<std::uint64_t>(rows, 1)),
+                f.leads};  // a week at 5 min
+  spec.shuffle = true;
+  spec.deflate = kDeflateLevel;
+  hdf5::Dataset ds = g.create_dataset("forecast", spec);
+  if (rows > 0) ds.write(std::span<const double>(f.values));
+  ds.put_int64("lead_step_seconds", f.step.count());
+  ds.put_string("units", "gCO2eq/kWh");
+  ds.put_string("description",
+                "row i: the forecast issued at the series' time i for time i + k * lead_step, "
+                "k = 1..leads (column k-1); NaN where none was issued");
 }
 
-ForecastArchive read_forecast(const H5::Group& g, std::size_t rows) {
+ForecastArchive read_forecast(const hdf5::Group& g, std::size_t rows) {
   ForecastArchive f;
-  if (!g.nameExists("forecast")) return f;
-  H5::DataSet ds = g.openDataSet("forecast");
-  H5::DataSpace space = ds.getSpace();
-  hsize_t dims[2] = {0, 0};
-  if (space.getSimpleExtentNdims() != 2 || (space.getSimpleExtentDims(dims), dims[0] != rows) ||
-      dims[1] == 0)
+  if (!g.contains("forecast")) return f;
+  const hdf5::Dataset ds = g.open_dataset("forecast");
+  const auto dims = ds.shape();
+  if (dims.size() != 2 || dims[0] != rows || dims[1] == 0)
     throw ConfigError("its forecast dataset is not [values, leads]");
   f.leads = static_cast<std::size_t>(dims[1]);
-  if (!ds.attrExists("lead_step_seconds"))
+  if (!ds.has_attribute("lead_step_seconds"))
     throw ConfigError("its forecast dataset has no lead_step_seconds attribute");
-  f.step = Seconds{get_int(ds, "lead_step_seconds")};
+  f.step = Seconds{ds.get_int("lead_step_seconds")};
   if (f.step.count() <= 0)
     throw ConfigError(
         fmt::format("its forecast's lead_step_seconds is {}, not positive", f.step.count()));
-  f.values.resize(rows * f.leads);
-  if (rows > 0) ds.read(f.values.data(), H5::PredType::NATIVE_DOUBLE);
+  f.values = ds.read_f64();
   return f;
 }
 
-H5::Group open_or_create(H5::Group& parent, const std::string& name) {
-  if (parent.nameExists(name)) return parent.openGroup(name);
-  // The C++ API of HDF5 1.10 cannot pass a group-creation list, so this one call uses C.
-  // Timestamps off: the same content must give the same bytes.
-  hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
-  H5Pset_obj_track_times(gcpl, false);
-  hid_t id = H5Gcreate2(parent.getId(), name.c_str(), H5P_DEFAULT, gcpl, H5P_DEFAULT);
-  H5Pclose(gcpl);
-  if (id < 0) throw H5::GroupIException("H5Gcreate2", "cannot create group " + name);
-  H5::Group g(id);
-  H5Gclose(id);  // H5::Group(id) took its own reference
-  return g;
+hdf5::Group open_or_create(hdf5::Group& parent, const std::string& name) {
+  return parent.contains(name) ? parent.open_group(name) : parent.create_group(name);
 }
 
-void write_series(H5::Group& root, const Series& s) {
-  H5::Group zone = open_or_create(root, s.key.zone);
-  H5::Group signal = open_or_create(zone, std::string(to_string(s.key.signal)));
-  H5::Group g = open_or_create(signal, std::string(to_string(s.key.basis)));
-  write_dataset(g, "values", s.values, H5::PredType::IEEE_F64LE, H5::PredType::NATIVE_DOUBLE);
-  write_dataset(g, "flags", s.flags, H5::PredType::STD_U8LE, H5::PredType::NATIVE_UINT8);
+void write_series(hdf5::Group& root, const Series& s) {
+  hdf5::Group zone = open_or_create(root, s.key.zone);
+  hdf5::Group signal = open_or_create(zone, std::string(to_string(s.key.signal)));
+  hdf5::Group g = open_or_create(signal, std::string(to_string(s.key.basis)));
+  g.create_dataset("values", series_spec(hdf5::Element::f64, s.values.size()))
+      .write(std::span<const double>(s.values));
+  g.create_dataset("flags", series_spec(hdf5::Element::u8, s.flags.size()))
+      .write(std::span<const std::uint8_t>(s.flags));
   if (!s.forecast.empty()) write_forecast(g, s.forecast, s.values.size());
-  put_string(g, "zone", s.key.zone);
-  put_string(g, "signal", std::string(to_string(s.key.signal)));
-  put_string(g, "basis", std::string(to_string(s.key.basis)));
-  put_string(g, "units", "gCO2eq/kWh");
-  put_string(g, "source", s.source);
-  put_string(g, "start", format_time(s.start));
-  put_int(g, "start_unix", s.start.time_since_epoch().count());
-  put_int(g, "step_seconds", s.step.count());
+  g.put_string("zone", s.key.zone);
+  g.put_string("signal", std::string(to_string(s.key.signal)));
+  g.put_string("basis", std::string(to_string(s.key.basis)));
+  g.put_string("units", "gCO2eq/kWh");
+  g.put_string("source", s.source);
+  g.put_string("start", format_time(s.start));
+  g.put_int64("start_unix", s.start.time_since_epoch().count());
+  g.put_int64("step_seconds", s.step.count());
   std::vector<std::string> names, hashes;
   for (const auto& f : s.files) {
     names.push_back(f.name);
     hashes.push_back(f.sha256);
   }
-  put_strings(g, "files", names);
-  put_strings(g, "files_sha256", hashes);
-  for (const auto& [kind, count] : s.repairs) put_int(g, ("repair_" + kind).c_str(), count);
+  g.put_strings("files", names);
+  g.put_strings("files_sha256", hashes);
+  for (const auto& [kind, count] : s.repairs) g.put_int64("repair_" + kind, count);
 }
 
-Series read_series(const H5::Group& g) {
+Series read_series(const hdf5::Group& g) {
   Series s;
-  s.key.zone = get_string(g, "zone");
-  s.key.signal = parse_signal(get_string(g, "signal"));
-  s.key.basis = parse_basis(get_string(g, "basis"));
-  s.source = get_string(g, "source");
-  s.start = TimePoint{Seconds{get_int(g, "start_unix")}};
-  s.step = Seconds{get_int(g, "step_seconds")};
-  s.values = read_dataset<double>(g, "values", H5::PredType::NATIVE_DOUBLE);
-  s.flags = read_dataset<std::uint8_t>(g, "flags", H5::PredType::NATIVE_UINT8);
+  s.key.zone = g.get_string("zone");
+  s.key.signal = parse_signal(g.get_string("signal"));
+  s.key.basis = parse_basis(g.get_string("basis"));
+  s.source = g.get_string("source");
+  s.start = TimePoint{Seconds{g.get_int("start_unix")}};
+  s.step = Seconds{g.get_int("step_seconds")};
+  s.values = g.open_dataset("values").read_f64();
+  s.flags = g.open_dataset("flags").read_u8();
   s.forecast = read_forecast(g, s.values.size());
-  auto names = get_strings(g, "files");
-  auto hashes = get_strings(g, "files_sha256");
+  auto names = g.get_strings("files");
+  auto hashes = g.get_strings("files_sha256");
   for (std::size_t i = 0; i < names.size() && i < hashes.size(); ++i)
     s.files.push_back({names[i], hashes[i]});
-  const int n = g.getNumAttrs();
-  for (int i = 0; i < n; ++i) {
-    H5::Attribute a = g.openAttribute(static_cast<unsigned>(i));
-    std::string name = a.getName();
-    if (name.starts_with("repair_")) s.repairs[name.substr(7)] = get_int(g, name.c_str());
-  }
+  for (const auto& name : g.attribute_names())
+    if (name.starts_with("repair_")) s.repairs[name.substr(7)] = g.get_int(name);
   return s;
 }
 
 }  // namespace
 
 GridStore GridStore::load(const std::filesystem::path& path) {
-  H5::Exception::dontPrint();
   if (!std::filesystem::exists(path))
     throw IoError(
         fmt::format("{}: no such grid store; create one with 'shiftsim grids import' or "
                     "'shiftsim grids synth'",
                     path.string()));
-  if (!H5::H5File::isHdf5(path.string()))
+  if (!hdf5::File::is_hdf5(path))
     throw IoError(fmt::format("{}: not an HDF5 file, so not a grid store", path.string()));
-  return h5(path, "/", [&] {
-    GridStore store;
-    H5::H5File file(path.string(), H5F_ACC_RDONLY);
-    if (!file.attrExists("format") || get_string(file.openGroup("/"), "format") != kFormat)
-      throw IoError(
-          fmt::format("{}: an HDF5 file, but not a shiftsim grid store (no format "
-                      "attribute '{}')",
-                      path.string(), kFormat));
-    auto version = get_int(file.openGroup("/"), "format_version");
-    if (version != kFormatVersion)
-      throw IoError(
-          fmt::format("{}: grid store format version {} is not supported (this "
-                      "shiftsim reads version {})",
-                      path.string(), version, kFormatVersion));
-    H5::Group root = file.openGroup("/series");
-    for (hsize_t z = 0; z < root.getNumObjs(); ++z) {
-      H5::Group zone = root.openGroup(root.getObjnameByIdx(z));
-      for (hsize_t si = 0; si < zone.getNumObjs(); ++si) {
-        H5::Group signal = zone.openGroup(zone.getObjnameByIdx(si));
-        for (hsize_t b = 0; b < signal.getNumObjs(); ++b) {
-          auto object = fmt::format("/series/{}/{}/{}", root.getObjnameByIdx(z),
-                                    zone.getObjnameByIdx(si), signal.getObjnameByIdx(b));
-          try {
-            store.put(read_series(signal.openGroup(signal.getObjnameByIdx(b))));
-          } catch (const ConfigError& e) {
-            throw IoError(fmt::format("{}: {}: {}", path.string(), object, e.what()));
-          }
+  GridStore store;
+  const hdf5::File file = hdf5::File::open_read_only(path);
+  const hdf5::Group top = file.root();
+  if (top.find_string("format") != kFormat)
+    throw IoError(
+        fmt::format("{}: an HDF5 file, but not a shiftsim grid store (no format "
+                    "attribute '{}')",
+                    path.string(), kFormat));
+  const auto version = top.get_int("format_version");
+  if (version != kFormatVersion)
+    throw IoError(
+        fmt::format("{}: grid store format version {} is not supported (this "
+                    "shiftsim reads version {})",
+                    path.string(), version, kFormatVersion));
+  const hdf5::Group root = top.open_group("series");
+  for (const auto& z : root.children()) {
+    const hdf5::Group zone = root.open_group(z);
+    for (const auto& si : zone.children()) {
+      const hdf5::Group signal = zone.open_group(si);
+      for (const auto& b : signal.children()) {
+        try {
+          store.put(read_series(signal.open_group(b)));
+        } catch (const ConfigError& e) {
+          throw IoError(fmt::format("{}: /series/{}/{}/{}: {}", path.string(), z, si, b, e.what()));
         }
       }
     }
-    return store;
-  });
+  }
+  return store;
 }
 
 GridStore GridStore::load_or_empty(const std::filesystem::path& path) {
@@ -265,18 +163,14 @@ GridStore GridStore::load_or_empty(const std::filesystem::path& path) {
 }
 
 void GridStore::save(const std::filesystem::path& path) const {
-  H5::Exception::dontPrint();
   AtomicOutput out(path);
-  h5(out.temp_path(), "/", [&] {
-    H5::FileCreatPropList fcpl;
-    H5::H5File file(out.temp_path().string(), H5F_ACC_TRUNC, fcpl);
-    H5::Group root = file.openGroup("/");
-    put_string(root, "format", kFormat);
-    put_int(root, "format_version", kFormatVersion);
-    H5::Group series = open_or_create(root, "series");
-    for (const auto& [key, s] : series_) write_series(series, s);
-    file.close();
-  });
+  hdf5::File file = hdf5::File::create(path, {});
+  hdf5::Group root = file.root();
+  root.put_string("format", kFormat);
+  root.put_int64("format_version", kFormatVersion);
+  hdf5::Group series = open_or_create(root, "series");
+  for (const auto& [key, s] : series_) write_series(series, s);
+  file.save(out.temp_path());
   out.commit();
 }
 

@@ -2,7 +2,6 @@
 #include <fmt/format.h>
 
 #include <cstdio>
-#include <cstdlib>
 #include <exception>
 
 #include "analysis/cli/commands.hpp"
@@ -46,14 +45,4 @@ int run(int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  const int code = run(argc, argv);
-  if (code != 0) {
-    // A failed HDF5 write (a full disk) can leave a file HDF5 could not close; the HDF5 C++
-    // library's static destructor then crashes (SIGSEGV) trying again at exit. The error is
-    // reported and the temporary file deleted, so leave without running static destructors.
-    std::fflush(nullptr);
-    std::_Exit(code);
-  }
-  return 0;
-}
+int main(int argc, char** argv) { return run(argc, argv); }

@@ -1,0 +1,102 @@
+#include "experiments/chunk_compression.hpp"
+
+#include <tbb/parallel_for.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+namespace shiftsim::experiments {
+
+namespace {
+
+std::vector<unsigned char> shuffle_deflate(const unsigned char* raw, std::size_t bytes,
+                                           std::size_t value_bytes) {
+  std::vector<unsigned char> shuffled(bytes);
+  const std::size_t n = bytes / value_bytes;
+  for (std::size_t b = 0; b < value_bytes; ++b) {
+    unsigned char* out = shuffled.data() + b * n;
+    for (std::size_t i = 0; i < n; ++i) out[i] = raw[i * value_bytes + b];
+  }
+  uLongf size = compressBound(static_cast<uLong>(bytes));
+  std::vector<unsigned char> packed(size);
+  if (compress2(packed.data(), &size, shuffled.data(), static_cast<uLong>(bytes), kDeflateLevel) !=
+      Z_OK) {
+    throw std::runtime_error("zlib compress2 failed");  // only on memory exhaustion
+  }
+  packed.resize(size);
+  return packed;
+}
+
+}  // namespace
+
+std::vector<std::uint64_t> chunk_shape(const std::vector<std::uint64_t>& shape,
+                                       std::size_t value_bytes) {
+  std::vector<std::uint64_t> chunk(shape.size(), 1);
+  std::uint64_t bytes = value_bytes;  // bytes of one chunk over the dimensions after i
+  for (std::size_t i = shape.size(); i-- > 0;) {
+    if (bytes * shape[i] <= kChunkBytes) {
+      chunk[i] = shape[i];
+      bytes *= shape[i];
+    } else {
+      chunk[i] = std::max<std::uint64_t>(1, kChunkBytes / bytes);
+      break;
+    }
+  }
+  return chunk;
+}
+
+void compress_chunks(const std::vector<std::uint64_t>& shape,
+                     const std::vector<std::uint64_t>& chunk, const unsigned char* values,
+                     std::size_t value_bytes, const unsigned char* fill, const ChunkSink& write) {
+  const std::size_t rank = shape.size();
+  std::vector<std::uint64_t> grid(rank);
+  std::size_t chunks = 1, per_chunk = 1;
+  for (std::size_t i = 0; i < rank; ++i) {
+    grid[i] = (shape[i] + chunk[i] - 1) / chunk[i];
+    chunks *= grid[i];
+    per_chunk *= chunk[i];
+  }
+  // The chunk's origin (in values) from its row-major index.
+  auto origin = [&](std::size_t index) {
+    std::vector<std::uint64_t> o(rank);
+    for (std::size_t i = rank; i-- > 0;) {
+      o[i] = (index % grid[i]) * chunk[i];
+      index /= grid[i];
+    }
+    return o;
+  };
+  std::vector<std::vector<unsigned char>> packed(kChunksPerBatch);
+  for (std::size_t first = 0; first < chunks; first += kChunksPerBatch) {
+    const std::size_t batch = std::min(kChunksPerBatch, chunks - first);
+    tbb::parallel_for(std::size_t{0}, batch, [&](std::size_t b) {
+      const auto o = origin(first + b);
+      std::vector<unsigned char> raw(per_chunk * value_bytes);
+      for (std::size_t i = 0; i < per_chunk; ++i)
+        std::memcpy(raw.data() + i * value_bytes, fill, value_bytes);
+      // Copy the chunk's rows (runs along the last dimension) that lie inside the extent.
+      const std::uint64_t row = std::min(chunk[rank - 1], shape[rank - 1] - o[rank - 1]);
+      std::vector<std::uint64_t> at(rank, 0);  // position within the chunk, last dimension 0
+      const std::size_t rows = per_chunk / chunk[rank - 1];
+      for (std::size_t r = 0; r < rows; ++r) {
+        std::size_t rest = r;
+        bool inside = true;
+        std::size_t src = 0;
+        for (std::size_t i = rank - 1; i-- > 0;) {
+          at[i] = rest % chunk[i];
+          rest /= chunk[i];
+          inside = inside && o[i] + at[i] < shape[i];
+        }
+        if (!inside) continue;
+        for (std::size_t i = 0; i < rank; ++i) src = src * shape[i] + o[i] + at[i];
+        std::memcpy(raw.data() + r * chunk[rank - 1] * value_bytes, values + src * value_bytes,
+                    row * value_bytes);
+      }
+      packed[b] = shuffle_deflate(raw.data(), raw.size(), value_bytes);
+    });
+    for (std::size_t b = 0; b < batch; ++b) write(origin(first + b), packed[b]);
+  }
+}
+
+}  // namespace shiftsim::experiments

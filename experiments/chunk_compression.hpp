@@ -1,0 +1,41 @@
+#pragma once
+// The chunks of a cube variable, shuffled and deflated by shiftsim itself, in parallel.
+//
+// HDF5 runs its filters on one thread, and compression is most of a cube's write time, so the
+// writer compresses the chunks here (oneTBB) and hands them to HDF5 whole. The bytes are those
+// HDF5's own filters make, which read them back: the shuffle filter's byte transposition, then
+// zlib's compress2 at the same level, as H5Z_filter_deflate calls it; edge chunks are stored whole,
+// padded with the fill value as HDF5 pads a partly written chunk.
+//
+// Deterministic: chunks are handed over in row-major order of their origins, whatever the thread
+// count. Memory: at most kChunksPerBatch compressed chunks at a time.
+// Thread-safety: any thread; `write` is called on the calling thread only.
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <vector>
+
+namespace shiftsim::experiments {
+
+inline constexpr std::size_t kChunkBytes = std::size_t{1} << 20;  // at most 1 MiB of values
+inline constexpr int kDeflateLevel = 4;
+inline constexpr std::size_t kChunksPerBatch = 64;
+
+// Full extent on the fastest dimensions, as many as fit in kChunkBytes (HDF5's default chunk
+// cache); the first that does not fit whole is cut to what fits (at least 1), the slower ones 1.
+std::vector<std::uint64_t> chunk_shape(const std::vector<std::uint64_t>& shape,
+                                       std::size_t value_bytes);
+
+// One chunk, ready for the file: its origin (in values) and its filtered bytes.
+using ChunkSink =
+    std::function<void(const std::vector<std::uint64_t>& origin, std::span<const unsigned char>)>;
+
+// Cuts `values` (row-major over `shape`, `value_bytes` bytes each) into chunks of `chunk`, pads
+// the edge ones with `fill` (one value's bytes), shuffles and deflates each at kDeflateLevel and
+// hands them to `write`. shape and chunk have the same, non-zero rank.
+void compress_chunks(const std::vector<std::uint64_t>& shape,
+                     const std::vector<std::uint64_t>& chunk, const unsigned char* values,
+                     std::size_t value_bytes, const unsigned char* fill, const ChunkSink& write);
+
+}  // namespace shiftsim::experiments
