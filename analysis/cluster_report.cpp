@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "experiments/cube_view.hpp"
+#include "experiments/provenance.hpp"
 #include "sim/core/errors.hpp"
 
 namespace shiftsim::analysis {
@@ -119,15 +120,9 @@ std::string attr(const Cube& c, const char* key) {
 }
 
 std::string data_paragraph(const Cube& c, const Grid& g) {
-  std::string series = attr(c, "grid_series");
   std::string sites;
-  for (std::size_t p = 0, q; p < series.size(); p = q + 1) {
-    q = series.find('\n', p);
-    if (q == std::string::npos) q = series.size();
-    std::string line = series.substr(p, q - p);
-    if (const auto sha = line.find(" sha256="); sha != std::string::npos) line.resize(sha);
-    if (!line.empty()) sites += (sites.empty() ? "" : "; ") + line;
-  }
+  for (const auto& s : experiments::series_provenance(c, g.sites.size()))
+    sites += fmt::format("{}{}: {} ({})", sites.empty() ? "" : "; ", s.region, s.key(), s.source);
   std::string text = fmt::format(
       "Data: {} site(s): {}. Jobs: {} ({}). Simulation step {}; {} seed(s) per scenario, "
       "averaged.",

@@ -43,8 +43,7 @@ std::string data_paragraph(const Cube& c, const View& v) {
   const auto notes = series_notes(c);
   std::set<std::string> kinds, sources;
   for (const auto& [region, n] : notes) {
-    const auto slash = n.key.find('/');
-    kinds.insert(slash == std::string::npos ? n.key : n.key.substr(slash + 1));
+    kinds.insert(n.signal + "/" + n.basis);
     sources.insert(n.source);
   }
   std::set<int> years;
@@ -278,21 +277,21 @@ HourFindings hour_findings(const Cube& c, const View& v, const grids::GridStore&
   const auto note = notes.find(v.regions[*r]);
   const grids::Series* series = nullptr;
   for (const auto* s : grids::series_for(store, v.regions[*r], std::nullopt, std::nullopt)) {
-    if (note == notes.end() || s->key.label() == note->second.key) series = s;
+    if (note == notes.end() || s->key.label() == note->second.key()) series = s;
     if (series != nullptr) break;
   }
   if (series == nullptr) {
     throw ConfigError(
         fmt::format("the grid store has no series for {} ({}); give the store the "
                     "cube was computed on (--grids)",
-                    v.regions[*r], note == notes.end() ? "" : note->second.key));
+                    v.regions[*r], note == notes.end() ? "" : note->second.key()));
   }
   if (note != notes.end()) {
     if (grids::values_sha256(*series) != note->second.sha256) {
       throw ConfigError(fmt::format(
           "the grid store's series {} differs from the one the cube was computed on (SHA-256 "
           "differs); give the store the cube was computed on (--grids)",
-          note->second.key));
+          note->second.key()));
     }
   }
   const Seconds step = parse_duration(attr(c, "simulation_step"), "simulation_step");

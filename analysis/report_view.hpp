@@ -13,13 +13,13 @@
 #include <limits>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "experiments/cube.hpp"
 #include "experiments/cube_view.hpp"
+#include "experiments/provenance.hpp"
 #include "sim/core/csv.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/core/time.hpp"
@@ -153,23 +153,11 @@ inline std::string attr(const Cube& c, const std::string& key) {
   return it == c.attrs.end() ? std::string{} : it->second;
 }
 
-// "East US: PJM_ROANOKE/surrogate/direct (source) sha256=..." lines -> region -> line parts.
-struct SeriesNote {
-  std::string key, source, sha256;
-};
-inline std::map<std::string, SeriesNote> series_notes(const Cube& c) {
-  std::map<std::string, SeriesNote> out;
-  std::istringstream in(attr(c, "grid_series"));
-  std::string line;
-  while (std::getline(in, line)) {
-    const auto colon = line.find(": ");
-    const auto paren = line.find(" (", colon);
-    const auto sha = line.rfind(" sha256=");
-    if (colon == std::string::npos || paren == std::string::npos || sha == std::string::npos)
-      continue;
-    out[line.substr(0, colon)] = {line.substr(colon + 2, paren - colon - 2),
-                                  line.substr(paren + 2, sha - paren - 3), line.substr(sha + 8)};
-  }
+// The series each region was computed on (experiments/provenance.hpp), by region label.
+inline std::map<std::string, experiments::SeriesProvenance> series_notes(const Cube& c) {
+  std::map<std::string, experiments::SeriesProvenance> out;
+  const std::size_t regions = c.dim("region").size();
+  for (auto& s : experiments::series_provenance(c, regions)) out[s.region] = std::move(s);
   return out;
 }
 

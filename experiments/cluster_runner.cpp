@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "experiments/cluster_scenario.hpp"
+#include "experiments/provenance.hpp"
 #include "experiments/thread_arena.hpp"
 #include "sim/cluster/schedulers.hpp"
 #include "sim/core/atomic_file.hpp"
@@ -239,11 +240,11 @@ Cube ClusterSweep::make_cube(const std::vector<std::optional<ScenarioOut>>& outs
     for (const auto& site : e_.sites) capacity.i32.push_back(scaled_capacity(site.capacity, scale));
   c.vars.push_back(std::move(capacity));
 
-  std::string series, warning;
+  std::string warning;
+  std::vector<std::pair<std::string, const grids::Series*>> series;
   for (std::size_t i = 0; i < histories_.size(); ++i) {
     const auto* s = histories_[i].series;
-    series += fmt::format("{}: {} ({}) sha256={}\n", sites[i], s->key.label(), s->source,
-                          grids::values_sha256(*s));
+    series.emplace_back(sites[i], s);
     if (s->key.signal == grids::Signal::surrogate) {
       warning = "SYNTHETIC data: some sites use the built-in surrogate series, not measurements";
     }
@@ -256,10 +257,10 @@ Cube ClusterSweep::make_cube(const std::vector<std::optional<ScenarioOut>>& outs
              {"experiment", e_.text},
              {"command_line", o.command_line},
              {"grid_store", e_.store.string()},
-             {"grid_series", series},
              {"simulation_step", format_duration(e_.step)},
              {"jobs", std::to_string(jobs_.jobs.size())},
              {"jobs_source", jobs_.source}};
+  set_series_provenance(c, provenance_of(series));
   if (!e_.jobs.trace.empty()) {
     c.attrs["trace_file"] = e_.jobs.trace.filename().string();
     c.attrs["trace_sha256"] = sha256_hex(read_file(e_.jobs.trace));

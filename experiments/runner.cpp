@@ -13,6 +13,7 @@
 #include "experiments/cells.hpp"
 #include "experiments/journal.hpp"
 #include "experiments/merge.hpp"
+#include "experiments/provenance.hpp"
 #include "experiments/thread_arena.hpp"
 #include "grids/calibrated.hpp"
 #include "grids/regions.hpp"
@@ -257,10 +258,10 @@ Cube Sweep::make_cube(const RunOptions& o) const {
                std::vector<std::int32_t>(n_summary, 0),
                {{"units", "1"}, {"long_name", "starts that finished within the data"}}});
 
-  std::string series, warning;
+  std::string warning;
+  std::vector<std::pair<std::string, const grids::Series*>> series;
   for (const auto& r : regions_) {
-    series += fmt::format("{}: {} ({}) sha256={}\n", r.name, r.series->key.label(),
-                          r.series->source, grids::values_sha256(*r.series));
+    series.emplace_back(r.name, r.series);
     if (r.series->key.signal == grids::Signal::surrogate) {
       // The calibrated surrogate says so wherever it is shown (grids/calibrated.hpp).
       const bool calibrated = r.series->source.find(grids::kCalibratedNote) != std::string::npos;
@@ -273,15 +274,11 @@ Cube Sweep::make_cube(const RunOptions& o) const {
                                "not measurements";
     }
   }
-  c.attrs = {{"title", "shiftsim result cube"},
-             {"Conventions", "CF-1.8"},
-             {"shiftsim_version", o.version},
-             {"experiment_file", e_.file},
-             {"experiment", e_.text},
-             {"command_line", o.command_line},
-             {"grid_store", e_.store.string()},
-             {"grid_series", series},
-             {"simulation_step", format_duration(e_.step)}};
+  c.attrs = {{"title", "shiftsim result cube"}, {"Conventions", "CF-1.8"},
+             {"shiftsim_version", o.version},   {"experiment_file", e_.file},
+             {"experiment", e_.text},           {"command_line", o.command_line},
+             {"grid_store", e_.store.string()}, {"simulation_step", format_duration(e_.step)}};
+  set_series_provenance(c, provenance_of(series));
   if (!warning.empty()) c.attrs["data_warning"] = warning;
   return c;
 }
