@@ -9,6 +9,7 @@
 #include <limits>
 #include <mutex>
 #include <optional>
+#include <set>
 
 #include "experiments/cells.hpp"
 #include "experiments/journal.hpp"
@@ -18,6 +19,7 @@
 #include "grids/calibrated.hpp"
 #include "grids/regions.hpp"
 #include "grids/resample.hpp"
+#include "sim/core/csv.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/core/quantiles.hpp"
 #include "sim/kernels.hpp"
@@ -89,6 +91,17 @@ class Sweep {
     with_forecast_ =
         !(e.forecasts.size() == 1 && sim::ForecastSpec::parse(e.forecasts[0]).is_oracle());
     with_seed_ = e.seeds.size() > 1;
+    for (std::size_t r = 0; r < regions_.size() && !fixed_region_; ++r) {
+      if (iequals(regions_[r].name, kFixedHourRegion)) fixed_region_ = r;
+    }
+    if (fixed_region_ && !starts_.empty()) {
+      std::set<int> years;
+      for (auto t : starts_) years.insert(year_of(t));
+      for (int y : years) {
+        for (TimePoint day = make_time(y, 1, 1); year_of(day) == y; day += Seconds{86400})
+          fixed_days_.push_back(day);
+      }
+    }
     // Forecasts per (region, forecast, seed): a plan aligned with the region's series.
     plans_.resize(regions_.size() * specs_.size());
     for (std::size_t r = 0; r < regions_.size(); ++r) {
@@ -105,6 +118,10 @@ class Sweep {
   }
 
   Cube make_cube(const RunOptions& o) const;
+  // The fixed-start-hour runs (runner.hpp): BERT finetune in Central US at each hour of
+  // kFixedHours on every day of the start axis's years, through the event engine as a single
+  // run is, in parallel (in the caller's arena). Nothing when the experiment has no Central US.
+  void fill_fixed_hours(Cube& cube) const;
   // Computes cell c (in the order workload, region, policy, forecast x seed) into the cube.
   void run_cell(std::size_t c, Cube& cube) const;
   void fill_baseline(Cube& cube) const;
@@ -121,6 +138,9 @@ class Sweep {
   std::vector<sim::ForecastSpec> specs_;  // forecast-major, then seed
   std::vector<std::vector<double>> plans_;
   bool with_forecast_ = false, with_seed_ = false;
+  // The fixed-hour runs' region (index in regions_) and days (midnight UTC); none without it.
+  std::optional<std::size_t> fixed_region_;
+  std::vector<TimePoint> fixed_days_;
 };
 
 std::vector<StartOut> Sweep::cell(const WorkloadInput& w, const RegionInput& r,
@@ -216,6 +236,18 @@ Cube Sweep::make_cube(const RunOptions& o) const {
   std::size_t n_full = 1, n_summary = 1;
   for (const auto& d : full) n_full *= c.dim(d).size();
   for (const auto& d : summary) n_summary *= c.dim(d).size();
+  // The fixed-hour axes come last: no cell variable is over them.
+  if (!fixed_days_.empty()) {
+    std::vector<std::int64_t> days;
+    for (auto d : fixed_days_) days.push_back(d.time_since_epoch().count());
+    c.dims.push_back(
+        Dimension{"day", Times{days}, {{"long_name", "day of a fixed-hour run (UTC)"}}});
+    std::vector<double> hours(kFixedHours.begin(), kFixedHours.end());
+    c.dims.push_back(
+        Dimension{"hour",
+                  Numbers{hours},
+                  {{"long_name", "start hour of a fixed-hour run (UTC)"}, {"units", "h"}}});
+  }
   auto f64 = [](std::string name, std::vector<std::string> dims, std::size_t n, std::string units,
                 std::string long_name) {
     return Variable{std::move(name),
@@ -241,6 +273,15 @@ Cube Sweep::make_cube(const RunOptions& o) const {
   c.vars.push_back(f64("baseline_g", {"workload", "region", "start"},
                        c.dim("workload").size() * c.dim("region").size() * starts_.size(), "g",
                        "operational emissions when started at the requested time, gCO2eq"));
+  if (!fixed_days_.empty()) {
+    c.vars.push_back(f64("fixed_hour_g", {"day", "hour"}, fixed_days_.size() * kFixedHours.size(),
+                         "g",
+                         fmt::format("operational emissions of {} in {} started at the day's hour "
+                                     "(the paper's Table 3), gCO2eq",
+                                     kFixedHourWorkload, regions_[*fixed_region_].name)));
+    c.var("fixed_hour_g").attrs["workload"] = kFixedHourWorkload;
+    c.var("fixed_hour_g").attrs["region"] = regions_[*fixed_region_].name;
+  }
   for (const std::string v : {"emissions_g", "savings_pct", "delay_h", "pauses"}) {
     const auto& src = c.var(v);
     const std::string units = src.attrs.at("units");
@@ -292,6 +333,22 @@ void Sweep::fill_baseline(Cube& cube) const {
   tbb::parallel_for(std::size_t{0}, workloads_.size() * nr, [&](std::size_t wr) {
     const auto out = cell(workloads_[wr / nr], regions_[wr % nr], {}, base);
     for (std::size_t i = 0; i < t; ++i) b[wr * t + i] = out[i].emissions;
+  });
+}
+
+void Sweep::fill_fixed_hours(Cube& cube) const {
+  if (fixed_days_.empty()) return;
+  const auto w = workloads::load_workload(kFixedHourWorkload);
+  const auto power = w.facility_profile();
+  const auto& actual = regions_[*fixed_region_].actual;
+  auto& out = cube.var("fixed_hour_g").f64;
+  const std::size_t nh = kFixedHours.size();
+  // Each (day, hour) writes its own slot.
+  tbb::parallel_for(std::size_t{0}, fixed_days_.size() * nh, [&](std::size_t i) {
+    const TimePoint t = fixed_days_[i / nh] + Seconds{kFixedHours[i % nh] * 3600};
+    const auto r =
+        sim::simulate(sim::RunRequest{&actual, {}, w.name, power, w.embodied, t, sim::Policy{}});
+    out[i] = r.outcome == sim::Outcome::ok ? r.record.operational.value : kNaN;
   });
 }
 
@@ -361,7 +418,10 @@ RunResult run_experiment(const Experiment& e, const grids::GridStore& store,
   RunResult result{sweep.make_cube(options), sweep.cells(), 0};
   ThreadArena arena(options.threads);
   // The baseline is part of the skeleton a resumed cube or a journal is checked against.
-  arena.execute([&] { sweep.fill_baseline(result.cube); });
+  arena.execute([&] {
+    sweep.fill_baseline(result.cube);
+    sweep.fill_fixed_hours(result.cube);
+  });
   const std::size_t cells = result.cells;
   std::vector<std::uint8_t> done(cells, 0);
   auto add_done = [&](Cube& cube) {

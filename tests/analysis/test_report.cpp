@@ -40,14 +40,14 @@ double num(const Value& v) { return std::get<double>(v); }
 
 TEST_CASE("report: tables, published values and differences", "[analysis][report]") {
   const auto cube = paper_like_cube();
-  const auto r = make_report(cube, nullptr);
+  const auto r = make_report(cube);
   for (const char* id : {"headline", "table2", "table13_24h", "table9_100pct", "fig2",
                          "region_fs_24h", "region_pr_24h", "region_pauses_24h", "region_pr_100pct",
                          "fig3_densenet-201", "fig4_densenet-201", "validation"}) {
     INFO(id);
     CHECK_NOTHROW(r.table(id));
   }
-  CHECK_THROWS(r.table("table3"));      // no store given
+  CHECK_THROWS(r.table("table3"));      // no Central US: no fixed-hour runs
   CHECK_THROWS(r.table("fig1"));        // no BERT pretraining in the cube
   CHECK_THROWS(r.table("table10_6h"));  // no 6h window in the cube
 
@@ -133,5 +133,5 @@ TEST_CASE("report: renderings", "[analysis][report]") {
 TEST_CASE("report: a cube that is not a sweep is refused", "[analysis][report]") {
   experiments::Cube c;
   c.dims.push_back({"x", experiments::Labels{{"a"}}, {}});
-  CHECK_THROWS_AS(make_report(c, nullptr), ConfigError);
+  CHECK_THROWS_AS(make_report(c), ConfigError);
 }
