@@ -26,6 +26,7 @@
 // trace's file name and SHA-256, and each workload file its rows name with its SHA-256), and
 // data_warning when a site's series is the synthetic surrogate.
 //
+// The loop over scenarios is the shared skeleton (sweep.hpp), with one shard and no journal.
 // No shards, no resume: a cluster sweep is a few scenarios of seconds each, not hours of cells.
 #include <atomic>
 #include <cstddef>

@@ -1,13 +1,11 @@
 #include "experiments/runner.hpp"
 
 #include <fmt/format.h>
-#include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <mutex>
 #include <optional>
 #include <set>
 
@@ -15,6 +13,7 @@
 #include "experiments/journal.hpp"
 #include "experiments/merge.hpp"
 #include "experiments/provenance.hpp"
+#include "experiments/sweep.hpp"
 #include "experiments/thread_arena.hpp"
 #include "grids/calibrated.hpp"
 #include "grids/regions.hpp"
@@ -315,10 +314,8 @@ Cube Sweep::make_cube(const RunOptions& o) const {
                                "not measurements";
     }
   }
-  c.attrs = {{"title", "shiftsim result cube"}, {"Conventions", "CF-1.8"},
-             {"shiftsim_version", o.version},   {"experiment_file", e_.file},
-             {"experiment", e_.text},           {"command_line", o.command_line},
-             {"grid_store", e_.store.string()}, {"simulation_step", format_duration(e_.step)}};
+  c.attrs = sweep_attributes("shiftsim result cube", o.version, e_.file, e_.text, o.command_line,
+                             e_.store.string(), e_.step);
   set_series_provenance(c, provenance_of(series));
   if (!warning.empty()) c.attrs["data_warning"] = warning;
   return c;
@@ -466,34 +463,20 @@ RunResult run_experiment(const Experiment& e, const grids::GridStore& store,
           options.shard_index, options.shard_count, c));
     }
   }
-  std::atomic<std::size_t> counted{
-      static_cast<std::size_t>(std::count(done.begin(), done.end(), 1))};
-  // What this run will have done when it ends: the kept cells and its share of the others.
-  std::size_t target = 0;
-  for (std::size_t c = 0; c < cells; ++c) {
-    target += done[c] != 0 || c % options.shard_count == options.shard_index ? 1 : 0;
-  }
-  std::mutex serial;  // the journal and the progress callback, one cell at a time
   std::size_t appended = 0;
+  SweepSteps steps;
+  // Cells write disjoint slots; the cube's buffers are never resized here.
+  steps.compute = [&](std::size_t c) { sweep.run_cell(c, result.cube); };
+  if (journal) {
+    steps.finished = [&](std::size_t c) {
+      journal->append(c, result.cube);
+      ++appended;
+    };
+  }
+  steps.progress = options.progress;
   try {
-    arena.execute([&] {
-      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, cells, 1), [&](const auto& range) {
-        for (std::size_t c = range.begin(); c != range.end(); ++c) {
-          if (done[c] != 0 || c % options.shard_count != options.shard_index) continue;
-          if (options.stop != nullptr && options.stop->load()) return;
-          // Cells write disjoint slots; the cube's buffers are never resized here.
-          sweep.run_cell(c, result.cube);
-          done[c] = 1;
-          const auto d = ++counted;
-          std::lock_guard lock(serial);
-          if (journal) {
-            journal->append(c, result.cube);
-            ++appended;
-          }
-          if (options.progress) options.progress(d, target);
-        }
-      });
-    });
+    run_sweep(arena, done, SweepShare{options.shard_index, options.shard_count}, options.stop,
+              steps);
   } catch (const ConfigError&) {
     // Bad input found by a cell: the experiment must change, so this run's journal can never be
     // resumed; do not leave it to block the next run.

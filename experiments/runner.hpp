@@ -2,6 +2,8 @@
 // The sweep runner: every cell of an experiment (workload x region x policy x forecast x seed)
 // over the whole start axis, in parallel, into one result cube.
 //
+// The loop over cells (shards, kept cells, stop, journal, progress) is the shared skeleton,
+// sweep.hpp; this runner supplies the cells and their journal.
 // Each cell is computed independently into its own slots of the cube, from inputs prepared once
 // (each region's series at the step, each forecast, each workload's energy per step), so the
 // cube is the same whatever the thread count. Oracle and forecast flexible-start and
