@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "experiments/cube_view.hpp"
+#include "experiments/provenance.hpp"
 #include "sim/core/errors.hpp"
 
 namespace shiftsim::analysis {
@@ -17,6 +19,7 @@ namespace shiftsim::analysis {
 namespace {
 
 using experiments::Cube;
+using experiments::CubeView;
 using experiments::DType;
 using experiments::Labels;
 using experiments::Numbers;
@@ -24,14 +27,11 @@ using experiments::Variable;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// The scenario grid: (scheduler, capacity_scale, forecast, seed), row-major as the runner writes.
+// The scenario grid's labels: (scheduler, capacity_scale, forecast, seed), sites and times.
 struct Grid {
   std::vector<std::string> schedulers, forecasts, seeds, sites;
   std::vector<double> scales;
   std::size_t times = 0;
-  std::size_t index(std::size_t sc, std::size_t k, std::size_t f, std::size_t s) const {
-    return ((sc * scales.size() + k) * forecasts.size() + f) * seeds.size() + s;
-  }
 };
 
 std::vector<std::string> labels(const Cube& c, const char* name) {
@@ -98,21 +98,15 @@ Grid grid_of(const Cube& c) {
   return g;
 }
 
-// A scenario variable's value as a double (NaN for missing, either type).
-double value(const Variable& v, std::size_t i) {
-  if (v.type == DType::f64) return v.f64.at(i);
-  const auto x = v.i32.at(i);
-  return x == experiments::kMissingI32 ? kNaN : static_cast<double>(x);
-}
-
-// The mean over seeds of a scenario variable, skipping missing values.
+// The mean over seeds of a scenario variable, skipping missing values (NaN, either type).
 double seed_mean(const Cube& c, const Grid& g, const char* name, std::size_t sc, std::size_t k,
                  std::size_t f) {
-  const Variable& v = c.var(name);
+  CubeView v(c, name);
+  v.hold("scheduler", sc).hold("capacity_scale", k).hold("forecast", f);
   double sum = 0;
   std::size_t n = 0;
   for (std::size_t s = 0; s < g.seeds.size(); ++s) {
-    const double x = value(v, g.index(sc, k, f, s));
+    const double x = v.at({{"seed", s}});
     if (std::isnan(x)) continue;
     sum += x;
     ++n;
@@ -126,15 +120,9 @@ std::string attr(const Cube& c, const char* key) {
 }
 
 std::string data_paragraph(const Cube& c, const Grid& g) {
-  std::string series = attr(c, "grid_series");
   std::string sites;
-  for (std::size_t p = 0, q; p < series.size(); p = q + 1) {
-    q = series.find('\n', p);
-    if (q == std::string::npos) q = series.size();
-    std::string line = series.substr(p, q - p);
-    if (const auto sha = line.find(" sha256="); sha != std::string::npos) line.resize(sha);
-    if (!line.empty()) sites += (sites.empty() ? "" : "; ") + line;
-  }
+  for (const auto& s : experiments::series_provenance(c, g.sites.size()))
+    sites += fmt::format("{}{}: {} ({})", sites.empty() ? "" : "; ", s.region, s.key(), s.source);
   std::string text = fmt::format(
       "Data: {} site(s): {}. Jobs: {} ({}). Simulation step {}; {} seed(s) per scenario, "
       "averaged.",
@@ -211,7 +199,7 @@ Report make_cluster_report(const Cube& cube) {
              {}};
   for (const auto& site : g.sites) util.columns.push_back({site, 1});
 
-  const Variable& u = cube.var("utilisation");  // checked by grid_of
+  const CubeView u(cube, "utilisation");  // checked by grid_of
   for (std::size_t sc = 0; sc < g.schedulers.size(); ++sc) {
     for (std::size_t k = 0; k < g.scales.size(); ++k) {
       for (std::size_t f = 0; f < g.forecasts.size(); ++f) {
@@ -234,10 +222,12 @@ Report make_cluster_report(const Cube& cube) {
           double sum = 0;
           std::size_t n = 0;
           for (std::size_t s = 0; s < g.seeds.size(); ++s) {
-            const std::size_t at = (g.index(sc, k, f, s) * g.sites.size() + site) * g.times;
+            CubeView one = u;  // this scenario's site, over time
+            one.hold("scheduler", sc).hold("capacity_scale", k).hold("forecast", f);
+            one.hold("seed", s).hold("site", site);
             double steps = 0, held = 0;
             for (std::size_t t = 0; t < g.times; ++t) {
-              const double x = u.f64.at(at + t);
+              const double x = one.at({{"time", t}});
               if (std::isnan(x)) continue;
               held += x;
               steps += 1;

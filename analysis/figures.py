@@ -15,7 +15,6 @@ deterministic (no dates in SVG or PNG metadata). Exit 1 with a message on a bad 
 """
 import argparse
 import os
-import re
 import sys
 
 import h5py
@@ -39,13 +38,15 @@ def attr(f, name):
     return v.decode() if isinstance(v, bytes) else str(v)
 
 
-def imported_kinds(f):
-    """'average/direct from Electricity Maps (CSV export)' from the cube's grid_series lines
-    ("Region: ZONE/signal/basis (source) sha256=..."), each distinct kind once."""
+def imported_kinds(f, regions):
+    """'average/direct from Electricity Maps (CSV export)' from the cube's per-series attributes
+    (series_<i>_signal, _basis, _source: experiments/provenance.hpp), each distinct kind once."""
     kinds = []
-    for line in attr(f, "grid_series").splitlines():
-        m = re.match(r"[^:]+: [^/]+/([^ ]+) \((.*)\) sha256=", line)
-        kind = f"{m.group(1)} from {m.group(2)}" if m else "imported grid series"
+    for i in range(len(regions)):
+        if f"series_{i}_signal" not in f.attrs:
+            continue
+        kind = (f"{attr(f, f'series_{i}_signal')}/{attr(f, f'series_{i}_basis')} "
+                f"from {attr(f, f'series_{i}_source')}")
         if kind not in kinds:
             kinds.append(kind)
     return "; ".join(kinds) if kinds else "imported grid series"
@@ -75,7 +76,8 @@ class Cube:
         self.savings = values  # workload, region, policy
         warning = attr(self.f, "data_warning")
         years = sorted({str(y) for y in self.starts.astype("datetime64[Y]")})
-        self.caption = ("Data: " + (warning if warning else imported_kinds(self.f)) +
+        data = warning if warning else imported_kinds(self.f, self.regions)
+        self.caption = ("Data: " + data +
                         f"; starts in {', '.join(years)}. Not the paper's WattTime marginal data.")
 
     def workload(self, name):

@@ -18,14 +18,10 @@
 #include "analysis/validation.hpp"
 #include "grids/calibrated.hpp"
 #include "grids/regions.hpp"
-#include "grids/resample.hpp"
 #include "grids/surrogate.hpp"
 #include "sim/core/csv.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/core/quantiles.hpp"
-#include "sim/policy.hpp"
-#include "sim/simulate.hpp"
-#include "workloads/workload_file.hpp"
 
 namespace shiftsim::embedded {
 extern const std::string_view published_table3_csv;
@@ -43,8 +39,7 @@ std::string data_paragraph(const Cube& c, const View& v) {
   const auto notes = series_notes(c);
   std::set<std::string> kinds, sources;
   for (const auto& [region, n] : notes) {
-    const auto slash = n.key.find('/');
-    kinds.insert(slash == std::string::npos ? n.key : n.key.substr(slash + 1));
+    kinds.insert(n.signal + "/" + n.basis);
     sources.insert(n.source);
   }
   std::set<int> years;
@@ -254,50 +249,42 @@ Table fig2(const View& v, const std::string& data) {
   return t;
 }
 
-// Baseline emissions (g) of a workload started at `t` on a series; NaN when it cannot finish.
-double baseline_at(const RegularSeries& s, const workloads::Workload& w, TimePoint t) {
-  sim::RunRequest rq{&s, {}, w.name, w.facility_profile(), w.embodied, t, sim::Policy{}};
-  const auto r = sim::simulate(rq);
-  return r.outcome == sim::Outcome::ok ? r.record.operational.value : kNaN;
-}
-
 struct HourFindings {
   std::optional<Table> table3;
   double midnight_mean = kNaN, midnight_max = kNaN;
   std::size_t days = 0;
 };
 
-// Table 3 and the midnight-versus-6:00 finding need runs the cube does not hold: BERT finetune
-// in Central US at fixed hours. They are computed from the store, on the cube's own series.
-HourFindings hour_findings(const Cube& c, const View& v, const grids::GridStore& store,
-                           const std::string& data) {
+// Table 3 and the midnight-versus-6:00 finding: BERT finetune in Central US at fixed hours, the
+// sweep's fixed_hour_g over (day, hour) (experiments/runner.hpp); none if the cube has none.
+HourFindings hour_findings(const Cube& c, const View& v, const std::string& data) {
   HourFindings out;
-  const auto r = v.region("Central US");
-  if (!r || v.starts.empty()) return out;
-  const auto notes = series_notes(c);
-  const auto note = notes.find(v.regions[*r]);
-  const grids::Series* series = nullptr;
-  for (const auto* s : grids::series_for(store, v.regions[*r], std::nullopt, std::nullopt)) {
-    if (note == notes.end() || s->key.label() == note->second.key) series = s;
-    if (series != nullptr) break;
-  }
-  if (series == nullptr) {
+  const auto var = std::find_if(c.vars.begin(), c.vars.end(),
+                                [](const auto& x) { return x.name == "fixed_hour_g"; });
+  if (var == c.vars.end() || v.starts.empty()) return out;
+  std::vector<std::int64_t> days;
+  std::vector<double> hours;
+  try {
+    days = std::get<Times>(c.dim("day").coords).values;
+    hours = std::get<experiments::Numbers>(c.dim("hour").coords).values;
+  } catch (const std::exception&) {  // no such dimension, or not of times or numbers
     throw ConfigError(
-        fmt::format("the grid store has no series for {} ({}); give the store the "
-                    "cube was computed on (--grids)",
-                    v.regions[*r], note == notes.end() ? "" : note->second.key));
+        "not a shiftsim sweep cube: fixed_hour_g needs the day (times) and hour (numbers) "
+        "dimensions (make the cube again with 'shiftsim run')");
   }
-  if (note != notes.end()) {
-    if (grids::values_sha256(*series) != note->second.sha256) {
-      throw ConfigError(fmt::format(
-          "the grid store's series {} differs from the one the cube was computed on (SHA-256 "
-          "differs); give the store the cube was computed on (--grids)",
-          note->second.key));
-    }
-  }
-  const Seconds step = parse_duration(attr(c, "simulation_step"), "simulation_step");
-  const auto s = grids::read_at_step(*series, step);
-  const auto w = workloads::load_workload("bert-finetune");
+  const CubeView fixed(c, "fixed_hour_g");
+  // The run of `day` (Unix seconds of its midnight) at `hour`; NaN if the cube lacks it.
+  auto at = [&](std::int64_t day, int hour) {
+    const auto d = std::find(days.begin(), days.end(), day);
+    const auto h = std::find(hours.begin(), hours.end(), double(hour));
+    if (d == days.end() || h == hours.end()) return kNaN;
+    return fixed.at({{"day", static_cast<std::size_t>(d - days.begin())},
+                     {"hour", static_cast<std::size_t>(h - hours.begin())}});
+  };
+  const auto region = var->attrs.count("region") ? var->attrs.at("region") : std::string();
+  const auto notes = series_notes(c);
+  const auto note = notes.find(region);
+  const std::string key = note == notes.end() ? std::string("?") : note->second.key();
   const int year = year_of(TimePoint{Seconds{v.starts.front()}});
 
   Table t{"table3",
@@ -306,14 +293,15 @@ HourFindings hour_findings(const Cube& c, const View& v, const grids::GridStore&
                       year),
           {fmt::format("Baseline runs on the cube's series for Central US ({}). The paper's values "
                        "(marginal data; its days and time zone are not stated) are beside.",
-                       series->key.label()),
+                       key),
            data},
           {{"day", 0}},
           {}};
   for (int h = 0; h < 24; h += 3) t.columns.push_back({fmt::format("{:02}:00", h), 0});
   for (int d = 1; d <= 3; ++d) {
     std::vector<Value> row{fmt::format("{}-01-{:02}", year, d)};
-    for (int h = 0; h < 24; h += 3) row.push_back(baseline_at(s, w, make_time(year, 1, d, h)));
+    for (int h = 0; h < 24; h += 3)
+      row.push_back(at(make_time(year, 1, d).time_since_epoch().count(), h));
     t.rows.push_back(row);
   }
   for (const auto& p :
@@ -324,15 +312,11 @@ HourFindings hour_findings(const Cube& c, const View& v, const grids::GridStore&
   }
   out.table3 = std::move(t);
 
-  // Every day of the cube's years: (E(00:00) - E(06:00)) / E(06:00).
-  std::set<int> years;
-  for (auto x : v.starts) years.insert(year_of(TimePoint{Seconds{x}}));
+  // Every day of the cube's years (the day axis): (E(00:00) - E(06:00)) / E(06:00).
   std::vector<double> increase;
-  for (int y : years) {
-    for (TimePoint day = make_time(y, 1, 1); year_of(day) == y; day += Seconds{86400}) {
-      const double e0 = baseline_at(s, w, day), e6 = baseline_at(s, w, day + Seconds{6 * 3600});
-      if (!std::isnan(e0) && !std::isnan(e6) && e6 > 0) increase.push_back(100 * (e0 - e6) / e6);
-    }
+  for (const auto day : days) {
+    const double e0 = at(day, 0), e6 = at(day, 6);
+    if (!std::isnan(e0) && !std::isnan(e6) && e6 > 0) increase.push_back(100 * (e0 - e6) / e6);
   }
   out.days = increase.size();
   if (!increase.empty()) {
@@ -370,7 +354,7 @@ Best best_saving(const View& v, const std::string& prefix, const std::string& wo
   return b;
 }
 
-Table headline(const View& v, const HourFindings& hours, bool have_store, const std::string& data) {
+Table headline(const View& v, const HourFindings& hours, const std::string& data) {
   Table t{"headline",
           "Headline findings, recomputed",
           {"Each finding as the paper states it (dodge2022.md section 4) beside the same quantity "
@@ -395,10 +379,10 @@ Table headline(const View& v, const HourFindings& hours, bool have_store, const 
          std::string("7k g vs 26k g (about 73% less)")});
   }
   t.rows.push_back({std::string("BERT finetune, Central US: start at 00:00 instead of 06:00"),
-                    have_store && hours.days > 0
+                    hours.days > 0
                         ? fmt::format("{:+.1f}% on average, up to {:+.1f}% ({} days, UTC)",
                                       hours.midnight_mean, hours.midnight_max, hours.days)
-                        : std::string("n/a (needs the grid store: --grids)"),
+                        : std::string("n/a (the cube has no fixed-hour runs: no Central US)"),
                     std::string("up to +8%")});
   auto best_row = [&](const std::string& finding, const std::string& prefix,
                       const std::string& workload, const std::string& window,
@@ -424,13 +408,12 @@ Table headline(const View& v, const HourFindings& hours, bool have_store, const 
 
 }  // namespace
 
-Report make_report(const Cube& cube, const grids::GridStore* store) {
+Report make_report(const Cube& cube) {
   const View v(cube);
   Report r;
   r.data = data_paragraph(cube, v);
-  HourFindings hours;
-  if (store != nullptr) hours = hour_findings(cube, v, *store, r.data);
-  r.tables.push_back(headline(v, hours, store != nullptr, r.data));
+  const HourFindings hours = hour_findings(cube, v, r.data);
+  r.tables.push_back(headline(v, hours, r.data));
   r.tables.push_back(table2(v, r.data));
   if (hours.table3) r.tables.push_back(*hours.table3);
   savings_tables(v, r.data, r.tables);

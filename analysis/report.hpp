@@ -1,6 +1,6 @@
 #pragma once
-// The paper's tables and headline findings, recomputed from a result cube (and, for the
-// start-hour table, from the grid store the cube was computed on).
+// The paper's tables and headline findings, recomputed from a result cube alone (the start-hour
+// table reads the sweep's fixed-hour runs, fixed_hour_g: experiments/runner.hpp).
 //
 // What each table holds (dodge2022.md sections 3-5 give the paper's definitions):
 //   table2          the workloads: accelerators, duration, energy (the catalog, i.e. Table 2);
@@ -33,7 +33,6 @@
 
 #include "analysis/table.hpp"
 #include "experiments/cube.hpp"
-#include "grids/store.hpp"
 
 namespace shiftsim::analysis {
 
@@ -43,10 +42,9 @@ struct Report {
   const Table& table(const std::string& id) const;  // std::out_of_range if absent
 };
 
-// `store`: the grid store the cube was computed on (its series are checked against the cube's
-// SHA-256s), or null: the start-hour table and the midnight-versus-6:00 finding are then left
-// out, with a note. ConfigError if the cube is not a shiftsim sweep cube (no policy dimension,
-// no baseline) or the store does not hold the cube's series.
-Report make_report(const experiments::Cube& cube, const grids::GridStore* store);
+// Table 3 and the midnight-versus-6:00 finding need the cube's fixed_hour_g (a sweep with Central
+// US); without it they are left out, with a note. ConfigError if the cube is not a shiftsim
+// sweep cube (no policy dimension, no baseline).
+Report make_report(const experiments::Cube& cube);
 
 }  // namespace shiftsim::analysis

@@ -1,8 +1,9 @@
 #pragma once
-// A sweep cube read by workload, region and policy (the tables' index arithmetic in one place):
-// its labels, its starts, the per-cell summaries at the forecast and seed the report reads, the
-// baselines, the workloads' durations; the provenance attributes by region; and the quantities
-// a per-region column holds (savings, pauses per run, per window hour, per job hour).
+// A sweep cube read by workload, region and policy: its labels, its starts, the per-cell
+// summaries at the forecast and seed the report reads, the baselines (each through a named-axis
+// CubeView, experiments/cube_view.hpp, so no reader computes an offset), the workloads'
+// durations; the provenance attributes by region; and the quantities a per-region column holds
+// (savings, pauses per run, per window hour, per job hour).
 // Internal to analysis/ (report.cpp, validation.cpp).
 #include <fmt/format.h>
 
@@ -12,12 +13,13 @@
 #include <limits>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "experiments/cube.hpp"
+#include "experiments/cube_view.hpp"
+#include "experiments/provenance.hpp"
 #include "sim/core/csv.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/core/time.hpp"
@@ -27,6 +29,7 @@
 namespace shiftsim::analysis::report_detail {
 
 using experiments::Cube;
+using experiments::CubeView;
 using experiments::Labels;
 using experiments::Times;
 
@@ -44,10 +47,10 @@ inline double mean_of(const std::vector<double>& v) {
   return n == 0 ? kNaN : s / static_cast<double>(n);
 }
 
-// Index access to a sweep cube's variables.
+// A sweep cube's labels and its variables by name.
 class View {
  public:
-  explicit View(const Cube& c) : c_(c) {
+  explicit View(const Cube& c) {
     auto labels = [&](const char* dim) -> const std::vector<std::string>& {
       try {
         return std::get<Labels>(c.dim(dim).coords).values;
@@ -89,17 +92,20 @@ class View {
           "savings_pct_mean or pauses_mean variables (make one with 'shiftsim run')");
     }
     const auto& dims = c.var("valid_starts").dims;
+    std::size_t fi = 0;
     if (std::find(dims.begin(), dims.end(), "forecast") != dims.end()) {
       const auto& f = labels("forecast");
-      nf = f.size();
       const auto it = std::find(f.begin(), f.end(), "perfect");
       fi = it == f.end() ? 0 : static_cast<std::size_t>(it - f.begin());
       reading = fmt::format("forecast '{}'", f[fi]);
     }
     if (std::find(dims.begin(), dims.end(), "seed") != dims.end()) {
-      ns = labels("seed").size();
       reading += fmt::format("{}seed {}", reading.empty() ? "" : ", ", labels("seed")[0]);
     }
+    // The summaries are read at that forecast and the first seed.
+    for (const char* name : {"savings_pct_mean", "pauses_mean"})
+      summaries_.emplace(name, CubeView(c, name).hold("forecast", fi).hold("seed", 0));
+    baseline_.emplace(c, "baseline_g");
   }
 
   std::optional<std::size_t> policy(const std::string& label) const {
@@ -118,12 +124,12 @@ class View {
     }
     return std::nullopt;
   }
+  // A per-cell summary (savings_pct_mean or pauses_mean) of (workload, region, policy).
   double summary(const std::string& var, std::size_t w, std::size_t r, std::size_t p) const {
-    const std::size_t cell = ((w * regions.size() + r) * policies.size() + p) * nf * ns + fi * ns;
-    return c_.var(var).f64[cell];
+    return summaries_.at(var).at({{"workload", w}, {"region", r}, {"policy", p}});
   }
   double baseline(std::size_t w, std::size_t r, std::size_t t) const {
-    return c_.var("baseline_g").f64[(w * regions.size() + r) * starts.size() + t];
+    return baseline_->at({{"workload", w}, {"region", r}, {"start", t}});
   }
 
   // The job's duration in hours; NaN if its workload cannot be loaded here.
@@ -138,8 +144,8 @@ class View {
   std::string reading;  // which forecast and seed the tables read, when the cube has several
 
  private:
-  const Cube& c_;
-  std::size_t nf = 1, ns = 1, fi = 0;
+  std::map<std::string, CubeView> summaries_;
+  std::optional<CubeView> baseline_;
 };
 
 inline std::string attr(const Cube& c, const std::string& key) {
@@ -147,23 +153,11 @@ inline std::string attr(const Cube& c, const std::string& key) {
   return it == c.attrs.end() ? std::string{} : it->second;
 }
 
-// "East US: PJM_ROANOKE/surrogate/direct (source) sha256=..." lines -> region -> line parts.
-struct SeriesNote {
-  std::string key, source, sha256;
-};
-inline std::map<std::string, SeriesNote> series_notes(const Cube& c) {
-  std::map<std::string, SeriesNote> out;
-  std::istringstream in(attr(c, "grid_series"));
-  std::string line;
-  while (std::getline(in, line)) {
-    const auto colon = line.find(": ");
-    const auto paren = line.find(" (", colon);
-    const auto sha = line.rfind(" sha256=");
-    if (colon == std::string::npos || paren == std::string::npos || sha == std::string::npos)
-      continue;
-    out[line.substr(0, colon)] = {line.substr(colon + 2, paren - colon - 2),
-                                  line.substr(paren + 2, sha - paren - 3), line.substr(sha + 8)};
-  }
+// The series each region was computed on (experiments/provenance.hpp), by region label.
+inline std::map<std::string, experiments::SeriesProvenance> series_notes(const Cube& c) {
+  std::map<std::string, experiments::SeriesProvenance> out;
+  const std::size_t regions = c.dim("region").size();
+  for (auto& s : experiments::series_provenance(c, regions)) out[s.region] = std::move(s);
   return out;
 }
 

@@ -5,7 +5,6 @@
 #include <array>
 #include <cmath>
 #include <map>
-#include <sstream>
 #include <tuple>
 
 #include "analysis/published.hpp"
@@ -195,14 +194,10 @@ double spearman(const std::vector<double>& x, const std::vector<double>& y) {
 // far the cube is from the paper).
 Table validation(const Cube& c, const View& v, const std::string& data) {
   const auto fig34 = fig34_cells(v);  // the fitted rows and the ranking read the same cells
-  // Calibrated when every region's series is the calibrated surrogate (the provenance names
-  // each region's series with its source, one line per region).
+  // Calibrated when every region's series is the calibrated surrogate (the provenance says so
+  // per region).
   std::size_t n_calibrated = 0;
-  {
-    std::istringstream lines(attr(c, "grid_series"));
-    for (std::string line; std::getline(lines, line);)
-      n_calibrated += line.find(grids::kCalibratedNote) != std::string::npos;
-  }
+  for (const auto& [region, s] : series_notes(c)) n_calibrated += s.calibrated;
   const bool calibrated = n_calibrated > 0 && n_calibrated == v.regions.size();
   Table t{"validation",
           "Calibration and validation",

@@ -20,10 +20,15 @@ std::size_t cell_count(const Cube& cube) { return cube.var("valid_starts").i32.s
 
 std::vector<CellShare> cell_shares(const Cube& cube) {
   const std::size_t cells = cell_count(cube);
+  const auto& cell_dims = cube.var("valid_starts").dims;
   std::vector<CellShare> shares;
   for (std::size_t v = 0; v < cube.vars.size(); ++v) {
     const auto& var = cube.vars[v];
-    if (var.name == "baseline_g" || var.name == kCellDone) continue;
+    // A cell owns the variables over all the cell dimensions first (baseline_g and fixed_hour_g
+    // are not).
+    const bool over_cells = var.dims.size() >= cell_dims.size() &&
+                            std::equal(cell_dims.begin(), cell_dims.end(), var.dims.begin());
+    if (!over_cells || var.name == kCellDone) continue;
     shares.push_back({v, cells == 0 ? 0 : values(var) / cells});
   }
   return shares;

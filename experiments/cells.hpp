@@ -2,8 +2,9 @@
 // The cells of a result cube: one per combination of its dimensions but start and quantile
 // (workload, region, policy, [forecast], [seed]), numbered in that order, the last fastest.
 //
-// A cell owns a contiguous share of every variable but baseline_g (per workload and region, not
-// per cell) and cell_done (the bookkeeping of partial cubes): its starts, its quantiles or its
+// A cell owns a contiguous share of every variable over all the cell dimensions (first, in that
+// order): not baseline_g (per workload and region) nor fixed_hour_g (per day and hour), nor
+// cell_done (the bookkeeping of partial cubes): its starts, its quantiles or its
 // one summary value, at offset cell * per. Merges, resumes and the cell journal move cells by
 // these shares, so a cell restored from anywhere has the same bytes as one computed.
 #include <cstddef>

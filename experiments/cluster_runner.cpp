@@ -1,17 +1,17 @@
 #include "experiments/cluster_runner.hpp"
 
 #include <fmt/format.h>
-#include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <limits>
-#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <utility>
 
 #include "experiments/cluster_scenario.hpp"
+#include "experiments/provenance.hpp"
+#include "experiments/sweep.hpp"
 #include "experiments/thread_arena.hpp"
 #include "sim/cluster/schedulers.hpp"
 #include "sim/core/atomic_file.hpp"
@@ -239,27 +239,21 @@ Cube ClusterSweep::make_cube(const std::vector<std::optional<ScenarioOut>>& outs
     for (const auto& site : e_.sites) capacity.i32.push_back(scaled_capacity(site.capacity, scale));
   c.vars.push_back(std::move(capacity));
 
-  std::string series, warning;
+  std::string warning;
+  std::vector<std::pair<std::string, const grids::Series*>> series;
   for (std::size_t i = 0; i < histories_.size(); ++i) {
     const auto* s = histories_[i].series;
-    series += fmt::format("{}: {} ({}) sha256={}\n", sites[i], s->key.label(), s->source,
-                          grids::values_sha256(*s));
+    series.emplace_back(sites[i], s);
     if (s->key.signal == Signal::surrogate) {
       warning = "SYNTHETIC data: some sites use the built-in surrogate series, not measurements";
     }
   }
-  c.attrs = {{"title", "shiftsim cluster result cube"},
-             {"Conventions", "CF-1.8"},
-             {"kind", "cluster"},
-             {"shiftsim_version", o.version},
-             {"experiment_file", e_.file},
-             {"experiment", e_.text},
-             {"command_line", o.command_line},
-             {"grid_store", e_.store.string()},
-             {"grid_series", series},
-             {"simulation_step", format_duration(e_.step)},
-             {"jobs", std::to_string(jobs_.jobs.size())},
-             {"jobs_source", jobs_.source}};
+  c.attrs = sweep_attributes("shiftsim cluster result cube", o.version, e_.file, e_.text,
+                             o.command_line, e_.store.string(), e_.step);
+  c.attrs["kind"] = "cluster";
+  c.attrs["jobs"] = std::to_string(jobs_.jobs.size());
+  c.attrs["jobs_source"] = jobs_.source;
+  set_series_provenance(c, provenance_of(series));
   if (!e_.jobs.trace.empty()) {
     c.attrs["trace_file"] = e_.jobs.trace.filename().string();
     c.attrs["trace_sha256"] = sha256_hex(read_file(e_.jobs.trace));
@@ -283,22 +277,13 @@ ClusterRunResult run_cluster_experiment(const ClusterExperiment& e, const grids:
 
   const std::size_t n = sweep.scenarios();
   std::vector<std::optional<ScenarioOut>> outs(n);
-  std::atomic<std::size_t> done{0};
-  std::mutex serial;  // the progress callback, one scenario at a time
-  arena.execute([&] {
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1), [&](const auto& range) {
-      for (std::size_t s = range.begin(); s != range.end(); ++s) {
-        if (options.stop != nullptr && options.stop->load()) return;
-        outs[s] = sweep.run(s);  // each scenario its own slot
-        const auto d = ++done;
-        if (options.progress) {
-          std::lock_guard lock(serial);
-          options.progress(d, n);
-        }
-      }
-    });
-  });
-  ClusterRunResult result{sweep.make_cube(outs, options), n, done.load()};
+  std::vector<std::uint8_t> done(n, 0);
+  SweepSteps steps;
+  steps.compute = [&](std::size_t s) { outs[s] = sweep.run(s); };  // each scenario its own slot
+  steps.progress = options.progress;
+  run_sweep(arena, done, SweepShare{}, options.stop, steps);
+  const auto finished = static_cast<std::size_t>(std::count(done.begin(), done.end(), 1));
+  ClusterRunResult result{sweep.make_cube(outs, options), n, finished};
   result.cube.check();
   return result;
 }

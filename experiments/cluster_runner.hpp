@@ -22,10 +22,11 @@
 //   simulation step (a scenario's span: first arrival to last finish); NaN outside a scenario's.
 // - capacity (capacity_scale, site), int32: the accelerators each site has at that scale.
 // Attributes: the experiment's text and file, the command line, the shiftsim version, the grid
-// store, each site's series label, source and values' SHA-256, the jobs' source (and the trace's
-// file name and SHA-256, and each workload file its rows name with its SHA-256), and data_warning
-// when a site's series is the synthetic surrogate.
+// store, each site's series (series_<i>_* attributes, provenance.hpp), the jobs' source (and the
+// trace's file name and SHA-256, and each workload file its rows name with its SHA-256), and
+// data_warning when a site's series is the synthetic surrogate.
 //
+// The loop over scenarios is the shared skeleton (sweep.hpp), with one shard and no journal.
 // No shards, no resume: a cluster sweep is a few scenarios of seconds each, not hours of cells.
 #include <atomic>
 #include <cstddef>

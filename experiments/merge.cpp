@@ -64,9 +64,14 @@ Cube merge_parts(const std::vector<NamedCube>& parts) {
           "provenance differ: experiment file, grid series, version)",
           parts.front().name, p.name));
     }
-    if (!same_bytes(first.var("baseline_g").f64, p.cube.var("baseline_g").f64)) {
-      throw ConfigError(fmt::format("{} and {} disagree on the baseline: not the same inputs",
-                                    parts.front().name, p.name));
+    for (const char* v : {"baseline_g", "fixed_hour_g"}) {
+      const auto it = std::find_if(first.vars.begin(), first.vars.end(),
+                                   [&](const Variable& x) { return x.name == v; });
+      if (it == first.vars.end()) continue;  // same_skeleton: then no part has it
+      if (!same_bytes(it->f64, p.cube.var(v).f64)) {
+        throw ConfigError(fmt::format("{} and {} disagree on the {}: not the same inputs",
+                                      parts.front().name, p.name, v));
+      }
     }
   }
   Cube out = first;

@@ -1,23 +1,25 @@
 #include "experiments/runner.hpp"
 
 #include <fmt/format.h>
-#include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <mutex>
 #include <optional>
+#include <set>
 
 #include "experiments/cells.hpp"
 #include "experiments/journal.hpp"
 #include "experiments/merge.hpp"
+#include "experiments/provenance.hpp"
+#include "experiments/sweep.hpp"
 #include "experiments/thread_arena.hpp"
 #include "grids/calibrated.hpp"
 #include "grids/forecast_source.hpp"
 #include "grids/regions.hpp"
 #include "grids/resample.hpp"
+#include "sim/core/csv.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/core/quantiles.hpp"
 #include "sim/kernels.hpp"
@@ -86,6 +88,17 @@ class Sweep {
     with_forecast_ =
         !(e.forecasts.size() == 1 && sim::ForecastSpec::parse(e.forecasts[0]).is_oracle());
     with_seed_ = e.seeds.size() > 1;
+    for (std::size_t r = 0; r < regions_.size() && !fixed_region_; ++r) {
+      if (iequals(regions_[r].name, kFixedHourRegion)) fixed_region_ = r;
+    }
+    if (fixed_region_ && !starts_.empty()) {
+      std::set<int> years;
+      for (auto t : starts_) years.insert(year_of(t));
+      for (int y : years) {
+        for (TimePoint day = make_time(y, 1, 1); year_of(day) == y; day += Seconds{86400})
+          fixed_days_.push_back(day);
+      }
+    }
     // Forecasts per (region, forecast, seed): a plan aligned with the region's series.
     plans_.resize(regions_.size() * specs_.size());
     for (std::size_t r = 0; r < regions_.size(); ++r) {
@@ -103,6 +116,10 @@ class Sweep {
   }
 
   Cube make_cube(const RunOptions& o) const;
+  // The fixed-start-hour runs (runner.hpp): BERT finetune in Central US at each hour of
+  // kFixedHours on every day of the start axis's years, through the event engine as a single
+  // run is, in parallel (in the caller's arena). Nothing when the experiment has no Central US.
+  void fill_fixed_hours(Cube& cube) const;
   // Computes cell c (in the order workload, region, policy, forecast x seed) into the cube.
   void run_cell(std::size_t c, Cube& cube) const;
   void fill_baseline(Cube& cube) const;
@@ -119,6 +136,9 @@ class Sweep {
   std::vector<sim::ForecastSpec> specs_;  // forecast-major, then seed
   std::vector<std::vector<double>> plans_;
   bool with_forecast_ = false, with_seed_ = false;
+  // The fixed-hour runs' region (index in regions_) and days (midnight UTC); none without it.
+  std::optional<std::size_t> fixed_region_;
+  std::vector<TimePoint> fixed_days_;
 };
 
 std::vector<StartOut> Sweep::cell(const WorkloadInput& w, const RegionInput& r,
@@ -214,6 +234,18 @@ Cube Sweep::make_cube(const RunOptions& o) const {
   std::size_t n_full = 1, n_summary = 1;
   for (const auto& d : full) n_full *= c.dim(d).size();
   for (const auto& d : summary) n_summary *= c.dim(d).size();
+  // The fixed-hour axes come last: no cell variable is over them.
+  if (!fixed_days_.empty()) {
+    std::vector<std::int64_t> days;
+    for (auto d : fixed_days_) days.push_back(d.time_since_epoch().count());
+    c.dims.push_back(
+        Dimension{"day", Times{days}, {{"long_name", "day of a fixed-hour run (UTC)"}}});
+    std::vector<double> hours(kFixedHours.begin(), kFixedHours.end());
+    c.dims.push_back(
+        Dimension{"hour",
+                  Numbers{hours},
+                  {{"long_name", "start hour of a fixed-hour run (UTC)"}, {"units", "h"}}});
+  }
   auto f64 = [](std::string name, std::vector<std::string> dims, std::size_t n, std::string units,
                 std::string long_name) {
     return Variable{std::move(name),
@@ -239,6 +271,15 @@ Cube Sweep::make_cube(const RunOptions& o) const {
   c.vars.push_back(f64("baseline_g", {"workload", "region", "start"},
                        c.dim("workload").size() * c.dim("region").size() * starts_.size(), "g",
                        "operational emissions when started at the requested time, gCO2eq"));
+  if (!fixed_days_.empty()) {
+    c.vars.push_back(f64("fixed_hour_g", {"day", "hour"}, fixed_days_.size() * kFixedHours.size(),
+                         "g",
+                         fmt::format("operational emissions of {} in {} started at the day's hour "
+                                     "(the paper's Table 3), gCO2eq",
+                                     kFixedHourWorkload, regions_[*fixed_region_].name)));
+    c.var("fixed_hour_g").attrs["workload"] = kFixedHourWorkload;
+    c.var("fixed_hour_g").attrs["region"] = regions_[*fixed_region_].name;
+  }
   for (const std::string v : {"emissions_g", "savings_pct", "delay_h", "pauses"}) {
     const auto& src = c.var(v);
     const std::string units = src.attrs.at("units");
@@ -256,10 +297,10 @@ Cube Sweep::make_cube(const RunOptions& o) const {
                std::vector<std::int32_t>(n_summary, 0),
                {{"units", "1"}, {"long_name", "starts that finished within the data"}}});
 
-  std::string series, warning;
+  std::string warning;
+  std::vector<std::pair<std::string, const grids::Series*>> series;
   for (const auto& r : regions_) {
-    series += fmt::format("{}: {} ({}) sha256={}\n", r.name, r.series->key.label(),
-                          r.series->source, grids::values_sha256(*r.series));
+    series.emplace_back(r.name, r.series);
     if (r.series->key.signal == Signal::surrogate) {
       // The calibrated surrogate says so wherever it is shown (grids/calibrated.hpp).
       const bool calibrated = r.series->source.find(grids::kCalibratedNote) != std::string::npos;
@@ -272,15 +313,9 @@ Cube Sweep::make_cube(const RunOptions& o) const {
                                "not measurements";
     }
   }
-  c.attrs = {{"title", "shiftsim result cube"},
-             {"Conventions", "CF-1.8"},
-             {"shiftsim_version", o.version},
-             {"experiment_file", e_.file},
-             {"experiment", e_.text},
-             {"command_line", o.command_line},
-             {"grid_store", e_.store.string()},
-             {"grid_series", series},
-             {"simulation_step", format_duration(e_.step)}};
+  c.attrs = sweep_attributes("shiftsim result cube", o.version, e_.file, e_.text, o.command_line,
+                             e_.store.string(), e_.step);
+  set_series_provenance(c, provenance_of(series));
   if (!warning.empty()) c.attrs["data_warning"] = warning;
   return c;
 }
@@ -294,6 +329,22 @@ void Sweep::fill_baseline(Cube& cube) const {
   tbb::parallel_for(std::size_t{0}, workloads_.size() * nr, [&](std::size_t wr) {
     const auto out = cell(workloads_[wr / nr], regions_[wr % nr], {}, base);
     for (std::size_t i = 0; i < t; ++i) b[wr * t + i] = out[i].emissions;
+  });
+}
+
+void Sweep::fill_fixed_hours(Cube& cube) const {
+  if (fixed_days_.empty()) return;
+  const auto w = workloads::load_workload(kFixedHourWorkload);
+  const auto power = w.facility_profile();
+  const auto& actual = regions_[*fixed_region_].actual;
+  auto& out = cube.var("fixed_hour_g").f64;
+  const std::size_t nh = kFixedHours.size();
+  // Each (day, hour) writes its own slot.
+  tbb::parallel_for(std::size_t{0}, fixed_days_.size() * nh, [&](std::size_t i) {
+    const TimePoint t = fixed_days_[i / nh] + Seconds{kFixedHours[i % nh] * 3600};
+    const auto r =
+        sim::simulate(sim::RunRequest{&actual, {}, w.name, power, w.embodied, t, sim::Policy{}});
+    out[i] = r.outcome == sim::Outcome::ok ? r.record.operational.value : kNaN;
   });
 }
 
@@ -363,7 +414,10 @@ RunResult run_experiment(const Experiment& e, const grids::GridStore& store,
   RunResult result{sweep.make_cube(options), sweep.cells(), 0};
   ThreadArena arena(options.threads);
   // The baseline is part of the skeleton a resumed cube or a journal is checked against.
-  arena.execute([&] { sweep.fill_baseline(result.cube); });
+  arena.execute([&] {
+    sweep.fill_baseline(result.cube);
+    sweep.fill_fixed_hours(result.cube);
+  });
   const std::size_t cells = result.cells;
   std::vector<std::uint8_t> done(cells, 0);
   auto add_done = [&](Cube& cube) {
@@ -408,34 +462,20 @@ RunResult run_experiment(const Experiment& e, const grids::GridStore& store,
           options.shard_index, options.shard_count, c));
     }
   }
-  std::atomic<std::size_t> counted{
-      static_cast<std::size_t>(std::count(done.begin(), done.end(), 1))};
-  // What this run will have done when it ends: the kept cells and its share of the others.
-  std::size_t target = 0;
-  for (std::size_t c = 0; c < cells; ++c) {
-    target += done[c] != 0 || c % options.shard_count == options.shard_index ? 1 : 0;
-  }
-  std::mutex serial;  // the journal and the progress callback, one cell at a time
   std::size_t appended = 0;
+  SweepSteps steps;
+  // Cells write disjoint slots; the cube's buffers are never resized here.
+  steps.compute = [&](std::size_t c) { sweep.run_cell(c, result.cube); };
+  if (journal) {
+    steps.finished = [&](std::size_t c) {
+      journal->append(c, result.cube);
+      ++appended;
+    };
+  }
+  steps.progress = options.progress;
   try {
-    arena.execute([&] {
-      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, cells, 1), [&](const auto& range) {
-        for (std::size_t c = range.begin(); c != range.end(); ++c) {
-          if (done[c] != 0 || c % options.shard_count != options.shard_index) continue;
-          if (options.stop != nullptr && options.stop->load()) return;
-          // Cells write disjoint slots; the cube's buffers are never resized here.
-          sweep.run_cell(c, result.cube);
-          done[c] = 1;
-          const auto d = ++counted;
-          std::lock_guard lock(serial);
-          if (journal) {
-            journal->append(c, result.cube);
-            ++appended;
-          }
-          if (options.progress) options.progress(d, target);
-        }
-      });
-    });
+    run_sweep(arena, done, SweepShare{options.shard_index, options.shard_count}, options.stop,
+              steps);
   } catch (const ConfigError&) {
     // Bad input found by a cell: the experiment must change, so this run's journal can never be
     // resumed; do not leave it to block the next run.

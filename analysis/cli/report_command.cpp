@@ -16,7 +16,6 @@
 #include "analysis/cluster_report.hpp"
 #include "analysis/report.hpp"
 #include "experiments/cube_file.hpp"
-#include "grids/store.hpp"
 #include "sim/core/atomic_file.hpp"
 #include "sim/core/errors.hpp"
 
@@ -152,20 +151,12 @@ void report(const Args& a) {
     fmt::print("{}: {} tables ({})\n", out.string(), r.tables.size(), a.formats);
     return;
   }
-  std::optional<grids::GridStore> store;
-  std::string store_path = a.grids;
-  if (store_path.empty()) {
-    const auto it = cube.attrs.find("grid_store");
-    if (it != cube.attrs.end() && fs::exists(it->second)) store_path = it->second;
-  }
-  if (!store_path.empty()) {
-    store = grids::GridStore::load(store_path);
-  } else {
+  if (!a.grids.empty()) {
     fmt::print(stderr,
-               "shiftsim report: the cube's grid store was not found; Table 3 and the midnight "
-               "versus 6:00 finding are left out (pass --grids STORE to include them)\n");
+               "shiftsim report: --grids is not needed (the cube holds the fixed-hour runs of "
+               "Table 3); it is ignored\n");
   }
-  const auto r = analysis::make_report(cube, store ? &*store : nullptr);
+  const auto r = analysis::make_report(cube);
 
   write_report(out, r, markdown(r, a.cube), latex(r, false), wants);
   fmt::print("{}", analysis::to_markdown(r.table("headline")));
@@ -184,8 +175,8 @@ void add_report_command(CLI::App& app) {
   cmd->add_option("--out", a->out, "output folder (default: <cube>_report beside the cube)");
   cmd->add_option("--format", a->formats, "comma-separated: md, csv, tex (default: all)");
   cmd->add_option("--grids", a->grids,
-                  "the grid store the cube was computed on (default: the one it names), for "
-                  "Table 3 and the midnight-versus-6:00 finding");
+                  "not needed: the cube holds what Table 3 needs (kept so that old command "
+                  "lines run)");
   cmd->add_flag("--force", a->force, "replace an existing report");
   cmd->callback([a] { report(*a); });
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "analysis/cluster_report.hpp"
+#include "experiments/provenance.hpp"
 #include "sim/core/errors.hpp"
 
 using namespace shiftsim;
@@ -29,8 +30,10 @@ Cube hand_cube(std::vector<std::string> schedulers = {"backfill", "carbon-delay"
              {"jobs", "12"},
              {"jobs_source", "test"},
              {"simulation_step", "1h"},
-             {"grid_series", "a: A/x (src) sha256=00\nb: B/x (src) sha256=11\n"},
              {"data_warning", "SYNTHETIC data: made by hand"}};
+  experiments::set_series_provenance(
+      c, {{"a", "A", "x", "direct", "src", "00", "", "", false, false},
+          {"b", "B", "x", "direct", "src", "11", "", "", false, false}});
   c.dims = {{"scheduler", Labels{schedulers}, {}}, {"capacity_scale", Numbers{{0.125}}, {}},
             {"forecast", Labels{{"perfect"}}, {}}, {"seed", Labels{{"1", "2"}}, {}},
             {"site", Labels{{"a", "b"}}, {}},      {"time", Times{{0, 3600, 7200}}, {}}};

@@ -6,9 +6,14 @@
 
 #include "analysis/report.hpp"
 #include "analysis/table.hpp"
+#include "experiments/cube_view.hpp"
 #include "experiments/runner.hpp"
+#include "grids/regions.hpp"
+#include "grids/resample.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/simulate.hpp"
 #include "tests/support/sweep.hpp"
+#include "workloads/workload_file.hpp"
 
 using namespace shiftsim;
 using namespace shiftsim::analysis;
@@ -40,14 +45,14 @@ double num(const Value& v) { return std::get<double>(v); }
 
 TEST_CASE("report: tables, published values and differences", "[analysis][report]") {
   const auto cube = paper_like_cube();
-  const auto r = make_report(cube, nullptr);
+  const auto r = make_report(cube);
   for (const char* id : {"headline", "table2", "table13_24h", "table9_100pct", "fig2",
                          "region_fs_24h", "region_pr_24h", "region_pauses_24h", "region_pr_100pct",
                          "fig3_densenet-201", "fig4_densenet-201", "validation"}) {
     INFO(id);
     CHECK_NOTHROW(r.table(id));
   }
-  CHECK_THROWS(r.table("table3"));      // no store given
+  CHECK_THROWS(r.table("table3"));      // no Central US: no fixed-hour runs
   CHECK_THROWS(r.table("fig1"));        // no BERT pretraining in the cube
   CHECK_THROWS(r.table("table10_6h"));  // no 6h window in the cube
 
@@ -133,5 +138,33 @@ TEST_CASE("report: renderings", "[analysis][report]") {
 TEST_CASE("report: a cube that is not a sweep is refused", "[analysis][report]") {
   experiments::Cube c;
   c.dims.push_back({"x", experiments::Labels{{"a"}}, {}});
-  CHECK_THROWS_AS(make_report(c, nullptr), ConfigError);
+  CHECK_THROWS_AS(make_report(c), ConfigError);
+}
+
+TEST_CASE("report: Table 3 from the sweep's fixed-hour runs, as the engine runs them",
+          "[analysis][report]") {
+  auto store = test::small_store();
+  grids::Series central = *grids::series_for(store, "ZA", std::nullopt, std::nullopt).front();
+  central.key.zone = "MISO_MASON_CITY";  // the zone Central US resolves to (grids/regions)
+  store.put(central);
+  auto e = test::small_experiment();
+  e.regions = {"ZA", "Central US"};
+  e.forecasts = {"perfect"};
+  e.seeds = {1};
+  e.policies.resize(2);
+  const auto cube = experiments::run_experiment(e, store, {}).cube;
+  REQUIRE(cube.var("fixed_hour_g").dims == std::vector<std::string>{"day", "hour"});
+  CHECK(cube.dim("day").size() == 365);  // every day of 2022
+  CHECK(cube.dim("hour").size() == 8);   // every 3 hours
+  // 2 January 2022, 06:00 UTC: the engine's baseline run started then.
+  const auto series = grids::read_at_step(
+      *grids::series_for(store, "Central US", std::nullopt, std::nullopt).front(), e.step);
+  const auto w = workloads::load_workload("bert-finetune");
+  const auto run = sim::simulate(sim::RunRequest{
+      &series, {}, w.name, w.facility_profile(), w.embodied, make_time(2022, 1, 2, 6), {}});
+  REQUIRE(run.outcome == sim::Outcome::ok);
+  const double fixed = experiments::CubeView(cube, "fixed_hour_g").at({{"day", 1}, {"hour", 2}});
+  CHECK(fixed == run.record.operational.value);
+  const auto r = make_report(cube);
+  CHECK(num(r.table("table3").rows[1][3]) == fixed);  // day 2, column 06:00
 }

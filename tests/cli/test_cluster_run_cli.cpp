@@ -59,7 +59,10 @@ TEST_CASE("run: a cluster experiment writes a cube read_cube opens", "[cli][clus
   CHECK(cube.attrs.at("jobs") == "200");
   CHECK_THAT(cube.attrs.at("data_warning"), Contains("SYNTHETIC"));
   CHECK_THAT(cube.attrs.at("command_line"), Contains("shiftsim run"));
-  CHECK_THAT(cube.attrs.at("grid_series"), Contains("sha256="));
+  CHECK(cube.attrs.at("series_0_sha256").size() == 64);  // each site's series, structured
+  CHECK(cube.attrs.at("series_0_region") ==
+        std::get<shiftsim::experiments::Labels>(cube.dim("site").coords).values[0]);
+  CHECK(cube.attrs.at("series_0_synthetic") == "true");
 
   // The same run again: refused without --force, then the same bytes with it and one thread.
   const std::string first = shiftsim::test::read_bytes(dir.file("out/cluster.h5"));

@@ -222,10 +222,11 @@ def main():
                   attrs.get("experiment_file") == "experiment.toml" and
                   attrs.get("command_line") == "shiftsim run experiment.toml",
                   {k: attrs.get(k) for k in ("experiment_file", "command_line")})
-            series = str(attrs.get("grid_series", ""))
-            check("attribute grid_series: each site's series with its SHA-256",
-                  all(f"{s[0]}: " in series for s in SITES) and
-                  series.count("sha256=") == len(SITES), series)
+            series = [(str(attrs.get(f"series_{i}_region", "")),
+                       str(attrs.get(f"series_{i}_sha256", ""))) for i in range(len(SITES))]
+            check("attributes series_<i>_*: each site's series with its SHA-256",
+                  [r for r, _ in series] == [s[0] for s in SITES] and
+                  all(len(h) == 64 for _, h in series), series)
             check("attributes: version, grid store, jobs' source",
                   attrs.get("shiftsim_version") and "store.h5" in str(attrs.get("grid_store")) and
                   GENERATE.split(",")[0] in str(attrs.get("jobs_source")),

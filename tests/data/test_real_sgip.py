@@ -115,10 +115,13 @@ def main():
             workloads = [x.decode() for x in f["workload"][:]]
             starts = [int(s) for s in f["start"][:]]
             cube = f["baseline_g"][:]
-            series = f.attrs["grid_series"]
-            series = series.decode() if isinstance(series, bytes) else str(series)
+            def attr(k):
+                v = f.attrs[k]
+                return v.decode() if isinstance(v, bytes) else str(v)
+            series = "{}: {}/{}/{}".format(*(attr(f"series_0_{k}")
+                                             for k in ("region", "zone", "signal", "basis")))
         check(regions == ["West US"], "the cube holds West US")
-        check("West US: SGIP_CAISO_PGE/marginal/direct" in series,
+        check(series == "West US: SGIP_CAISO_PGE/marginal/direct",
               "West US resolved to SGIP_CAISO_PGE/marginal/direct")
         w = workloads.index("bert-finetune")
         worst, missing = 0.0, 0
