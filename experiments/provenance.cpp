@@ -20,12 +20,12 @@ std::vector<SeriesProvenance> provenance_of(
   std::vector<SeriesProvenance> out;
   for (const auto& [region, s] : series) {
     const bool synthetic = s->key.signal == Signal::surrogate;
-    out.push_back(SeriesProvenance{
-        region, s->key.zone, std::string(to_string(s->key.signal)),
-        std::string(to_string(s->key.basis)), s->source, grids::values_sha256(*s),
-        format_time(s->start), format_time(s->end()), synthetic,
-        // The calibrated surrogate says so in its source (grids/calibrated.hpp).
-        s->source.find(grids::kCalibratedNote) != std::string::npos});
+    out.push_back(
+        SeriesProvenance{region, s->key.zone, std::string(to_string(s->key.signal)),
+                         std::string(to_string(s->key.basis)), s->source, grids::values_sha256(*s),
+                         format_time(s->start), format_time(s->end()), synthetic,
+                         // The calibrated surrogate says so in its source (grids/calibrated.hpp).
+                         s->source.find(grids::kCalibratedNote) != std::string::npos});
   }
   return out;
 }
