@@ -22,14 +22,4 @@ std::string_view to_string(EventKind k) {
   return "?";
 }
 
-void EventQueue::push(std::int64_t time, EventKind kind, std::uint32_t job, std::uint64_t token) {
-  heap_.push(Event{time, priority_of(kind), next_seq_++, kind, job, token});
-}
-
-Event EventQueue::pop() {
-  Event e = heap_.top();
-  heap_.pop();
-  return e;
-}
-
 }  // namespace shiftsim::sim

@@ -97,7 +97,7 @@ void Cluster::require(bool ok, const char* what, JobId j) const {
 }
 
 void Cluster::push(std::int64_t time, Kind kind, JobId job, std::uint32_t token) {
-  queue_.push(Ev{time, (std::uint64_t{kind} << 56) | seq_++, job, token});
+  queue_.push(time, kind, job, token);
 }
 
 void Cluster::set_phase(JobId j, JobPhase to) {
@@ -284,14 +284,13 @@ ClusterResult Cluster::run(Scheduler& scheduler, Observer* observer) {
     if (t == kNever || t > horizon_) break;
     now_ = t;
     // What frees accelerators first, then arrivals, then wake-ups (the event kinds' order).
-    while (!queue_.empty() && queue_.top().time == t && (queue_.top().key >> 56) < k_arrival) {
-      const Ev e = queue_.top();
-      queue_.pop();
+    while (!queue_.empty() && queue_.top().time == t && queue_.top().kind < k_arrival) {
+      const auto e = queue_.pop();
       auto& st = state_[e.job];
       if (e.token != st.token) continue;  // overtaken by a suspension
       ++result_.events;
       const auto s = static_cast<std::size_t>(st.site);
-      if ((e.key >> 56) == k_finish) {
+      if (e.kind == k_finish) {
         end_run(e.job, t);
         hold(s, -jobs_[e.job].accelerators);
         auto& r = result_.jobs[e.job];
@@ -338,7 +337,7 @@ ClusterResult Cluster::run(Scheduler& scheduler, Observer* observer) {
         release(j);
       }
     }
-    while (!queue_.empty() && queue_.top().time == t && (queue_.top().key >> 56) == k_wake) {
+    while (!queue_.empty() && queue_.top().time == t && queue_.top().kind == k_wake) {
       queue_.pop();
       ++result_.events;
     }

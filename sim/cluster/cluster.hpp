@@ -33,13 +33,13 @@
 // Thread-safety: a Cluster is one scenario; run many Clusters in parallel, not one from threads.
 #include <cstdint>
 #include <limits>
-#include <queue>
 #include <string>
 #include <vector>
 
 #include "sim/cluster/job.hpp"
 #include "sim/cluster/site.hpp"
 #include "sim/engine.hpp"
+#include "sim/event_queue.hpp"
 
 namespace shiftsim::sim::cluster {
 
@@ -161,18 +161,9 @@ class Cluster {
   void wake_at(std::int64_t t);           // decide() again at t >= now (a timer)
 
  private:
+  // In the order they are handled at one instant (their queue priority): what frees accelerators
+  // first, then arrivals, then wake-ups.
   enum Kind : std::uint8_t { k_finish = 0, k_checkpoint_done = 1, k_arrival = 2, k_wake = 3 };
-  struct Ev {
-    std::int64_t time;
-    std::uint64_t key;  // kind (top 8 bits) then sequence: one integer compare orders an instant
-    JobId job;
-    std::uint32_t token;
-  };
-  struct Later {
-    bool operator()(const Ev& a, const Ev& b) const {
-      return a.time != b.time ? a.time > b.time : a.key > b.key;
-    }
-  };
   struct State {
     JobPhase phase = JobPhase::pending;
     int site = -1;
@@ -204,8 +195,7 @@ class Cluster {
   int max_capacity_ = 0;
   std::int64_t horizon_ = 0;
   std::int64_t now_ = std::numeric_limits<std::int64_t>::min();
-  std::priority_queue<Ev, std::vector<Ev>, Later> queue_;
-  std::uint64_t seq_ = 0;
+  BasicEventQueue<Kind, std::uint32_t> queue_;
   Scheduler* scheduler_ = nullptr;
   Observer* observer_ = nullptr;
   ClusterResult result_;
