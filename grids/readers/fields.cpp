@@ -41,9 +41,8 @@ double parse_intensity(std::string_view cell, double to_g_per_kwh, const std::st
 
 bool parse_flag(std::string_view cell, const std::string& file, std::size_t line,
                 std::string_view column) {
-  auto t = normalize_header(cell);
-  if (t.empty() || t == "false" || t == "0" || t == "no") return false;
-  if (t == "true" || t == "1" || t == "yes") return true;
+  if (trim(cell).empty()) return false;
+  if (auto b = parse_boolean(cell)) return *b;
   throw ParseError(file, line, fmt::format("column '{}': '{}' is not true or false", column, cell));
 }
 

@@ -18,7 +18,8 @@ namespace shiftsim::grids {
 double parse_intensity(std::string_view cell, double to_g_per_kwh, const std::string& file,
                        std::size_t line, std::string_view column);
 
-// "true"/"false"/"1"/"0"/"" (any case); anything else is a ParseError.
+// A flag cell as parse_boolean (sim/core/csv.hpp) reads it, empty meaning false; anything else is
+// a ParseError.
 bool parse_flag(std::string_view cell, const std::string& file, std::size_t line,
                 std::string_view column);
 

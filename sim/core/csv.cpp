@@ -94,6 +94,15 @@ bool iequals(std::string_view a, std::string_view b) {
          });
 }
 
+std::optional<bool> parse_boolean(std::string_view cell) {
+  const std::string_view t = trim(cell);
+  for (std::string_view yes : {"true", "yes", "1"})
+    if (iequals(t, yes)) return true;
+  for (std::string_view no : {"false", "no", "0"})
+    if (iequals(t, no)) return false;
+  return std::nullopt;
+}
+
 std::string_view trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);

@@ -6,6 +6,7 @@
 // number it starts on, so errors can point at it. Fields are views into the text, except for
 // quoted fields with escaped quotes, which are unescaped into per-row storage.
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,10 @@ class CsvCursor {
 std::string_view trim(std::string_view s);
 // ASCII case-insensitive equality: names users type ("ViT Huge", "vit-huge", "FR").
 bool iequals(std::string_view a, std::string_view b);
+// A boolean cell, the one spelling every reader accepts: true, yes, 1 or false, no, 0, in any case,
+// around spaces ignored; nullopt for anything else, the empty cell included (each reader says
+// what an empty cell means and refuses the rest with its file, line and column).
+std::optional<bool> parse_boolean(std::string_view cell);
 // Lower case, "₂" folded to "2", runs of spaces collapsed: header names compare loosely.
 std::string normalize_header(std::string_view s);
 // One field as RFC 4180 writes it: quoted, its quotes doubled, when it holds a comma, a quote or

@@ -145,6 +145,29 @@ std::optional<std::vector<std::int64_t>> TomlSection::integers(std::string_view 
   return out;
 }
 
+std::optional<std::vector<double>> TomlSection::numbers(std::string_view key) {
+  const auto* n = use(key);
+  if (!n) return std::nullopt;
+  const auto* arr = n->as_array();
+  if (!arr)
+    fail(key, fmt::format("expected an array of numbers, found {}", type_name(*n)),
+         "write [300, 450.5]");
+  std::vector<double> out;
+  for (const auto& e : *arr) {
+    if (e.is_integer())
+      out.push_back(static_cast<double>(e.as_integer()->get()));
+    else if (e.is_floating_point())
+      out.push_back(e.as_floating_point()->get());
+    else
+      fail(key, fmt::format("expected numbers in the array, found {}", type_name(e)),
+           "write plain numbers, such as [300, 450.5]");
+    if (!std::isfinite(out.back()))
+      fail(key, "the array holds a value that is not finite (nan or inf)",
+           "write finite numbers, such as [300, 450.5]");
+  }
+  return out;
+}
+
 bool TomlSection::is_number(std::string_view key) const {
   const auto* n = table_->get(key);
   return n && (n->is_integer() || n->is_floating_point());

@@ -37,6 +37,8 @@ class TomlSection {
   std::optional<Seconds> duration(std::string_view key, Zero zero = Zero::refused);
   std::optional<std::vector<std::string>> strings(std::string_view key);  // array of strings
   std::optional<std::vector<std::int64_t>> integers(std::string_view key);
+  // An array of numbers, integers and floats mixed ([300, 450.5]), each finite.
+  std::optional<std::vector<double>> numbers(std::string_view key);
   std::optional<TomlSection> table(std::string_view key);
   std::vector<TomlSection> tables(std::string_view key);  // an array of tables ([[key]])
 

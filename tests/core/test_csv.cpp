@@ -64,3 +64,18 @@ TEST_CASE("csv_quote: RFC 4180 quoting only where needed", "[core][csv]") {
   CHECK(shiftsim::csv_quote("cr\r") == "\"cr\r\"");
   CHECK(shiftsim::csv_quote("") == "");
 }
+
+TEST_CASE("one spelling of a boolean cell for every reader", "[core][csv]") {
+  for (const char* yes : {"true", "TRUE", "Yes", "1", " true "}) {
+    INFO(yes);
+    CHECK(parse_boolean(yes) == std::optional<bool>(true));
+  }
+  for (const char* no : {"false", "False", "NO", "0", "\tno"}) {
+    INFO(no);
+    CHECK(parse_boolean(no) == std::optional<bool>(false));
+  }
+  for (const char* neither : {"", " ", "y", "n", "2", "-1", "truthy", "t", "on", "off", "yes no"}) {
+    INFO(neither);
+    CHECK_FALSE(parse_boolean(neither).has_value());
+  }
+}

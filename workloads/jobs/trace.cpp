@@ -87,14 +87,6 @@ bool parse_double(std::string_view text, double& value) {
   return ec == std::errc{} && ptr == last;
 }
 
-std::optional<bool> parse_bool(std::string_view text) {
-  for (std::string_view yes : {"true", "1", "yes"})
-    if (iequals(text, yes)) return true;
-  for (std::string_view no : {"false", "0", "no"})
-    if (iequals(text, no)) return false;
-  return std::nullopt;
-}
-
 void check_options(const TraceOptions& o) {
   if (o.unit <= Seconds{0} || o.unit > kMaxDuration)
     throw ConfigError(fmt::format("trace unit {} s must be positive and at most {}", o.unit.count(),
@@ -246,7 +238,7 @@ class TraceReader {
   std::optional<bool> boolean(Column c) const {
     const std::string_view text = header_.field(row(), c);
     if (text.empty()) return std::nullopt;
-    if (auto b = parse_bool(text)) return b;
+    if (auto b = parse_boolean(text)) return b;
     fail(c, fmt::format("\"{}\" is not true or false", text),
          "write true, false, yes, no, 1 or 0, or leave it empty for the default");
   }
