@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "experiments/experiment.hpp"
+#include "experiments/experiment_sections.hpp"
 #include "sim/cluster/schedulers.hpp"
 #include "sim/core/atomic_file.hpp"
 #include "sim/core/errors.hpp"
@@ -21,53 +22,9 @@ namespace {
 // How an experiment file spells a checkpoint time, for the hint of a refused checkpoint energy.
 constexpr std::string_view kTomlCheckpointTime = "checkpoint_time = \"10min\"";
 
+// The header documenting the file format, for hints.
+constexpr std::string_view kReference = "experiments/cluster_experiment.hpp";
 constexpr double kMaxCapacityScale = 1e6;
-
-TomlSection require_section(TomlSection& root, std::string_view name) {
-  auto s = root.table(name);
-  if (!s)
-    throw ParseError(
-        root.file(), 0, fmt::format("missing section [{}]", name),
-        fmt::format("add a [{}] section (see experiments/cluster_experiment.hpp)", name));
-  return std::move(*s);
-}
-
-std::vector<std::string> require_strings(TomlSection& t, std::string_view key,
-                                         const std::string& example) {
-  auto v = t.strings(key);
-  if (!v) t.fail(key, "missing", fmt::format("add {} = {}", key, example));
-  if (v->empty())
-    t.fail(key, "the list is empty", fmt::format("give at least one, e.g. {} = {}", key, example));
-  return std::move(*v);
-}
-
-std::filesystem::path resolve(const std::filesystem::path& base_dir, const std::string& rel) {
-  const std::filesystem::path p(rel);
-  return (p.is_absolute() ? p : base_dir / p).lexically_normal();
-}
-
-// An array of numbers that may mix integers and floats (TomlSection reads neither as a list).
-std::vector<double> read_numbers(TomlSection& t, const toml::table& raw, std::string_view key) {
-  std::vector<double> out;
-  const toml::node* n = raw.get(key);
-  if (!n) return out;
-  const auto* arr = n->as_array();
-  if (!arr) t.fail(key, "expected an array of numbers", "write [0.5, 1]");
-  for (const auto& e : *arr) {
-    if (e.is_integer())
-      out.push_back(static_cast<double>(e.as_integer()->get()));
-    else if (e.is_floating_point())
-      out.push_back(e.as_floating_point()->get());
-    else
-      t.fail(key, "expected numbers in the array", "write plain numbers, such as [0.5, 1]");
-  }
-  // Marks the key as read for finish() (integers() records it before checking element types).
-  try {
-    (void)t.integers(key);
-  } catch (const ParseError&) {  // NOLINT(bugprone-empty-catch): checked above
-  }
-  return out;
-}
 
 void read_sites(TomlSection& c, ClusterExperiment& e) {
   e.site_texts = require_strings(c, "sites", "[\"West US=1000\", \"France=1000,pue=1.2\"]");
@@ -87,10 +44,10 @@ void read_sites(TomlSection& c, ClusterExperiment& e) {
   }
 }
 
-void read_scales(TomlSection& c, const toml::table& raw, ClusterExperiment& e) {
+void read_scales(TomlSection& c, ClusterExperiment& e) {
   e.capacity_scales = {1.0};
   if (!c.has("capacity_scales")) return;
-  e.capacity_scales = read_numbers(c, raw, "capacity_scales");
+  e.capacity_scales = c.numbers("capacity_scales").value_or(std::vector<double>{});
   if (e.capacity_scales.empty())
     c.fail("capacity_scales", "the list is empty",
            "give at least one scale, e.g. [1.0], or remove the key");
@@ -197,7 +154,7 @@ ClusterExperiment parse_cluster_experiment(std::string_view text, const std::str
   e.text = std::string(text);
 
   {
-    TomlSection g = require_section(root, "grids");
+    TomlSection g = require_section(root, "grids", kReference);
     for (const char* key : {"regions", "years"})
       if (g.has(key))
         g.fail(key, "a cluster experiment takes no regions or years",
@@ -210,10 +167,9 @@ ClusterExperiment parse_cluster_experiment(std::string_view text, const std::str
     g.finish();
   }
   {
-    TomlSection c = require_section(root, "cluster");
-    const toml::table& raw = *doc.get("cluster")->as_table();
+    TomlSection c = require_section(root, "cluster", kReference);
     read_sites(c, e);
-    read_scales(c, raw, e);
+    read_scales(c, e);
     read_schedulers(c, e);
     read_jobs(c, e, base_dir);
     read_costs(c, e);
@@ -229,15 +185,7 @@ ClusterExperiment parse_cluster_experiment(std::string_view text, const std::str
     e.forecasts = axis.models;
     e.seeds = axis.seeds;
   }
-  {
-    TomlSection out = require_section(root, "output");
-    const auto path = out.string("path");
-    if (!path || path->empty())
-      out.fail("path", path ? "the path is empty" : "missing",
-               "add path = \"results/cluster.h5\" (relative to this file)");
-    e.output = resolve(base_dir, *path);
-    out.finish();
-  }
+  e.output = read_output(root, base_dir, kReference, "results/cluster.h5");
   root.finish();
   return e;
 }

@@ -6,6 +6,7 @@
 #include <set>
 #include <utility>
 
+#include "experiments/experiment_sections.hpp"
 #include "grids/regions.hpp"
 #include "grids/resample.hpp"
 #include "sim/core/atomic_file.hpp"
@@ -22,62 +23,12 @@ namespace {
 // How an experiment file spells a checkpoint time, for the hint of a refused checkpoint energy.
 constexpr std::string_view kTomlCheckpointTime = "checkpoint_time = \"10min\"";
 
+// The header documenting the file format, for hints.
+constexpr std::string_view kReference = "experiments/experiment.hpp";
 constexpr int kMinYear = 1970;
 constexpr int kMaxYear = 9999;
 constexpr int kMaxPerMonth = 28;           // every month has at least 28 days, so 28 steps
 constexpr Seconds kMaxEvery = 366 * kDay;  // one (leap) year
-
-// A required section of the root.
-TomlSection require_section(TomlSection& root, std::string_view name) {
-  auto s = root.table(name);
-  if (!s)
-    throw ParseError(root.file(), 0, fmt::format("missing section [{}]", name),
-                     fmt::format("add a [{}] section (see experiments/experiment.hpp)", name));
-  return std::move(*s);
-}
-
-// TomlSection reads arrays of strings and of integers; thresholds may mix integers and floats,
-// so they are read from the raw table.
-std::vector<double> read_numbers(TomlSection& t, const toml::table& raw, std::string_view key) {
-  const toml::node* n = raw.get(key);
-  std::vector<double> out;
-  if (!n) return out;
-  const auto* arr = n->as_array();
-  if (!arr) t.fail(key, "expected an array of numbers", "write [300, 450.5]");
-  for (const auto& e : *arr) {
-    if (e.is_integer())
-      out.push_back(static_cast<double>(e.as_integer()->get()));
-    else if (e.is_floating_point())
-      out.push_back(e.as_floating_point()->get());
-    else
-      t.fail(key, "expected numbers in the array", "write plain numbers, such as [300, 450.5]");
-  }
-  // Marks the key as read for finish(): TomlSection has no reader for arrays of numbers, and
-  // integers() records the key before it checks the elements' types (which may be floats here).
-  try {
-    (void)t.integers(key);
-  } catch (const ParseError&) {  // NOLINT(bugprone-empty-catch): checked above
-  }
-  return out;
-}
-
-// A list of strings that must be present and non-empty, each non-blank.
-std::vector<std::string> require_strings(TomlSection& t, std::string_view key,
-                                         const std::string& example) {
-  auto v = t.strings(key);
-  if (!v) t.fail(key, "missing", fmt::format("add {} = {}", key, example));
-  if (v->empty())
-    t.fail(key, "the list is empty", fmt::format("give at least one, e.g. {} = {}", key, example));
-  for (const auto& s : *v)
-    if (s.find_first_not_of(" \t") == std::string::npos)
-      t.fail(key, "an element is empty", "remove it or write a name");
-  return std::move(*v);
-}
-
-std::filesystem::path resolve(const std::filesystem::path& base_dir, const std::string& rel) {
-  const std::filesystem::path p(rel);
-  return (p.is_absolute() ? p : base_dir / p).lexically_normal();
-}
 
 void read_grids(TomlSection g, Experiment& e, const std::filesystem::path& base_dir) {
   GridChoice choice = read_grid_choice(g, base_dir);
@@ -236,7 +187,7 @@ std::vector<NamedWindow> read_windows(TomlSection& p, sim::PolicyKind kind) {
 }
 
 // One [[policy]] entry, expanded to its policies.
-std::vector<PolicyEntry> read_policy(TomlSection p, const toml::table& raw, Seconds step) {
+std::vector<PolicyEntry> read_policy(TomlSection p, Seconds step) {
   const auto kind_text = p.string("kind");
   if (!kind_text)
     p.fail("kind", "missing",
@@ -256,7 +207,7 @@ std::vector<PolicyEntry> read_policy(TomlSection p, const toml::table& raw, Seco
     if (!p.has("thresholds"))
       p.fail("thresholds", "missing",
              "add thresholds = [300] (g/kWh: run at or below, pause above)");
-    thresholds = read_numbers(p, raw, "thresholds");
+    thresholds = p.numbers("thresholds").value_or(std::vector<double>{});
     if (thresholds.empty())
       p.fail("thresholds", "the list is empty", "give at least one threshold in g/kWh, e.g. [300]");
     std::set<double> seen;
@@ -421,22 +372,20 @@ Experiment parse_experiment(std::string_view text, const std::string& file,
   e.file = file;
   e.text = std::string(text);
 
-  read_grids(require_section(root, "grids"), e, base_dir);
-  read_workloads(require_section(root, "workloads"), e, base_dir);
-  read_starts(require_section(root, "starts"), e);
+  read_grids(require_section(root, "grids", kReference), e, base_dir);
+  read_workloads(require_section(root, "workloads", kReference), e, base_dir);
+  read_starts(require_section(root, "starts", kReference), e);
 
   auto policies = root.tables("policy");
   if (policies.empty())
     throw ParseError(file, 0, "missing section [[policy]]",
                      "add at least one [[policy]] with kind = \"baseline\", \"flexible-start\", "
                      "\"pause-resume\" or \"threshold\"");
-  const auto* raw_policies = doc.get("policy")->as_array();
   std::vector<std::string> label_where;  // the entry each policy comes from, for messages
   for (std::size_t i = 0; i < policies.size(); ++i) {
     const std::size_t line = policies[i].line();
     const std::string where = policies[i].where();
-    for (auto& entry :
-         read_policy(std::move(policies[i]), *(*raw_policies)[i].as_table(), e.step)) {
+    for (auto& entry : read_policy(std::move(policies[i]), e.step)) {
       for (std::size_t k = 0; k < e.policies.size(); ++k)
         if (e.policies[k].label == entry.label)
           throw ParseError(file, line,
@@ -450,13 +399,7 @@ Experiment parse_experiment(std::string_view text, const std::string& file,
 
   read_forecasts(root.table("forecasts"), e);
 
-  auto out = require_section(root, "output");
-  const auto path = out.string("path");
-  if (!path || path->empty())
-    out.fail("path", path ? "the path is empty" : "missing",
-             "add path = \"results/sweep.h5\" (relative to this file)");
-  e.output = resolve(base_dir, *path);
-  out.finish();
+  e.output = read_output(root, base_dir, kReference, "results/sweep.h5");
 
   root.finish();
   return e;

@@ -1,0 +1,26 @@
+#pragma once
+// What both experiment readers (experiment.hpp: policy sweeps; cluster_experiment.hpp: cluster
+// sweeps) read alike: required sections and lists, paths relative to the file, the [output]
+// section. Every failure is a ParseError naming the file, the line and the key, and what to do.
+// Thread-safety: pure functions of their arguments.
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/core/toml_reader.hpp"
+
+namespace shiftsim::experiments {
+
+// Section [name] of the root; `reference` is the header documenting the file format.
+TomlSection require_section(TomlSection& root, std::string_view name, std::string_view reference);
+// A list of strings that must be present and non-empty, each non-blank.
+std::vector<std::string> require_strings(TomlSection& t, std::string_view key,
+                                         const std::string& example);
+// `rel` relative to the experiment file's folder (or absolute), normalised.
+std::filesystem::path resolve(const std::filesystem::path& base_dir, const std::string& rel);
+// The [output] section's path = "...", resolved; `example` is the hint's path.
+std::filesystem::path read_output(TomlSection& root, const std::filesystem::path& base_dir,
+                                  std::string_view reference, std::string_view example);
+
+}  // namespace shiftsim::experiments
