@@ -132,6 +132,8 @@ TEST_CASE("cluster experiment: each mistake is a ParseError naming file, line an
                9, "trace", "does not exist");
   expect_error(replace(kText, "jobs=300", "jobs=0"), 9, "generate");
   expect_error(replace(kText, "[0.5, 1]", "[0.5, 0]"), 7, "capacity_scales");
+  expect_error(replace(kText, "[0.5, 1]", "[0.5, nan]"), 7, "capacity_scales");
+  expect_error(replace(kText, "[0.5, 1]", "[inf]"), 7, "capacity_scales");
   expect_error(replace(kText, "step = \"1h\"\n", "step = \"1h\"\nregions = [\"ZA\"]\n"), 4,
                "regions");
   expect_error(replace(kText, "slack = \"12h\"\n", "slack = \"12h\"\ntime_unit = \"1h\"\n"), 12,

@@ -396,6 +396,11 @@ TEST_CASE("experiment: each mistake is a ParseError naming file, line and key",
                  "thresholds");
     expect_error(policy("kind = \"threshold\"\nwindows = [\"6h\"]\nthresholds = [-1]\n"), 13,
                  "thresholds");
+    // TOML spells them nan and inf; a threshold must be a finite intensity.
+    expect_error(policy("kind = \"threshold\"\nwindows = [\"6h\"]\nthresholds = [300, nan]\n"), 13,
+                 "thresholds");
+    expect_error(policy("kind = \"threshold\"\nwindows = [\"6h\"]\nthresholds = [inf]\n"), 13,
+                 "thresholds");
     expect_error(policy("kind = \"threshold\"\nwindows = [\"6h\"]\nthresholds = [\"300\"]\n"), 13,
                  "thresholds");
     expect_error(policy("kind = \"flexible-start\"\nwindows = [\"6h\"]\nthresholds = [300]\n"), 13,
