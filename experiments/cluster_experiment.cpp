@@ -12,15 +12,11 @@
 #include "sim/core/atomic_file.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/core/toml_reader.hpp"
-#include "sim/pause_costs.hpp"
 #include "workloads/jobs/generator.hpp"
 
 namespace shiftsim::experiments {
 
 namespace {
-
-// How an experiment file spells a checkpoint time, for the hint of a refused checkpoint energy.
-constexpr std::string_view kTomlCheckpointTime = "checkpoint_time = \"10min\"";
 
 // The header documenting the file format, for hints.
 constexpr std::string_view kReference = "experiments/cluster_experiment.hpp";
@@ -129,11 +125,7 @@ void read_jobs(TomlSection& c, ClusterExperiment& e, const std::filesystem::path
 
 void read_costs(TomlSection& c, ClusterExperiment& e) {
   if (auto t = c.duration("checkpoint_time", Zero::allowed)) e.costs.checkpoint_time = *t;
-  if (auto en = c.number("checkpoint_energy_kwh")) {
-    if (auto no = sim::check_checkpoint_energy(*en, e.costs.checkpoint_time, kTomlCheckpointTime))
-      c.fail("checkpoint_energy_kwh", no->what, no->hint);
-    e.costs.checkpoint_energy = kwh(*en);
-  }
+  if (auto en = read_checkpoint_energy(c, e.costs.checkpoint_time)) e.costs.checkpoint_energy = *en;
   if (auto m = c.duration("min_run", Zero::allowed)) e.costs.min_run = *m;
 }
 

@@ -20,6 +20,7 @@
 #include "grids/store.hpp"
 #include "sim/cluster/cluster.hpp"
 #include "sim/core/embodied.hpp"
+#include "sim/core/units.hpp"
 #include "sim/forecast.hpp"
 #include "workloads/jobs/trace.hpp"
 
@@ -97,7 +98,7 @@ struct ClusterTotals {
   double emissions_g() const { return jobs_emissions_g + idle_emissions_g; }
   // NaN when no job started (finished).
   double mean_wait_h() const;
-  double max_wait_h() const { return max_wait_seconds / 3600.0; }
+  double max_wait_h() const { return max_wait_seconds / kSecondsPerHour; }
   double mean_slowdown() const;
 };
 

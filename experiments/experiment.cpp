@@ -13,15 +13,11 @@
 #include "sim/core/errors.hpp"
 #include "sim/core/random.hpp"
 #include "sim/core/toml_reader.hpp"
-#include "sim/pause_costs.hpp"
 #include "workloads/catalog.hpp"
 
 namespace shiftsim::experiments {
 
 namespace {
-
-// How an experiment file spells a checkpoint time, for the hint of a refused checkpoint energy.
-constexpr std::string_view kTomlCheckpointTime = "checkpoint_time = \"10min\"";
 
 // The header documenting the file format, for hints.
 constexpr std::string_view kReference = "experiments/experiment.hpp";
@@ -240,11 +236,7 @@ std::vector<PolicyEntry> read_policy(TomlSection p, Seconds step) {
              "pause-resume with costs plans on the step grid: give a multiple of [grids] step");
     costs.checkpoint_time = *t;
   }
-  if (auto en = p.number("checkpoint_energy_kwh")) {
-    if (auto no = sim::check_checkpoint_energy(*en, costs.checkpoint_time, kTomlCheckpointTime))
-      p.fail("checkpoint_energy_kwh", no->what, no->hint);
-    costs.checkpoint_energy = kwh(*en);
-  }
+  if (auto en = read_checkpoint_energy(p, costs.checkpoint_time)) costs.checkpoint_energy = *en;
   if (auto m = p.duration("min_run", Zero::allowed)) costs.min_run = *m;
 
   std::string name = kind_name;

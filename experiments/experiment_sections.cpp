@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "sim/core/errors.hpp"
+#include "sim/pause_costs.hpp"
 
 namespace shiftsim::experiments {
 
@@ -29,6 +30,14 @@ std::vector<std::string> require_strings(TomlSection& t, std::string_view key,
 std::filesystem::path resolve(const std::filesystem::path& base_dir, const std::string& rel) {
   const std::filesystem::path p(rel);
   return (p.is_absolute() ? p : base_dir / p).lexically_normal();
+}
+
+std::optional<Energy> read_checkpoint_energy(TomlSection& t, Seconds checkpoint_time) {
+  const auto en = t.number("checkpoint_energy_kwh");
+  if (!en) return std::nullopt;
+  if (auto no = sim::check_checkpoint_energy(*en, checkpoint_time, "checkpoint_time = \"10min\""))
+    t.fail("checkpoint_energy_kwh", no->what, no->hint);
+  return kwh(*en);
 }
 
 std::filesystem::path read_output(TomlSection& root, const std::filesystem::path& base_dir,

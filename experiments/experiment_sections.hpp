@@ -4,11 +4,14 @@
 // section. Every failure is a ParseError naming the file, the line and the key, and what to do.
 // Thread-safety: pure functions of their arguments.
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "sim/core/time.hpp"
 #include "sim/core/toml_reader.hpp"
+#include "sim/core/units.hpp"
 
 namespace shiftsim::experiments {
 
@@ -19,6 +22,9 @@ std::vector<std::string> require_strings(TomlSection& t, std::string_view key,
                                          const std::string& example);
 // `rel` relative to the experiment file's folder (or absolute), normalised.
 std::filesystem::path resolve(const std::filesystem::path& base_dir, const std::string& rel);
+// checkpoint_energy_kwh, checked as every reader of pause costs checks it
+// (sim::check_checkpoint_energy) given the checkpoint_time already read; nullopt when absent.
+std::optional<Energy> read_checkpoint_energy(TomlSection& t, Seconds checkpoint_time);
 // The [output] section's path = "...", resolved; `example` is the hint's path.
 std::filesystem::path read_output(TomlSection& root, const std::filesystem::path& base_dir,
                                   std::string_view reference, std::string_view example);
