@@ -43,8 +43,8 @@ void write_jobs_csv(const std::string& path, const std::vector<cl::ClusterJob>& 
           t(x.first_start), t(x.finish),
           x.first_start < 0 ? std::string() : fmt::format("{:.6f}", hours(x.wait_seconds())),
           ran ? fmt::format("{:.6f}", static_cast<double>(x.finish - x.release) / length) : "",
-          x.energy_kwh, x.emissions_g, x.checkpoint_kwh, x.embodied_g, x.suspensions,
-          x.deadline_missed ? "true" : "false");
+          x.energy.value, x.emissions.value, x.checkpoint_energy.value, x.embodied.value,
+          x.suspensions, x.deadline_missed ? "true" : "false");
     }
     if (!f.flush()) throw IoError(path + ": could not write (disk full?)");
   }

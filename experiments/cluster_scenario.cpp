@@ -224,9 +224,9 @@ ClusterTotals cluster_totals(const std::vector<cl::ClusterJob>& jobs, const cl::
         ++t.blocked;
         break;
     }
-    t.jobs_energy_kwh += x.energy_kwh;
-    t.jobs_emissions_g += x.emissions_g;
-    t.jobs_embodied_g += x.embodied_g;
+    t.jobs_energy_kwh += x.energy.value;
+    t.jobs_emissions_g += x.emissions.value;
+    t.jobs_embodied_g += x.embodied.value;
     t.deadline_misses += x.deadline_missed ? 1 : 0;
     t.suspensions += static_cast<std::size_t>(x.suspensions);
     if (x.first_start >= 0) {
@@ -236,9 +236,9 @@ ClusterTotals cluster_totals(const std::vector<cl::ClusterJob>& jobs, const cl::
     }
   }
   for (const auto& s : r.sites) {
-    t.idle_energy_kwh += s.idle_kwh;
-    t.idle_emissions_g += s.idle_g;
-    t.sites_embodied_g += s.embodied_g;
+    t.idle_energy_kwh += s.idle_energy.value;
+    t.idle_emissions_g += s.idle_emissions.value;
+    t.sites_embodied_g += s.embodied.value;
   }
   return t;
 }

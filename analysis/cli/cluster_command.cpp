@@ -174,9 +174,9 @@ int run_cluster(const Args& a) {
                           {"pue", sites[s].spec.pue},
                           {"series", series_labels[s]},
                           {"mean_utilisation", x.mean_utilisation(span)},
-                          {"idle_energy_kwh", x.idle_kwh},
-                          {"idle_emissions_g", x.idle_g},
-                          {"embodied_g", x.embodied_g}});
+                          {"idle_energy_kwh", x.idle_energy.value},
+                          {"idle_emissions_g", x.idle_emissions.value},
+                          {"embodied_g", x.embodied.value}});
   }
   if (a.json) {
     fmt::print("{}\n", j.dump(2));

@@ -8,30 +8,11 @@
 #include <string>
 #include <utility>
 
+#include "sim/cluster/accounting.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/core/time.hpp"
 
 namespace shiftsim::sim::cluster {
-
-std::string_view to_string(JobPhase p) {
-  switch (p) {
-    case JobPhase::pending:
-      return "pending";
-    case JobPhase::queued:
-      return "queued";
-    case JobPhase::running:
-      return "running";
-    case JobPhase::checkpointing:
-      return "checkpointing";
-    case JobPhase::suspended:
-      return "suspended";
-    case JobPhase::finished:
-      return "finished";
-    case JobPhase::dropped:
-      return "dropped";
-  }
-  return "?";
-}
 
 namespace {
 constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
@@ -103,44 +84,23 @@ void Cluster::push(std::int64_t time, Kind kind, JobId job, std::uint32_t token)
 void Cluster::set_phase(JobId j, JobPhase to) {
   const JobPhase from = state_[j].phase;
   state_[j].phase = to;
+  accounting_->on_phase(*this, j, from, to);
   if (observer_ != nullptr) observer_->on_phase(*this, j, from, to);
 }
 
-void Cluster::account_site(std::size_t s, std::int64_t t) {
-  std::int64_t& last = site_last_[s];
-  if (t <= last) return;
-  const Site& site = sites_[s];
-  auto& out = result_.sites[s];
-  const int held = site.spec.capacity - free_[s];
-  const int idle = site.spec.capacity - held;
-  out.busy_accelerator_seconds += static_cast<double>(held) * static_cast<double>(t - last);
-  if (site.spec.idle_watts > 0 && idle > 0) {
-    const double kw = idle * site.spec.idle_watts / 1000.0 * site.spec.pue;
-    out.idle_kwh += kw * static_cast<double>(t - last) / 3600.0;
-    out.idle_g += kw * site.charge.between(last, t);
-  }
-  if (held > 0) {
-    // Held accelerator-seconds per step of the span, divided by capacity x step at the end.
-    const std::int64_t step = out.utilisation_step;
-    for (std::int64_t a = last; a < t;) {
-      const auto bin = static_cast<std::size_t>((a - out.utilisation_start) / step);
-      const std::int64_t bin_end =
-          out.utilisation_start + static_cast<std::int64_t>(bin + 1) * step;
-      const std::int64_t b = std::min(t, bin_end);
-      if (out.utilisation.size() <= bin) out.utilisation.resize(bin + 1, 0.0);
-      out.utilisation[bin] += static_cast<double>(held) * static_cast<double>(b - a);
-      a = b;
-    }
-  }
-  last = t;
+void Cluster::charged(const Charge& charge) {
+  accounting_->on_charge(*this, charge);
+  if (observer_ != nullptr) observer_->on_charge(*this, charge);
 }
 
 void Cluster::hold(std::size_t s, int delta) {
-  account_site(s, now_);
   free_[s] -= delta;
   if (free_[s] < 0 || free_[s] > sites_[s].spec.capacity) {
     throw InternalError("Cluster: capacity accounting broken at site " + sites_[s].name);
   }
+  const int held = sites_[s].spec.capacity - free_[s];
+  accounting_->on_hold(*this, s, held);
+  if (observer_ != nullptr) observer_->on_hold(*this, s, held);
 }
 
 void Cluster::end_run(JobId j, std::int64_t t) {
@@ -149,51 +109,44 @@ void Cluster::end_run(JobId j, std::int64_t t) {
   const Site& site = sites_[static_cast<std::size_t>(st.site)];
   const std::int64_t w0 = st.done;
   const std::int64_t w1 = std::min<std::int64_t>(w0 + (t - st.run_start), job.length().count());
-  double kwh = 0, g = 0;
+  Energy energy{};
+  Emissions emissions{};
   for_each_power_interval(job, w0, w1, [&](double watts, std::int64_t wa, std::int64_t wb) {
     const double kw = watts / 1000.0 * site.spec.pue;
     const std::int64_t a = st.run_start + (wa - w0);
     const std::int64_t b = st.run_start + (wb - w0);
-    kwh += kw * static_cast<double>(b - a) / 3600.0;
-    g += kw * site.charge.between(a, b);
+    energy += kwh(kw * static_cast<double>(b - a) / 3600.0);
+    emissions += grams(kw * site.charge.between(a, b));
   });
-  auto& r = result_.jobs[j];
-  r.energy_kwh += kwh;
-  r.emissions_g += g;
-  r.work_seconds += static_cast<double>(w1 - w0);
-  r.held_seconds += t - st.run_start;
   st.done = w1;
-  if (observer_ != nullptr) observer_->on_charge(*this, j, st.run_start, t, kwh, g, true);
+  charged({j, static_cast<std::size_t>(st.site), st.run_start, t, energy, emissions,
+           Seconds{w1 - w0}, true});
 }
 
 void Cluster::end_checkpoint(JobId j, std::int64_t t) {
   auto& st = state_[j];
   const Site& site = sites_[static_cast<std::size_t>(st.site)];
-  double kwh = 0, g = 0;
+  Energy energy{};
+  Emissions emissions{};
   if (costs_.checkpoint_time.count() > 0 && t > st.run_start) {
     const double kw = costs_.checkpoint_energy.value /
                       (static_cast<double>(costs_.checkpoint_time.count()) / 3600.0) *
                       site.spec.pue;
-    kwh = kw * static_cast<double>(t - st.run_start) / 3600.0;
-    g = kw * site.charge.between(st.run_start, t);
+    energy = kwh(kw * static_cast<double>(t - st.run_start) / 3600.0);
+    emissions = grams(kw * site.charge.between(st.run_start, t));
   }
-  auto& r = result_.jobs[j];
-  r.energy_kwh += kwh;
-  r.checkpoint_kwh += kwh;
-  r.emissions_g += g;
-  r.held_seconds += t - st.run_start;
-  if (observer_ != nullptr) observer_->on_charge(*this, j, st.run_start, t, kwh, g, false);
+  charged({j, static_cast<std::size_t>(st.site), st.run_start, t, energy, emissions, Seconds{0},
+           false});
 }
 
 void Cluster::release(JobId j) {
   state_[j].release = now_;
-  result_.jobs[j].release = now_;
   set_phase(j, JobPhase::queued);
   scheduler_->on_release(*this, j);
 }
 
 void Cluster::drop(JobId j, JobOutcome why) {
-  result_.jobs[j].outcome = why;
+  state_[j].outcome = why;
   set_phase(j, JobPhase::dropped);
 }
 
@@ -208,8 +161,6 @@ void Cluster::start(JobId j, std::size_t s) {
   st.run_start = now_;
   st.run_done0 = st.done;
   ++st.token;
-  result_.jobs[j].site = static_cast<int>(s);
-  result_.jobs[j].first_start = now_;
   set_phase(j, JobPhase::running);
   push(now_ + remaining(j).count(), k_finish, j, st.token);
 }
@@ -223,7 +174,6 @@ void Cluster::suspend(JobId j) {
   auto& st = state_[j];
   ++st.token;
   st.run_start = now_;
-  ++result_.jobs[j].suspensions;
   set_phase(j, JobPhase::checkpointing);
   // Through an event even without a checkpoint time, so that the scheduler hears of every
   // suspension the same way (on_suspended, then decide again at this instant).
@@ -257,21 +207,12 @@ ClusterResult Cluster::run(Scheduler& scheduler, Observer* observer) {
   ran_ = true;
   scheduler_ = &scheduler;
   observer_ = observer;
-  result_.jobs.assign(jobs_.size(), JobResult{});
-  result_.sites.resize(sites_.size());
   // The span begins with the first arrival, or at the end of the history if every job arrives
   // after it (then nothing runs, and every job is beyond the data).
   const std::int64_t begin =
       jobs_.empty() ? sites_[0].charge.begin() : std::min(jobs_.front().arrival, horizon_);
-  result_.begin = begin;
-  site_last_.assign(sites_.size(), begin);
-  for (std::size_t s = 0; s < sites_.size(); ++s) {
-    auto& out = result_.sites[s];
-    out.name = sites_[s].name;
-    out.capacity = sites_[s].spec.capacity;
-    out.utilisation_step = sites_[s].charge.step();
-    out.utilisation_start = begin - (begin - sites_[s].charge.begin()) % out.utilisation_step;
-  }
+  Accounting accounting(*this, begin);
+  accounting_ = &accounting;
 
   std::size_t next_arrival = 0;
   std::size_t open = jobs_.size();  // neither finished nor dropped
@@ -288,14 +229,12 @@ ClusterResult Cluster::run(Scheduler& scheduler, Observer* observer) {
       const auto e = queue_.pop();
       auto& st = state_[e.job];
       if (e.token != st.token) continue;  // overtaken by a suspension
-      ++result_.events;
+      ++events_;
       const auto s = static_cast<std::size_t>(st.site);
       if (e.kind == k_finish) {
         end_run(e.job, t);
         hold(s, -jobs_[e.job].accelerators);
-        auto& r = result_.jobs[e.job];
-        r.finish = t;
-        r.outcome = JobOutcome::finished;
+        st.outcome = JobOutcome::finished;
         set_phase(e.job, JobPhase::finished);
         --open;
         last_finish = t;
@@ -317,7 +256,7 @@ ClusterResult Cluster::run(Scheduler& scheduler, Observer* observer) {
     }
     while (next_arrival < jobs_.size() && jobs_[next_arrival].arrival == t) {
       const auto j = static_cast<JobId>(next_arrival++);
-      ++result_.events;
+      ++events_;
       if (state_[j].phase == JobPhase::dropped) continue;  // blocked by a rejected parent
       if (jobs_[j].accelerators > max_capacity_) {
         drop(j, JobOutcome::rejected);
@@ -339,13 +278,18 @@ ClusterResult Cluster::run(Scheduler& scheduler, Observer* observer) {
     }
     while (!queue_.empty() && queue_.top().time == t && queue_.top().kind == k_wake) {
       queue_.pop();
-      ++result_.events;
+      ++events_;
     }
     scheduler_->decide(*this);
-    ++result_.decisions;
+    ++decisions_;
   }
-  finish_scenario(open > 0 ? horizon_ : last_finish);
-  return std::move(result_);
+  const std::int64_t end = open > 0 ? horizon_ : last_finish;
+  finish_scenario(end);
+  ClusterResult result = accounting.finish(*this, end);
+  accounting_ = nullptr;
+  result.events = events_;
+  result.decisions = decisions_;
+  return result;
 }
 
 void Cluster::finish_scenario(std::int64_t end) {
@@ -363,40 +307,13 @@ void Cluster::finish_scenario(std::int64_t end) {
     // Parents come first, so a parent's outcome is final when its child is looked at.
     bool blocked = false;
     for (JobId p : jobs_[j].parents) {
-      blocked |= result_.jobs[p].outcome != JobOutcome::finished;
+      blocked |= state_[p].outcome != JobOutcome::finished;
     }
     // A job that never arrived (it comes after the history) is still judged by its size.
     const JobOutcome why = jobs_[j].accelerators > max_capacity_      ? JobOutcome::rejected
                            : blocked && st.phase == JobPhase::pending ? JobOutcome::blocked
                                                                       : JobOutcome::beyond_data;
     drop(j, why);
-  }
-  result_.end = end;
-  for (std::size_t s = 0; s < sites_.size(); ++s) {
-    account_site(s, end);
-    auto& out = result_.sites[s];
-    const double per_bin =
-        static_cast<double>(out.capacity) * static_cast<double>(out.utilisation_step);
-    const auto bins = static_cast<std::size_t>(
-        (end - out.utilisation_start + out.utilisation_step - 1) / out.utilisation_step);
-    out.utilisation.resize(bins, 0.0);
-    for (double& u : out.utilisation) u /= per_bin;
-    const auto& e = sites_[s].spec.embodied;
-    if (!e.is_none())
-      out.embodied_g = out.capacity * e.for_time(Seconds{end - result_.begin}).value;
-  }
-  for (JobId j = 0; j < jobs_.size(); ++j) {
-    auto& r = result_.jobs[j];
-    const auto& job = jobs_[j];
-    if (r.site >= 0) {
-      const auto& e = sites_[static_cast<std::size_t>(r.site)].spec.embodied;
-      if (!e.is_none()) r.embodied_g = job.accelerators * e.for_time(Seconds{r.held_seconds}).value;
-    }
-    if (job.deadline) {
-      r.deadline_missed = r.outcome == JobOutcome::finished
-                              ? r.finish > *job.deadline
-                              : r.outcome != JobOutcome::rejected && *job.deadline <= end;
-    }
   }
 }
 

@@ -2,8 +2,9 @@
 // The cluster engine: many jobs on sites of limited capacity, in simulated time. Jobs are
 // released (arrived, parents finished), wait in the scheduler's queue, run on one site holding
 // their accelerators, may be suspended (checkpoint, then the accelerators are free) and resumed
-// on the same site, and finish. A Scheduler decides; the engine keeps time, enforces capacity,
-// charges energy exactly once and collects the metrics.
+// on the same site, and finish. A Scheduler decides; the engine keeps time, enforces capacity and
+// charges energy exactly once; what it reports is collected by an observer of its events, the
+// accounting (accounting.hpp), fed before any other observer.
 //
 // Events, in simulated time (Unix seconds), ordered by (time, kind, sequence) and never by address
 // so that a run is reproducible: at one instant, what frees accelerators (finish, end of a
@@ -14,9 +15,8 @@
 // Charging: a job is charged when a run or a checkpoint ends (or at the end of the history), at
 // the actual intensity of its site, for its power profile over the work it did, times the site's
 // PUE (site.hpp). Checkpoints draw the checkpoint energy evenly over the checkpoint time (as the
-// single-job engine: an energy with a zero time is not charged). Idle accelerators draw the site's
-// idle power, charged the same way. Embodied emissions: each job its accelerators' share for the
-// time it held them; each site its whole hardware for the scenario's span.
+// single-job engine: an energy with a zero time is not charged). Idle accelerators and embodied
+// emissions are the accounting's (accounting.hpp).
 //
 // The scenario spans [first arrival, last finish); it cannot run past the end of the history any
 // site has (the common end): jobs running then are charged up to it and reported beyond-data, as
@@ -37,67 +37,13 @@
 #include <vector>
 
 #include "sim/cluster/job.hpp"
+#include "sim/cluster/observer.hpp"
+#include "sim/cluster/result.hpp"
 #include "sim/cluster/site.hpp"
 #include "sim/engine.hpp"
 #include "sim/event_queue.hpp"
 
 namespace shiftsim::sim::cluster {
-
-enum class JobPhase : std::uint8_t {
-  pending,  // not arrived yet, or waiting for parents
-  queued,   // released, never started
-  running,
-  checkpointing,  // writing its state before a suspension; still holds its accelerators
-  suspended,
-  finished,
-  dropped,  // rejected, blocked or beyond the data: will not run again
-};
-std::string_view to_string(JobPhase p);
-
-struct JobResult {
-  JobOutcome outcome = JobOutcome::beyond_data;
-  int site = -1;              // where it ran; -1 if it never started
-  std::int64_t release = -1;  // arrived with every parent finished; -1 if never
-  std::int64_t first_start = -1;
-  std::int64_t finish = -1;
-  double energy_kwh = 0;          // facility energy of its work and checkpoints (PUE included)
-  double emissions_g = 0;         // operational, at the actual intensity
-  double checkpoint_kwh = 0;      // of energy_kwh, spent writing checkpoints
-  double embodied_g = 0;          // its accelerators' share for the time it held them
-  double work_seconds = 0;        // work done (its length when finished)
-  std::int64_t held_seconds = 0;  // accelerator-holding time: running and checkpointing
-  int suspensions = 0;
-  bool deadline_missed = false;  // has a deadline, and finished after it or never finished
-
-  double wait_seconds() const { return first_start < 0 ? 0.0 : double(first_start - release); }
-};
-
-struct SiteResult {
-  std::string name;
-  int capacity = 0;
-  double idle_kwh = 0;  // idle accelerators (PUE included)
-  double idle_g = 0;
-  double embodied_g = 0;  // every accelerator of the site over the scenario's span
-  double busy_accelerator_seconds = 0;
-  std::int64_t utilisation_start = 0;  // Unix seconds of utilisation[0]
-  std::int64_t utilisation_step = 0;
-  std::vector<double> utilisation;  // mean share of accelerators held, per step of the span
-
-  // The share of the site's accelerator-seconds held over a span of `span_seconds` (0 for an
-  // empty span).
-  double mean_utilisation(double span_seconds) const {
-    return span_seconds > 0 ? busy_accelerator_seconds / (capacity * span_seconds) : 0.0;
-  }
-};
-
-struct ClusterResult {
-  std::vector<JobResult> jobs;  // by JobId
-  std::vector<SiteResult> sites;
-  std::int64_t begin = 0;       // the span: first arrival ..
-  std::int64_t end = 0;         // .. last finish (or the end of the history)
-  std::uint64_t events = 0;     // events processed
-  std::uint64_t decisions = 0;  // decide() calls
-};
 
 class Cluster;
 
@@ -113,17 +59,6 @@ class Scheduler {
   virtual void on_suspended(Cluster& /*c*/, JobId /*j*/) {}
   // Once per instant that had events, after all of them: start, suspend, resume, wake_at.
   virtual void decide(Cluster& c) = 0;
-};
-
-// Watches, for tests and traces: every phase change and every charge, as it happens.
-class Observer {
- public:
-  virtual ~Observer() = default;
-  virtual void on_phase(const Cluster& /*c*/, JobId /*j*/, JobPhase /*from*/, JobPhase /*to*/) {}
-  // A charge of job j at its site over [from, to): kWh (PUE included) and grams; working is false
-  // for a checkpoint.
-  virtual void on_charge(const Cluster& /*c*/, JobId /*j*/, std::int64_t /*from*/,
-                         std::int64_t /*to*/, double /*kwh*/, double /*g*/, bool /*working*/) {}
 };
 
 class Cluster {
@@ -146,6 +81,8 @@ class Cluster {
   const std::vector<ClusterJob>& jobs() const { return jobs_; }
   const ClusterJob& job(JobId j) const { return jobs_[j]; }
   JobPhase phase(JobId j) const { return state_[j].phase; }
+  // Final once the job is finished or dropped; beyond_data before.
+  JobOutcome outcome(JobId j) const { return state_[j].outcome; }
   int site_of(JobId j) const { return state_[j].site; }
   std::int64_t release_time(JobId j) const { return state_[j].release; }
   Seconds work_done(JobId j) const { return Seconds{state_[j].done}; }
@@ -166,6 +103,7 @@ class Cluster {
   enum Kind : std::uint8_t { k_finish = 0, k_checkpoint_done = 1, k_arrival = 2, k_wake = 3 };
   struct State {
     JobPhase phase = JobPhase::pending;
+    JobOutcome outcome = JobOutcome::beyond_data;
     int site = -1;
     std::int64_t release = -1;
     std::int64_t done = 0;       // work seconds
@@ -180,8 +118,8 @@ class Cluster {
   void release(JobId j);
   void end_run(JobId j, std::int64_t t);         // charges the run [run_start, t)
   void end_checkpoint(JobId j, std::int64_t t);  // charges the checkpoint [run_start, t)
-  void hold(std::size_t site, int delta);        // capacity change at now_: idle and utilisation
-  void account_site(std::size_t site, std::int64_t t);
+  void hold(std::size_t site, int delta);        // capacity change at now_
+  void charged(const Charge& charge);            // tells the observers
   void drop(JobId j, JobOutcome why);
   void finish_scenario(std::int64_t end);
   void require(bool ok, const char* what, JobId j) const;
@@ -197,9 +135,10 @@ class Cluster {
   std::int64_t now_ = std::numeric_limits<std::int64_t>::min();
   BasicEventQueue<Kind, std::uint32_t> queue_;
   Scheduler* scheduler_ = nullptr;
+  Observer* accounting_ = nullptr;  // the run's Accounting, told first
   Observer* observer_ = nullptr;
-  ClusterResult result_;
-  std::vector<std::int64_t> site_last_;  // when each site's idle/utilisation was last accounted
+  std::uint64_t events_ = 0;
+  std::uint64_t decisions_ = 0;
   bool ran_ = false;
 };
 

@@ -16,4 +16,24 @@ std::string_view to_string(JobOutcome o) {
   return "?";
 }
 
+std::string_view to_string(JobPhase p) {
+  switch (p) {
+    case JobPhase::pending:
+      return "pending";
+    case JobPhase::queued:
+      return "queued";
+    case JobPhase::running:
+      return "running";
+    case JobPhase::checkpointing:
+      return "checkpointing";
+    case JobPhase::suspended:
+      return "suspended";
+    case JobPhase::finished:
+      return "finished";
+    case JobPhase::dropped:
+      return "dropped";
+  }
+  return "?";
+}
+
 }  // namespace shiftsim::sim::cluster

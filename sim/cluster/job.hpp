@@ -70,4 +70,16 @@ enum class JobOutcome : std::uint8_t {
 };
 std::string_view to_string(JobOutcome o);
 
+// Where a job is in the engine, as observers hear of it.
+enum class JobPhase : std::uint8_t {
+  pending,  // not arrived yet, or waiting for parents
+  queued,   // released, never started
+  running,
+  checkpointing,  // writing its state before a suspension; still holds its accelerators
+  suspended,
+  finished,
+  dropped,  // rejected, blocked or beyond the data: will not run again
+};
+std::string_view to_string(JobPhase p);
+
 }  // namespace shiftsim::sim::cluster

@@ -18,22 +18,22 @@ TEST_CASE("G1: fifo on a full site, with PUE and idle power", "[cluster][golden]
       run({site("test", 2, {100, 200, 300, 400}, 1.5, 100)},
           {job("A", 0, 2, 2, 1000), job("B", 0.5, 1, 1, 500), job("C", 1, 1, 0.5, 2000)}, "fifo");
   REQUIRE(r.jobs.size() == 3);
-  CHECK(r.jobs[0].emissions_g == Approx(450));
-  CHECK(r.jobs[0].energy_kwh == Approx(3));
+  CHECK(r.jobs[0].emissions.value == Approx(450));
+  CHECK(r.jobs[0].energy.value == Approx(3));
   CHECK(r.jobs[1].first_start == kT0 + 2 * kH);
-  CHECK(r.jobs[1].emissions_g == Approx(225));
-  CHECK(r.jobs[1].energy_kwh == Approx(0.75));
+  CHECK(r.jobs[1].emissions.value == Approx(225));
+  CHECK(r.jobs[1].energy.value == Approx(0.75));
   CHECK(r.jobs[1].wait_seconds() == Approx(1.5 * kH));
   CHECK(double(r.jobs[1].finish - r.jobs[1].release) / kH == Approx(2.5));
   CHECK(r.jobs[2].first_start == kT0 + 2 * kH);
-  CHECK(r.jobs[2].emissions_g == Approx(450));
-  CHECK(r.jobs[2].energy_kwh == Approx(1.5));
+  CHECK(r.jobs[2].emissions.value == Approx(450));
+  CHECK(r.jobs[2].energy.value == Approx(1.5));
   CHECK(r.jobs[2].wait_seconds() == Approx(kH));
   CHECK(r.begin == kT0);
   CHECK(r.end == kT0 + 3 * kH);
   REQUIRE(r.sites.size() == 1);
-  CHECK(r.sites[0].idle_kwh == Approx(0.075));
-  CHECK(r.sites[0].idle_g == Approx(22.5));
+  CHECK(r.sites[0].idle_energy.value == Approx(0.075));
+  CHECK(r.sites[0].idle_emissions.value == Approx(22.5));
   REQUIRE(r.sites[0].utilisation.size() == 3);
   CHECK(r.sites[0].utilisation[0] == Approx(1));
   CHECK(r.sites[0].utilisation[1] == Approx(1));
@@ -57,9 +57,9 @@ TEST_CASE("G2: carbon-delay with too little room serves the least slack first",
     CHECK(r.jobs[2].first_start == kT0 + 1 * kH);
     CHECK(r.jobs[0].first_start == kT0 + 2 * kH);
     CHECK(r.jobs[1].first_start == kT0 + 3 * kH);
-    CHECK(r.jobs[2].emissions_g == Approx(100));
-    CHECK(r.jobs[0].emissions_g == Approx(100));
-    CHECK(r.jobs[1].emissions_g == Approx(400));
+    CHECK(r.jobs[2].emissions.value == Approx(100));
+    CHECK(r.jobs[0].emissions.value == Approx(100));
+    CHECK(r.jobs[1].emissions.value == Approx(400));
     CHECK_FALSE(r.jobs[1].deadline_missed);
     CHECK(r.jobs[1].wait_seconds() == Approx(3 * kH));
   }
@@ -67,7 +67,7 @@ TEST_CASE("G2: carbon-delay with too little room serves the least slack first",
     const auto r = run({site("test", 3, ci)}, jobs(), "carbon-delay");
     for (const auto& j : r.jobs) {
       CHECK(j.first_start == kT0 + kH);
-      CHECK(j.emissions_g == Approx(100));
+      CHECK(j.emissions.value == Approx(100));
     }
   }
 }
@@ -81,14 +81,14 @@ TEST_CASE("G3: graph releases, rejection, blocking and the end of the history",
   const auto r = run({site("test", 2, {100, 100, 100, 100})}, {p, q, s, r_, l}, "fifo");
   CHECK(r.jobs[0].outcome == JobOutcome::rejected);
   CHECK(r.jobs[1].outcome == JobOutcome::blocked);
-  CHECK(r.jobs[2].emissions_g == Approx(200));
+  CHECK(r.jobs[2].emissions.value == Approx(200));
   CHECK(r.jobs[3].release == kT0 + 2 * kH);
   CHECK(r.jobs[3].first_start == kT0 + 2 * kH);
   CHECK(r.jobs[3].wait_seconds() == 0);
-  CHECK(r.jobs[3].emissions_g == Approx(100));
+  CHECK(r.jobs[3].emissions.value == Approx(100));
   CHECK(r.jobs[4].outcome == JobOutcome::beyond_data);
-  CHECK(r.jobs[4].emissions_g == Approx(100));
-  CHECK(r.jobs[4].energy_kwh == Approx(1));
+  CHECK(r.jobs[4].emissions.value == Approx(100));
+  CHECK(r.jobs[4].energy.value == Approx(1));
   CHECK(r.end == kT0 + 4 * kH);
 }
 

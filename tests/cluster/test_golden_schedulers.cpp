@@ -30,11 +30,11 @@ TEST_CASE("G4: backfill jumps what cannot delay the head's reservation",
   CHECK(r.jobs[1].wait_seconds() == Approx(2 * kH));
   CHECK(r.jobs[3].first_start == at(3));
   CHECK(r.jobs[3].wait_seconds() == Approx(3 * kH));
-  CHECK(r.jobs[0].emissions_g == Approx(600));
-  CHECK(r.jobs[1].emissions_g == Approx(900));
-  CHECK(r.jobs[2].emissions_g == Approx(600));
-  CHECK(r.jobs[3].emissions_g == Approx(700));
-  CHECK(r.jobs[4].emissions_g == Approx(300));
+  CHECK(r.jobs[0].emissions.value == Approx(600));
+  CHECK(r.jobs[1].emissions.value == Approx(900));
+  CHECK(r.jobs[2].emissions.value == Approx(600));
+  CHECK(r.jobs[3].emissions.value == Approx(700));
+  CHECK(r.jobs[4].emissions.value == Approx(300));
 }
 
 TEST_CASE("G5: carbon-suspend with free pauses, checkpoint costs, and a resume without room",
@@ -48,10 +48,10 @@ TEST_CASE("G5: carbon-suspend with free pauses, checkpoint costs, and a resume w
     CHECK(r.jobs[0].suspensions == 1);
     CHECK(r.jobs[0].finish == at(5));
     CHECK_FALSE(r.jobs[0].deadline_missed);
-    CHECK(r.jobs[0].emissions_g == Approx(200));
+    CHECK(r.jobs[0].emissions.value == Approx(200));
     // carbon-delay cannot pause: the cleanest contiguous start is 3.
     const auto d = run({site("s", 1, ci)}, {j}, "carbon-delay");
-    CHECK(d.jobs[0].emissions_g == Approx(400));
+    CHECK(d.jobs[0].emissions.value == Approx(400));
   }
   SECTION("(b) checkpoint costs move the pause so that the checkpoint is cheap") {
     const PauseCosts costs{Seconds{kH}, kwh(0.2), Seconds{0}};  // 1 h, 0.2 kWh, no minimum run
@@ -60,9 +60,9 @@ TEST_CASE("G5: carbon-suspend with free pauses, checkpoint costs, and a resume w
     CHECK(r.jobs[0].first_start == at(2));
     CHECK(r.jobs[0].suspensions == 1);
     CHECK(r.jobs[0].finish == at(5));
-    CHECK(r.jobs[0].emissions_g == Approx(310));
-    CHECK(r.jobs[0].energy_kwh == Approx(2.2));
-    CHECK(r.jobs[0].checkpoint_kwh == Approx(0.2));
+    CHECK(r.jobs[0].emissions.value == Approx(310));
+    CHECK(r.jobs[0].energy.value == Approx(2.2));
+    CHECK(r.jobs[0].checkpoint_energy.value == Approx(0.2));
   }
   SECTION("(c) a resume without room: off the plan, it runs to the end") {
     const auto j3 = with_deadline(job("J3", 0, 1, 3, 1000), 6, true);
@@ -70,11 +70,11 @@ TEST_CASE("G5: carbon-suspend with free pauses, checkpoint costs, and a resume w
                        {j3, job("B", 1, 1, 1.5, 1000)}, "carbon-suspend");
     REQUIRE(r.jobs[0].outcome == JobOutcome::finished);
     CHECK(r.jobs[1].first_start == at(1));
-    CHECK(r.jobs[1].emissions_g == Approx(950));
+    CHECK(r.jobs[1].emissions.value == Approx(950));
     CHECK(r.jobs[0].suspensions == 1);
     CHECK(r.jobs[0].finish == at(4.5));
     CHECK_FALSE(r.jobs[0].deadline_missed);
-    CHECK(r.jobs[0].emissions_g == Approx(1100));
+    CHECK(r.jobs[0].emissions.value == Approx(1100));
   }
 }
 
@@ -88,19 +88,19 @@ TEST_CASE("G6: spatial sends each job to the cleanest site with room, PUE includ
   REQUIRE(r.jobs.size() == 6);
   const int north = 0, south = 1, east = 2;
   CHECK(r.jobs[0].site == south);
-  CHECK(r.jobs[0].emissions_g == Approx(150));
+  CHECK(r.jobs[0].emissions.value == Approx(150));
   CHECK(r.jobs[1].site == south);
-  CHECK(r.jobs[1].emissions_g == Approx(150));
+  CHECK(r.jobs[1].emissions.value == Approx(150));
   // South is full: the next cleanest with room.
   CHECK(r.jobs[2].site == north);
-  CHECK(r.jobs[2].emissions_g == Approx(200));
+  CHECK(r.jobs[2].emissions.value == Approx(200));
   CHECK(r.jobs[5].outcome == JobOutcome::rejected);
   // J4 fits only south and waits for it; J5 waits behind J4, then finds east cleaner than north.
   CHECK(r.jobs[3].site == south);
-  CHECK(r.jobs[3].emissions_g == Approx(300));
+  CHECK(r.jobs[3].emissions.value == Approx(300));
   CHECK(r.jobs[3].wait_seconds() == Approx(kH));
   CHECK(r.jobs[4].site == east);
-  CHECK(r.jobs[4].emissions_g == Approx(250));
+  CHECK(r.jobs[4].emissions.value == Approx(250));
   CHECK(r.jobs[4].wait_seconds() == Approx(kH));
 }
 
@@ -117,15 +117,15 @@ TEST_CASE("G7: spatial-delay chooses where and when together", "[cluster][golden
   // Both planned for C at 1: the least slack (K2) first; K1 keeps waiting for C.
   CHECK(r.jobs[1].site == c);
   CHECK(r.jobs[1].first_start == at(1));
-  CHECK(r.jobs[1].emissions_g == Approx(150));
+  CHECK(r.jobs[1].emissions.value == Approx(150));
   CHECK(r.jobs[1].wait_seconds() == Approx(kH));
   CHECK(r.jobs[0].site == c);
   CHECK(r.jobs[0].first_start == at(2));
-  CHECK(r.jobs[0].emissions_g == Approx(400));
+  CHECK(r.jobs[0].emissions.value == Approx(400));
   CHECK(r.jobs[0].wait_seconds() == Approx(2 * kH));
   // B and C tie on g and start: the first listed.
   CHECK(r.jobs[2].site == b);
   CHECK(r.jobs[2].first_start == at(3));
-  CHECK(r.jobs[2].emissions_g == Approx(150));
+  CHECK(r.jobs[2].emissions.value == Approx(150));
   CHECK(r.jobs[2].wait_seconds() == 0);
 }

@@ -198,12 +198,12 @@ TEST_CASE("cluster sweep: every scenario equals running it directly, at any thre
           double g = 0, kwh_jobs = 0;
           std::int32_t finished = 0;
           for (const auto& j : r.jobs) {
-            g += j.emissions_g;
-            kwh_jobs += j.energy_kwh;
+            g += j.emissions.value;
+            kwh_jobs += j.energy.value;
             finished += j.outcome == cl::JobOutcome::finished ? 1 : 0;
           }
           double idle_g = 0;
-          for (const auto& site : r.sites) idle_g += site.idle_g;
+          for (const auto& site : r.sites) idle_g += site.idle_emissions.value;
           CHECK(same_bytes(c.var("jobs_emissions_g").f64[s], g));
           CHECK(same_bytes(c.var("idle_emissions_g").f64[s], idle_g));
           CHECK(c.var("emissions_g").f64[s] == Approx(g + idle_g).epsilon(1e-12));
