@@ -51,7 +51,7 @@
 #include "experiments/runner.hpp"
 #include "grids/store.hpp"
 #include "grids/surrogate.hpp"
-#include "sim/core/atomic_file.hpp"
+#include "sim/core/read_file.hpp"
 
 namespace fs = std::filesystem;
 namespace ex = shiftsim::experiments;

@@ -9,8 +9,8 @@
 #include "experiments/experiment.hpp"
 #include "experiments/experiment_sections.hpp"
 #include "sim/cluster/schedulers.hpp"
-#include "sim/core/atomic_file.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/core/read_file.hpp"
 #include "sim/core/toml_reader.hpp"
 #include "workloads/jobs/generator.hpp"
 

@@ -14,8 +14,8 @@
 #include "experiments/sweep.hpp"
 #include "experiments/thread_arena.hpp"
 #include "sim/cluster/schedulers.hpp"
-#include "sim/core/atomic_file.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/core/read_file.hpp"
 #include "sim/core/sha256.hpp"
 
 namespace shiftsim::experiments {

@@ -9,9 +9,9 @@
 #include "experiments/experiment_sections.hpp"
 #include "grids/regions.hpp"
 #include "grids/resample.hpp"
-#include "sim/core/atomic_file.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/core/random.hpp"
+#include "sim/core/read_file.hpp"
 #include "sim/core/toml_reader.hpp"
 #include "workloads/catalog.hpp"
 

@@ -11,8 +11,8 @@
 #include <unordered_map>
 #include <utility>
 
-#include "sim/core/atomic_file.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/core/read_file.hpp"
 #include "sim/core/toml_reader.hpp"
 #include "workloads/workload_file.hpp"
 

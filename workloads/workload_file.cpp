@@ -4,8 +4,8 @@
 
 #include <cmath>
 
-#include "sim/core/atomic_file.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/core/read_file.hpp"
 #include "sim/core/toml_reader.hpp"
 #include "workloads/catalog.hpp"
 #include "workloads/measured/measured.hpp"

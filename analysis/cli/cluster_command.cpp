@@ -22,9 +22,9 @@
 #include "grids/store.hpp"
 #include "sim/cluster/cluster.hpp"
 #include "sim/cluster/schedulers.hpp"
-#include "sim/core/atomic_file.hpp"
 #include "sim/core/csv.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/core/output_path.hpp"
 #include "sim/forecast.hpp"
 #include "workloads/jobs/generator.hpp"
 #include "workloads/jobs/graph_jobs.hpp"
@@ -49,10 +49,17 @@ struct Args {
   std::string jobs_csv, utilisation_csv;
 };
 
-void refuse_existing(const std::string& path, bool force, const char* option) {
-  if (!path.empty() && !force && std::filesystem::exists(path)) {
-    throw ConfigError(
-        fmt::format("{} {}: the file exists; pass --force to replace it", option, path));
+// Before any work: neither CSV may replace an input, the other CSV, or what is not a file.
+void check_outputs(const Args& a) {
+  const std::vector<NamedPath> inputs{{a.store, "the grid store (--grids)"},
+                                      {a.trace, "the trace (--trace)"},
+                                      {a.graph, "the job graph (--graph)"}};
+  const NamedPath jobs{a.jobs_csv, "--jobs-csv"};
+  const NamedPath utilisation{a.utilisation_csv, "--utilisation-csv"};
+  if (!jobs.path.empty()) check_output_path(jobs, inputs, a.force, {&utilisation, 1});
+  if (!utilisation.path.empty()) check_output_path(utilisation, inputs, a.force, {&jobs, 1});
+  for (const auto* out : {&jobs, &utilisation}) {
+    if (!out->path.empty()) check_output_folder(*out);
   }
 }
 
@@ -64,8 +71,7 @@ int run_cluster(const Args& a) {
   if (!a.trace.empty() && !a.generate.empty()) {
     throw ConfigError("--trace and --generate are alternatives: give one");
   }
-  refuse_existing(a.jobs_csv, a.force, "--jobs-csv");
-  refuse_existing(a.utilisation_csv, a.force, "--utilisation-csv");
+  check_outputs(a);
   const Seconds step = parse_duration(a.step, "--step");
   check_simulation_step(step);
   auto scheduler = cl::make_scheduler(a.scheduler);
@@ -178,6 +184,9 @@ int run_cluster(const Args& a) {
                           {"idle_emissions_g", x.idle_emissions.value},
                           {"embodied_g", x.embodied.value}});
   }
+  // The files first: a result that cannot be written is an error, not a printout then an error.
+  if (!a.jobs_csv.empty()) experiments::write_jobs_csv(a.jobs_csv, cluster.jobs(), r, sites);
+  if (!a.utilisation_csv.empty()) experiments::write_utilisation_csv(a.utilisation_csv, r);
   if (a.json) {
     fmt::print("{}\n", j.dump(2));
   } else {
@@ -209,8 +218,6 @@ int run_cluster(const Args& a) {
     fmt::print("events      {} in {:.3f} s ({:.3g}/s)\n", r.events, seconds,
                j["events_per_second"].get<double>());
   }
-  if (!a.jobs_csv.empty()) experiments::write_jobs_csv(a.jobs_csv, cluster.jobs(), r, sites);
-  if (!a.utilisation_csv.empty()) experiments::write_utilisation_csv(a.utilisation_csv, r);
   return 0;
 }
 

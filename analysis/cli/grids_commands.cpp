@@ -20,6 +20,7 @@
 #include "grids/store.hpp"
 #include "grids/surrogate.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/core/output_path.hpp"
 
 namespace shiftsim::cli {
 
@@ -115,6 +116,10 @@ void add_import(CLI::App& grids_app) {
     // Checked up front, whatever the format, so a typo never passes silently.
     (void)grids::unit_factor(o.unit);
     (void)WallClock(o.timezone);
+    // The store is updated in place (an existing one is expected), but never over a file read.
+    std::vector<NamedPath> inputs;
+    for (const auto& f : a->files) inputs.push_back({f, "a file being imported"});
+    check_output_path({a->into, "--into"}, inputs, /*force=*/true);
     GridStore store = GridStore::load_or_empty(a->into);
     auto report = grids::import_files(a->files, o, store);
     store.save(a->into);
@@ -314,6 +319,7 @@ void add_synth(CLI::App& grids_app) {
   cmd->callback([a] {
     grids::SynthOptions o{a->years, parse_duration(a->step, "--step"), a->seed};
     auto series = a->calibrated ? grids::synthesize_calibrated(o) : grids::synthesize(o);
+    check_output_path({a->into, "--into"}, {}, /*force=*/true);
     GridStore store = GridStore::load_or_empty(a->into);
     for (auto& s : series) store.put(std::move(s));
     store.save(a->into);

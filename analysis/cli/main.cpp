@@ -6,6 +6,7 @@
 
 #include "analysis/cli/commands.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/core/read_file.hpp"
 
 namespace {
 
@@ -15,6 +16,16 @@ int run(int argc, char** argv) {
       "or elsewhere"};
   app.set_version_flag("--version", std::string("shiftsim ") + SHIFTSIM_VERSION);
   app.require_subcommand(1);
+  // What one input file may cost is the user's choice for the whole run (read_file.hpp); given
+  // before or after the command. Triggered as parsed, so that it is set before a command runs.
+  app.fallthrough();
+  app.add_option_function<std::uint64_t>(
+         "--max-input-mib", [](std::uint64_t mib) { shiftsim::set_max_input_bytes(mib << 20); },
+         fmt::format("largest input file read, in MiB (default {}): a guard against a wrong "
+                     "file, a device or a sparse file",
+                     shiftsim::kDefaultMaxInputBytes >> 20))
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
+      ->trigger_on_parse();
   shiftsim::cli::add_grids_commands(app);
   shiftsim::cli::add_workloads_commands(app);
   shiftsim::cli::add_simulate_command(app);

@@ -18,6 +18,7 @@
 #include "experiments/cube_file.hpp"
 #include "sim/core/atomic_file.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/core/output_path.hpp"
 
 namespace shiftsim::cli {
 
@@ -124,17 +125,16 @@ void report(const Args& a) {
     throw IoError(fmt::format("{}: exists and is not a folder; give --out a folder for the report",
                               out.string()));
   }
-  std::vector<fs::path> targets;
-  if (wants("md")) targets.push_back(out / "report.md");
-  if (wants("tex")) targets.push_back(out / "report.tex");
-  if (wants("csv")) targets.push_back(out / "tables");
-  for (const auto& t : targets) {
-    if (fs::exists(t) && !a.force) {
-      throw IoError(
-          fmt::format("{}: exists; pass --force to replace the report, or --out "
-                      "another folder",
-                      t.string()));
-    }
+  const NamedPath cube_path{a.cube, "the cube"};
+  for (const char* f : {"md", "tex"}) {
+    if (wants(f))
+      check_output_path({out / fmt::format("report.{}", f), "--out"}, {&cube_path, 1}, a.force);
+  }
+  if (wants("csv") && fs::exists(out / "tables") && !a.force) {
+    throw IoError(
+        fmt::format("{}: exists; pass --force to replace the report, or --out "
+                    "another folder",
+                    (out / "tables").string()));
   }
 
   const experiments::Cube cube = experiments::read_cube(a.cube);

@@ -20,8 +20,10 @@
 #include "experiments/merge.hpp"
 #include "experiments/runner.hpp"
 #include "grids/store.hpp"
-#include "sim/core/atomic_file.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/core/output_lock.hpp"
+#include "sim/core/output_path.hpp"
+#include "sim/core/read_file.hpp"
 
 namespace shiftsim::cli {
 
@@ -85,26 +87,19 @@ bool shard_complete(const ex::Cube& cube, const Shard& s) {
   return true;
 }
 
-// Refuses, before any work, a target that is a folder, one of the run's inputs, or an existing
-// file without --force.
-void prepare_target(const fs::path& target,
-                    const std::vector<std::pair<fs::path, const char*>>& inputs, bool force) {
-  std::error_code ec;
-  if (fs::is_directory(target, ec)) {
-    throw IoError(
-        fmt::format("{}: is a folder; give --out a file name for the cube, such as "
-                    "{}/cube.h5",
-                    target.string(), target.string()));
-  }
-  for (const auto& [input, what] : inputs) {
-    if (fs::exists(target, ec) && fs::equivalent(target, input, ec)) {
-      throw IoError(fmt::format("{}: is {}, an input of this run; give --out another path",
-                                target.string(), what));
-    }
-  }
-  if (fs::exists(target) && !force) {
-    throw IoError(fmt::format("{}: exists; pass --force to replace it, or --out another path",
-                              target.string()));
+// Refuses, before any work, a target that is a folder or not a regular file, one of the run's
+// inputs, or an existing file without --force (output_path.hpp).
+void prepare_target(const fs::path& target, const std::vector<NamedPath>& inputs, bool force) {
+  check_output_path({target, "the cube"}, inputs, force);
+}
+
+// The target's lock is held for the run's life (OutputLock), so that a second run towards the same
+// cube (a --resume started while this one goes) is refused instead of sharing its journal. Taking
+// it removes what a killed run left; this says so.
+void report_leftovers(const OutputLock& lock) {
+  for (const auto& left : lock.removed()) {
+    fmt::print(stderr, "shiftsim run: removed {}, left by a run that was killed while writing\n",
+               left.string());
   }
 }
 
@@ -133,11 +128,12 @@ int run_cluster(const Args& a, const std::string& text) {
   const ex::ClusterExperiment e =
       ex::parse_cluster_experiment(text, file.string(), file.parent_path());
   const fs::path target = a.out.empty() ? e.output : fs::path(a.out);
-  std::vector<std::pair<fs::path, const char*>> inputs{{file, "the experiment file"},
-                                                       {e.store, "the grid store"}};
-  if (!e.jobs.trace.empty()) inputs.emplace_back(e.jobs.trace, "the trace");
+  std::vector<NamedPath> inputs{{file, "the experiment file"}, {e.store, "the grid store"}};
+  if (!e.jobs.trace.empty()) inputs.push_back({e.jobs.trace, "the trace"});
   prepare_target(target, inputs, a.force);
   make_parent(target);
+  const OutputLock lock(target);
+  report_leftovers(lock);
 
   const grids::GridStore store = grids::GridStore::load(e.store);
   Progress progress(Progress::detect(a.quiet));
@@ -184,6 +180,9 @@ int run(const Args& a) {
   prepare_target(target,
                  {{fs::path(a.experiment), "the experiment file"}, {e.store, "the grid store"}},
                  a.force);
+  make_parent(target);
+  const OutputLock lock(target);
+  report_leftovers(lock);
   std::optional<ex::Cube> resume;
   if (a.resume) {
     if (!fs::exists(partial) && !fs::exists(journal)) {
@@ -203,7 +202,6 @@ int run(const Args& a) {
       }
     }
   }
-  make_parent(target);
 
   const grids::GridStore store = grids::GridStore::load(e.store);
   Progress progress(Progress::detect(a.quiet));
@@ -283,9 +281,9 @@ void add_run_command(CLI::App& app) {
   merge->add_option("--out", m->out, "result cube")->required();
   merge->add_flag("--force", m->force, "replace an existing cube");
   merge->callback([m] {
-    if (fs::exists(m->out) && !m->force) {
-      throw IoError(fmt::format("{}: exists; pass --force to replace it", m->out));
-    }
+    std::vector<NamedPath> inputs;
+    for (const auto& p : m->parts) inputs.push_back({p, "a part being merged"});
+    check_output_path({m->out, "--out"}, inputs, m->force);
     std::vector<ex::NamedCube> parts;
     for (const auto& p : m->parts) parts.push_back({p, ex::read_cube(p)});
     const ex::Cube cube = ex::merge_parts(parts);

@@ -10,8 +10,9 @@
 #include <vector>
 
 #include "analysis/cli/commands.hpp"
-#include "sim/core/atomic_file.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/core/output_path.hpp"
+#include "sim/core/read_file.hpp"
 #include "workloads/catalog.hpp"
 #include "workloads/graph.hpp"
 #include "workloads/measured/measured.hpp"
@@ -207,8 +208,12 @@ void add_profile(CLI::App& parent) {
     if (a->delimiter.size() != 1)
       throw ConfigError(fmt::format("--delimiter '{}' must be one character", a->delimiter));
     o.delimiter = a->delimiter[0];
-    if (!a->out.empty() && !a->force && std::filesystem::exists(a->out))
-      throw ConfigError(fmt::format("{} exists; pass --force to replace it", a->out));
+    if (!a->out.empty()) {
+      const NamedPath out{a->out, "--out"};
+      const NamedPath log{a->file, "the measured log"};
+      check_output_path(out, {&log, 1}, a->force);
+      check_output_folder(out);
+    }
     const auto m = read_measured_profile(text, a->file, o);
     if (!a->out.empty()) write_profile_csv(m.profile, m.start, a->out);
     if (a->json) {

@@ -5,9 +5,9 @@
 
 #include "grids/readers/gzip.hpp"
 #include "grids/readers/reader.hpp"
-#include "sim/core/atomic_file.hpp"
 #include "sim/core/csv.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/core/read_file.hpp"
 #include "sim/core/sha256.hpp"
 
 namespace shiftsim::grids {

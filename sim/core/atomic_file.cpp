@@ -2,38 +2,32 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "sim/core/errors.hpp"
+#include "sim/core/output_path.hpp"
 
 namespace shiftsim {
 
 namespace fs = std::filesystem;
 
-std::string read_file(const fs::path& path) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec))
-    throw IoError(fmt::format("{}: is a directory, expected a file", path.string()));
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw IoError(
-        fmt::format("{}: cannot open for reading: {}", path.string(), std::strerror(errno)));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw IoError(fmt::format("{}: read failed", path.string()));
-  return std::move(ss).str();
-}
-
-AtomicOutput::AtomicOutput(fs::path destination) : destination_(std::move(destination)) {
+AtomicOutput::AtomicOutput(fs::path destination) : destination_(output_target(destination)) {
   auto dir = destination_.parent_path();
   if (!dir.empty() && !fs::is_directory(dir))
     throw IoError(fmt::format("{}: directory {} does not exist; create it first",
-                              destination_.string(), dir.string()));
+                              destination.string(), dir.string()));
+  struct stat st {};
+  if (::stat(destination_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    throw IoError(fmt::format(
+        "{}: exists and is not a regular file (a folder, device, FIFO or socket); it is never "
+        "replaced: give a file path",
+        destination.string()));
+  }
+  lock_.emplace(destination_);
   temp_ = destination_;
   temp_ += fmt::format(".tmp-{}", ::getpid());
 }

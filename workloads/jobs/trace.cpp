@@ -12,9 +12,9 @@
 #include <unordered_map>
 #include <utility>
 
-#include "sim/core/atomic_file.hpp"
 #include "sim/core/csv.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/core/read_file.hpp"
 #include "sim/core/sha256.hpp"
 #include "sim/core/units.hpp"
 #include "workloads/catalog.hpp"
