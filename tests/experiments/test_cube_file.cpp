@@ -7,7 +7,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -20,6 +19,7 @@
 #include "grids/store.hpp"
 #include "sim/core/errors.hpp"
 #include "tests/support/fixtures.hpp"
+#include "tests/support/same_bytes.hpp"
 
 using namespace shiftsim;
 using namespace shiftsim::experiments;
@@ -197,8 +197,7 @@ TEST_CASE("chunks compressed by the writer read back through HDF5's filters",
   write_cube(c, dir.file("c.h5"), false);
   const Cube back = read_cube(dir.file("c.h5"));
   REQUIRE(back.var("d").f64.size() == c.var("d").f64.size());
-  CHECK(std::memcmp(back.var("d").f64.data(), c.var("d").f64.data(),
-                    c.var("d").f64.size() * sizeof(double)) == 0);
+  CHECK(test::same_bytes(back.var("d").f64, c.var("d").f64));
   const bool same_i = back.var("i").i32 == c.var("i").i32;  // (Catch would print a million values)
   CHECK(same_i);
 }

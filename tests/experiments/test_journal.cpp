@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -16,6 +15,7 @@
 #include "experiments/runner.hpp"
 #include "sim/core/errors.hpp"
 #include "tests/support/fixtures.hpp"
+#include "tests/support/same_bytes.hpp"
 #include "tests/support/sweep.hpp"
 
 using namespace shiftsim;
@@ -148,8 +148,7 @@ TEST_CASE("journal records come back byte for byte; a torn tail is cut", "[exper
       Cube got = s.empty;
       copy_cell(cube, got, c);
       for (std::size_t v = 0; v < got.vars.size(); ++v) {
-        CHECK(std::memcmp(got.vars[v].f64.data(), expected.vars[v].f64.data(),
-                          got.vars[v].f64.size() * sizeof(double)) == 0);
+        CHECK(test::same_bytes(got.vars[v].f64, expected.vars[v].f64));
         CHECK(got.vars[v].i32 == expected.vars[v].i32);
       }
     }

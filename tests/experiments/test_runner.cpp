@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
-#include <cstring>
 #include <map>
 
 #include "experiments/runner.hpp"
@@ -11,6 +10,7 @@
 #include "grids/resample.hpp"
 #include "sim/core/random.hpp"
 #include "sim/simulate.hpp"
+#include "tests/support/same_bytes.hpp"
 #include "tests/support/sweep.hpp"
 #include "workloads/workload_file.hpp"
 
@@ -19,12 +19,9 @@ using namespace shiftsim::experiments;
 
 namespace {
 
+using shiftsim::test::same_bytes;
 using shiftsim::test::small_experiment;
 using shiftsim::test::small_store;
-
-bool same_bytes(const std::vector<double>& a, const std::vector<double>& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
-}
 
 }  // namespace
 

@@ -16,7 +16,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build="$root/build/fuzz"
 targets=(fuzz_electricitymaps fuzz_electricitymaps_api fuzz_watttime fuzz_sgip fuzz_gzip fuzz_eirgrid fuzz_generic
-         fuzz_csv fuzz_assemble fuzz_measured)
+         fuzz_csv fuzz_assemble fuzz_measured fuzz_workload_file fuzz_graph fuzz_trace
+         fuzz_experiment fuzz_cluster_experiment)
 
 cd "$root"
 if [[ ! -f "$build/CMakeCache.txt" ]]; then
