@@ -524,3 +524,29 @@ TEST_CASE("repair: --gaps interpolate and hold", "[cli][bad-input][repair]") {
   CHECK(j.at("count") == 7);
   CHECK(j.at("step") == "1h");
 }
+
+TEST_CASE("bad input: --skip-rows past the end says how many rows the file has",
+          "[cli][bad-input]") {
+  // It said "the file is empty" of a file with rows.
+  const std::string rows = "time,ci\n2023-01-01 00:00,1\n2023-01-01 01:00,2\n";
+  expect_rejected(rows, cat(kGeneric, {"--skip-rows", "99999999"}), 0,
+                  "the file has 3 rows and --skip-rows skips 99999999");
+  expect_rejected(rows, {"--skip-rows", "3"}, 0, "the file has 3 rows and --skip-rows skips 3");
+  expect_rejected("", cat(kGeneric, {"--skip-rows", "2"}), 0, "the file is empty");
+}
+
+TEST_CASE("bad input: a NUL byte in a cell is shown escaped, not cutting the message",
+          "[cli][bad-input]") {
+  Fixture f;
+  const auto path = f.write(
+      "nul.csv", std::string("time,ci\n2023-01-01 00:00,1\n2023-01-01 01:00,4") + '\0' + "2\n");
+  const auto r = f.import(cat({path}, kGeneric));
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(has(r.err, "\\0"));
+  CHECK(has(r.err, path + ":3: "));
+  // The message goes on past the NUL to its hint.
+  const auto nul = r.err.find("\\0");
+  CHECK(nul != std::string::npos);
+  CHECK(r.err.find('.', nul) != std::string::npos);
+}
