@@ -535,6 +535,16 @@ TEST_CASE("bad input: --skip-rows past the end says how many rows the file has",
   expect_rejected("", cat(kGeneric, {"--skip-rows", "2"}), 0, "the file is empty");
 }
 
+TEST_CASE("import: %z in --time-format reads +hhmm, +hh:mm and Z", "[cli][bad-input]") {
+  Fixture f;
+  const auto file = f.write("offsets.csv",
+                            "time,ci\n2023-01-01 01:00+0100,10\n2023-01-01 01:00+00:00,11\n"
+                            "2023-01-01 02:00Z,12\n");
+  const auto s = import_ok(f, cat({file}, kGeneric, {"--time-format", "%Y-%m-%d %H:%M%z"}), kDE);
+  CHECK(s.start == shiftsim::make_time(2023, 1, 1));
+  CHECK(s.values.size() == 3);
+}
+
 TEST_CASE("bad input: a NUL byte in a cell is shown escaped, not cutting the message",
           "[cli][bad-input]") {
   Fixture f;
