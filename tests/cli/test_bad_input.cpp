@@ -535,6 +535,17 @@ TEST_CASE("bad input: --skip-rows past the end says how many rows the file has",
   expect_rejected("", cat(kGeneric, {"--skip-rows", "2"}), 0, "the file is empty");
 }
 
+TEST_CASE("bad input: rows further apart than a day are no grid series", "[cli][bad-input]") {
+  // Two rows 77 years apart imported as a 2-value series with a step of 28,124 days.
+  expect_rejected("time,ci\n1946-01-01 00:00,100\n2023-01-01 00:00,200\n", kGeneric, 3,
+                  "mistyped date");
+  // Daily data is still a series.
+  Fixture f;
+  const auto daily = f.write("daily.csv", "time,ci\n2023-01-01 00:00,100\n2023-01-02 00:00,200\n");
+  const auto s = import_ok(f, cat({daily}, kGeneric), kDE);
+  CHECK(s.step == shiftsim::Seconds{86400});
+}
+
 TEST_CASE("import: %z in --time-format reads +hhmm, +hh:mm and Z", "[cli][bad-input]") {
   Fixture f;
   const auto file = f.write("offsets.csv",
