@@ -65,9 +65,13 @@ void read_grids(TomlSection g, Experiment& e, const std::filesystem::path& base_
              fmt::format("give calendar years from {} to {}", kMinYear, kMaxYear));
     if (std::find(e.years.begin(), e.years.end(), y) != e.years.end())
       g.fail("years", fmt::format("year {} is listed twice", y), "list each year once");
+    // The start axis follows the list; sorting it quietly would hide a typo such as 2021 for
+    // 2012, and the header promises increasing years.
+    if (!e.years.empty() && y < e.years.back())
+      g.fail("years", fmt::format("year {} comes after {}: years must increase", y, e.years.back()),
+             "list the years in increasing order, e.g. [2020, 2021]");
     e.years.push_back(static_cast<int>(y));
   }
-  std::sort(e.years.begin(), e.years.end());
 
   g.finish();
 }
@@ -172,6 +176,12 @@ std::vector<NamedWindow> read_windows(TomlSection& p, sim::PolicyKind kind) {
       p.fail("windows", err.what(),
              "a window is a duration (\"6h\") or a share of the job's duration (\"25%\")");
     }
+    // A window of 0 lets the policy move nothing: its cells would be the baseline, labelled as
+    // a policy.
+    if (w.relative ? w.percent == 0 : w.absolute == Seconds{0})
+      p.fail("windows",
+             fmt::format("window '{}' is 0, so {} could not move the job", t, sim::to_string(kind)),
+             "give a positive window such as \"6h\" or \"25%\", or use kind = \"baseline\"");
     if (!seen.insert(w.describe()).second)
       p.fail("windows", fmt::format("window '{}' is listed twice (as {})", t, w.describe()),
              "list each window once");

@@ -1,0 +1,61 @@
+// Experiment input that used to run without a word: starts beyond the data, years out of order,
+// windows of 0 or without a unit, paths only the file system can refuse (each at the line of its
+// key), and --shard counts beyond any sweep. Driven through the binary.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "experiments/cube_file.hpp"
+#include "tests/support/cli.hpp"
+#include "tests/support/fixtures.hpp"
+#include "tests/support/sweep.hpp"
+
+using namespace shiftsim;
+using Catch::Contains;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Line 4 holds years, line 2 store, line 3 regions, line 12 windows, line 14 the output path.
+std::string sweep(const std::string& years, const std::string& windows = "[\"6h\"]",
+                  const std::string& store = "grids.h5", const std::string& out = "out.h5",
+                  const std::string& extra_grids = "") {
+  return "[grids]\nstore = \"" + store + "\"\nregions = [\"ZA\", \"ZB\"]\nyears = " + years +
+         "\nstep = \"1h\"\n" + extra_grids + "[workloads]\nnames = [\"vit-tiny\"]\n" +
+         "[starts]\nevery = \"1d\"\n[[policy]]\nkind = \"flexible-start\"\nwindows = " + windows +
+         "\n[output]\npath = \"" + out + "\"\n";
+}
+
+struct Dir {
+  test::TempDir dir;
+  Dir() { test::small_store().save(dir.file("grids.h5")); }
+  test::CliResult run(const std::string& toml, std::vector<std::string> extra = {}) const {
+    std::vector<std::string> a{"run", dir.write("sweep.toml", toml), "--quiet"};
+    a.insert(a.end(), extra.begin(), extra.end());
+    return test::run_shiftsim(a);
+  }
+  std::string file(const std::string& name) const { return dir.file(name); }
+};
+
+void refused(const test::CliResult& r, std::initializer_list<const char*> parts) {
+  INFO("exit " << r.exit_code << ", stderr: " << r.err);
+  CHECK(r.exit_code == 1);
+  for (const char* p : parts) CHECK_THAT(r.err, Contains(p));
+}
+
+}  // namespace
+
+TEST_CASE("run: years out of order are refused", "[cli][run][experiment]") {
+  Dir d;
+  refused(d.run(sweep("[2022, 2021]")),
+          {"sweep.toml:4:", "year 2021 comes after 2022", "increasing order"});
+}
+
+TEST_CASE("run: a window of 0 or without a unit is refused", "[cli][run][experiment]") {
+  Dir d;
+  // "6" was a 6-second window; "0h" made flexible-start the baseline under another name.
+  refused(d.run(sweep("[2022]", "[\"6\"]")), {"sweep.toml:12:", "'6' has no unit", "6h"});
+  refused(d.run(sweep("[2022]", "[\"0h\"]")), {"sweep.toml:12:", "window '0h' is 0", "baseline"});
+  refused(d.run(sweep("[2022]", "[\"0%\"]")), {"sweep.toml:12:", "window '0%' is 0"});
+}
