@@ -32,6 +32,10 @@ void read_grids(TomlSection g, Experiment& e, const std::filesystem::path& base_
   e.step = choice.step;
   e.signal = choice.signal;
   e.basis = choice.basis;
+  e.store_line = choice.store_line;
+  e.signal_line = choice.signal_line;
+  e.regions_line = g.line_of("regions");
+  e.years_line = g.line_of("years");
 
   const auto regions = require_strings(g, "regions", "[\"all\"]");
   const bool all = std::find(regions.begin(), regions.end(), "all") != regions.end();
@@ -308,6 +312,8 @@ GridChoice read_grid_choice(TomlSection& g, const std::filesystem::path& base_di
     g.fail("store", store ? "the path is empty" : "missing",
            "add store = \"grids.h5\" (the grid store, relative to this file)");
   c.store = resolve(base_dir, *store);
+  c.store_line = g.line_of("store");
+  c.signal_line = g.has("signal") ? g.line_of("signal") : 0;
   const auto step = g.duration("step");
   if (!step) g.fail("step", "missing", "add step = \"5min\" (the simulation step)");
   try {

@@ -224,6 +224,8 @@ int run(const Args& a) {
   std::signal(SIGTERM, on_signal);
   const ex::RunResult r = ex::run_experiment(e, store, o);
   progress.finish(r.cells_done, r.cells);
+  if (!r.coverage_warning.empty())
+    fmt::print(stderr, "shiftsim run: warning: {}\n", r.coverage_warning);
 
   const bool finished = sharded ? shard_complete(r.cube, shard) : r.complete();
   if (!finished) {

@@ -46,6 +46,31 @@ void refused(const test::CliResult& r, std::initializer_list<const char*> parts)
 
 }  // namespace
 
+TEST_CASE("run: starts that all lie beyond the data are refused at the line of years",
+          "[cli][run][experiment]") {
+  Dir d;
+  // The store holds 2022: an all-NaN cube used to be written with exit 0.
+  refused(d.run(sweep("[2019]")), {"sweep.toml:4:", "'years'", "every start (2019)",
+                                   "ZA 2021-12-31 to 2023-01-01", "give years the data covers"});
+  CHECK_FALSE(fs::exists(d.file("out.h5")));
+}
+
+TEST_CASE("run: starts partly beyond the data are a warning, and the cube is written",
+          "[cli][run][experiment]") {
+  Dir d;
+  const auto r = d.run(sweep("[2022, 2023]"));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.err, Contains("warning: 2 of 2 cells (2 of 2 regions) have starts beyond the data"));
+  CHECK_THAT(r.err, Contains("ZA 2021-12-31 to 2023-01-01 (365 of 730 starts beyond)"));
+  const auto cube = experiments::read_cube(d.file("out.h5"));
+  CHECK_THAT(cube.attrs.at("data_warning"), Contains("beyond the data"));
+  // Within the data: no warning.
+  const auto inside = d.run(sweep("[2022]"), {"--force"});
+  REQUIRE(inside.exit_code == 0);
+  CHECK(inside.err.find("warning") == std::string::npos);
+}
+
 TEST_CASE("run: years out of order are refused", "[cli][run][experiment]") {
   Dir d;
   refused(d.run(sweep("[2022, 2021]")),
