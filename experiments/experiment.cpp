@@ -408,6 +408,7 @@ Experiment parse_experiment(std::string_view text, const std::string& file,
   read_forecasts(root.table("forecasts"), e);
 
   e.output = read_output(root, base_dir, kReference, "results/sweep.h5");
+  e.output_line = root.table("output")->line_of("path");
 
   root.finish();
   return e;

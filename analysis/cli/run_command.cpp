@@ -17,6 +17,7 @@
 #include "experiments/cluster_runner.hpp"
 #include "experiments/cube_file.hpp"
 #include "experiments/experiment.hpp"
+#include "experiments/experiment_sections.hpp"
 #include "experiments/merge.hpp"
 #include "experiments/runner.hpp"
 #include "grids/store.hpp"
@@ -133,6 +134,8 @@ int run_cluster(const Args& a, const std::string& text) {
   const ex::ClusterExperiment e =
       ex::parse_cluster_experiment(text, file.string(), file.parent_path());
   const fs::path target = a.out.empty() ? e.output : fs::path(a.out);
+  ex::check_experiment_paths(e.file, e.store, e.store_line, e.output,
+                             a.out.empty() ? e.output_line : 0);
   std::vector<std::pair<fs::path, const char*>> inputs{{file, "the experiment file"},
                                                        {e.store, "the grid store"}};
   if (!e.jobs.trace.empty()) inputs.emplace_back(e.jobs.trace, "the trace");
@@ -180,7 +183,9 @@ int run(const Args& a) {
   const fs::path partial = fs::path(target) += ".partial";
   // Cells are appended here as they finish, so that even kill -9 keeps them.
   const fs::path journal = fs::path(target) += ".journal";
-  // Refuse before hours of work, not after.
+  // Refuse before hours of work, not after; at the line of the key when the file names the path.
+  ex::check_experiment_paths(e.file, e.store, e.store_line, e.output,
+                             a.out.empty() && !sharded ? e.output_line : 0);
   prepare_target(target,
                  {{fs::path(a.experiment), "the experiment file"}, {e.store, "the grid store"}},
                  a.force);

@@ -84,3 +84,23 @@ TEST_CASE("run: a window of 0 or without a unit is refused", "[cli][run][experim
   refused(d.run(sweep("[2022]", "[\"0h\"]")), {"sweep.toml:12:", "window '0h' is 0", "baseline"});
   refused(d.run(sweep("[2022]", "[\"0%\"]")), {"sweep.toml:12:", "window '0%' is 0"});
 }
+
+TEST_CASE("run: store and output problems name the line of their key", "[cli][run][experiment]") {
+  Dir d;
+  refused(d.run(sweep("[2022]", "[\"6h\"]", "missing.h5")),
+          {"sweep.toml:2:", "'store'", "missing.h5 does not exist", "shiftsim grids import"});
+  d.dir.write("text.h5", "not hdf5");
+  refused(d.run(sweep("[2022]", "[\"6h\"]", "text.h5")),
+          {"sweep.toml:2:", "'store'", "not an HDF5 file"});
+  refused(d.run(sweep("[2022]", "[\"6h\"]", "grids.h5", "grids.h5")),
+          {"sweep.toml:14:", "[output] 'path'", "is the grid store"});
+  fs::create_directories(d.file("folder"));
+  refused(d.run(sweep("[2022]", "[\"6h\"]", "grids.h5", "folder")),
+          {"sweep.toml:14:", "[output] 'path'", "is a folder"});
+  // A region or a signal the store lacks: at the line of regions, or of signal.
+  std::string zc = sweep("[2022]");
+  zc.replace(zc.find("\"ZB\""), 4, "\"ZC\"");
+  refused(d.run(zc), {"sweep.toml:3:", "'regions'", "no series for region or zone 'ZC'"});
+  refused(d.run(sweep("[2022]", "[\"6h\"]", "grids.h5", "out.h5", "signal = \"marginal\"\n")),
+          {"sweep.toml:6:", "'signal'", "with that signal/basis"});
+}
