@@ -45,6 +45,9 @@ struct Args {
   bool force = false, quiet = false, resume = false;
 };
 
+// The most shares --shard splits a sweep into: 2^31, more than any sweep's cells.
+constexpr std::size_t kMaxShards = std::size_t{1} << 31;
+
 struct Shard {
   std::size_t index = 0, count = 1;
 };
@@ -70,6 +73,12 @@ Shard parse_shard(const std::string& text) {
   }
   if (s.count == 0 || s.index >= s.count) {
     throw ConfigError(fmt::format("--shard {}: I must be from 0 to N - 1", text));
+  }
+  // A count beyond any sweep's cells is a typo, not a job array (whose size is bounded too).
+  if (s.count > kMaxShards) {
+    throw ConfigError(
+        fmt::format("--shard {}: N = {} is more shares than any sweep has cells; give N at most {}",
+                    text, s.count, kMaxShards));
   }
   return s;
 }
@@ -121,6 +130,17 @@ void make_parent(const fs::path& target) {
   }
 }
 
+// A signal that came after the last cell, while the cube was written: the write is finished
+// (the cube is whole, so stopping halfway would only lose it), and the exit code still says the
+// run was interrupted, so that a script that pressed Ctrl-C does not take it for an ordinary end.
+int interrupted_while_writing(const fs::path& target) {
+  fmt::print(stderr,
+             "shiftsim run: interrupted after the last cell; the cube was finished and written "
+             "to {} (complete)\n",
+             target.string());
+  return kInterruptedExit;
+}
+
 // A cluster experiment (cluster_experiment.hpp): its scenarios in parallel, into one cube. No
 // shards and no resume: those split and continue long single-job sweeps.
 int run_cluster(const Args& a, const std::string& text) {
@@ -166,6 +186,7 @@ int run_cluster(const Args& a, const std::string& text) {
     fmt::print("{}: {} scenarios x {} sites x {} steps\n", target.string(), r.scenarios,
                r.cube.dim("site").size(), r.cube.dim("time").size());
   }
+  if (g_stop.load()) return interrupted_while_writing(target);
   return 0;
 }
 
@@ -250,6 +271,7 @@ int run(const Args& a) {
                r.cube.dim("start").size(),
                sharded ? "; merge the parts with 'shiftsim merge'" : "");
   }
+  if (g_stop.load()) return interrupted_while_writing(target);
   return 0;
 }
 
@@ -272,6 +294,10 @@ void add_run_command(CLI::App& app) {
                 "finish an interrupted run from its .partial file (single-job sweeps only)");
   cmd->add_flag("--force", a->force, "replace an existing cube");
   cmd->add_flag("--quiet", a->quiet, "no progress on stderr");
+  cmd->footer(
+      "Ctrl-C (SIGINT) or SIGTERM stops after the cells in progress, keeps them in the "
+      ".partial file and exits 130; a signal while the finished cube is written lets the write "
+      "finish, says so on stderr and exits 130.");
   cmd->callback([a] {
     const int code = run(*a);
     if (code != 0) throw CLI::RuntimeError(code);

@@ -104,3 +104,9 @@ TEST_CASE("run: store and output problems name the line of their key", "[cli][ru
   refused(d.run(sweep("[2022]", "[\"6h\"]", "grids.h5", "out.h5", "signal = \"marginal\"\n")),
           {"sweep.toml:6:", "'signal'", "with that signal/basis"});
 }
+
+TEST_CASE("run: --shard beyond any sweep's cells is refused", "[cli][run][experiment]") {
+  Dir d;
+  refused(d.run(sweep("[2022]"), {"--shard", "0/99999999999"}),
+          {"--shard 0/99999999999", "N = 99999999999", "at most 2147483648"});
+}
