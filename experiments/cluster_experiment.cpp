@@ -153,6 +153,7 @@ ClusterExperiment parse_cluster_experiment(std::string_view text, const std::str
                "remove it: the [cluster] sites name the regions, the jobs' arrivals the span");
     GridChoice choice = read_grid_choice(g, base_dir);
     e.store = std::move(choice.store);
+    e.store_line = choice.store_line;
     e.step = choice.step;
     e.signal = choice.signal;
     e.basis = choice.basis;
@@ -178,6 +179,7 @@ ClusterExperiment parse_cluster_experiment(std::string_view text, const std::str
     e.seeds = axis.seeds;
   }
   e.output = read_output(root, base_dir, kReference, "results/cluster.h5");
+  e.output_line = root.table("output")->line_of("path");
   root.finish();
   return e;
 }

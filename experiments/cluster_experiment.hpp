@@ -73,9 +73,10 @@ struct ClusterExperiment {
   JobSource jobs;                             // trace resolved against the file's folder
   std::optional<std::int64_t> trace_start;    // Unix seconds
   sim::PauseCosts costs;
-  std::vector<std::string> forecasts;  // texts as ForecastSpec::parse takes them; >= 1
-  std::vector<std::uint64_t> seeds;    // >= 1
-  std::filesystem::path output;        // resolved against the file's folder
+  std::vector<std::string> forecasts;           // texts as ForecastSpec::parse takes them; >= 1
+  std::vector<std::uint64_t> seeds;             // >= 1
+  std::filesystem::path output;                 // resolved against the file's folder
+  std::size_t store_line = 0, output_line = 0;  // lines of the keys, for later messages
 };
 
 // True when the document has a [cluster] table. ParseError on a TOML syntax error.

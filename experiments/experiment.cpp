@@ -32,6 +32,10 @@ void read_grids(TomlSection g, Experiment& e, const std::filesystem::path& base_
   e.step = choice.step;
   e.signal = choice.signal;
   e.basis = choice.basis;
+  e.store_line = choice.store_line;
+  e.signal_line = choice.signal_line;
+  e.regions_line = g.line_of("regions");
+  e.years_line = g.line_of("years");
 
   const auto regions = require_strings(g, "regions", "[\"all\"]");
   const bool all = std::find(regions.begin(), regions.end(), "all") != regions.end();
@@ -65,9 +69,13 @@ void read_grids(TomlSection g, Experiment& e, const std::filesystem::path& base_
              fmt::format("give calendar years from {} to {}", kMinYear, kMaxYear));
     if (std::find(e.years.begin(), e.years.end(), y) != e.years.end())
       g.fail("years", fmt::format("year {} is listed twice", y), "list each year once");
+    // The start axis follows the list; sorting it quietly would hide a typo such as 2021 for
+    // 2012, and the header promises increasing years.
+    if (!e.years.empty() && y < e.years.back())
+      g.fail("years", fmt::format("year {} comes after {}: years must increase", y, e.years.back()),
+             "list the years in increasing order, e.g. [2020, 2021]");
     e.years.push_back(static_cast<int>(y));
   }
-  std::sort(e.years.begin(), e.years.end());
 
   g.finish();
 }
@@ -172,6 +180,12 @@ std::vector<NamedWindow> read_windows(TomlSection& p, sim::PolicyKind kind) {
       p.fail("windows", err.what(),
              "a window is a duration (\"6h\") or a share of the job's duration (\"25%\")");
     }
+    // A window of 0 lets the policy move nothing: its cells would be the baseline, labelled as
+    // a policy.
+    if (w.relative ? w.percent == 0 : w.absolute == Seconds{0})
+      p.fail("windows",
+             fmt::format("window '{}' is 0, so {} could not move the job", t, sim::to_string(kind)),
+             "give a positive window such as \"6h\" or \"25%\", or use kind = \"baseline\"");
     if (!seen.insert(w.describe()).second)
       p.fail("windows", fmt::format("window '{}' is listed twice (as {})", t, w.describe()),
              "list each window once");
@@ -298,6 +312,8 @@ GridChoice read_grid_choice(TomlSection& g, const std::filesystem::path& base_di
     g.fail("store", store ? "the path is empty" : "missing",
            "add store = \"grids.h5\" (the grid store, relative to this file)");
   c.store = resolve(base_dir, *store);
+  c.store_line = g.line_of("store");
+  c.signal_line = g.has("signal") ? g.line_of("signal") : 0;
   const auto step = g.duration("step");
   if (!step) g.fail("step", "missing", "add step = \"5min\" (the simulation step)");
   try {
@@ -392,6 +408,7 @@ Experiment parse_experiment(std::string_view text, const std::string& file,
   read_forecasts(root.table("forecasts"), e);
 
   e.output = read_output(root, base_dir, kReference, "results/sweep.h5");
+  e.output_line = root.table("output")->line_of("path");
 
   root.finish();
   return e;

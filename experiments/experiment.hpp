@@ -5,7 +5,9 @@
 //   [grids]
 //   store = "grids.h5"           # relative to the experiment file
 //   regions = ["all"]            # paper labels, cloud region names or zone ids; "all" = the 16
-//   years = [2020]               # calendar years (UTC) the starts fall in
+//   years = [2020]               # calendar years (UTC) the starts fall in, increasing; starts
+//                                # beyond every region's data are refused when running, some
+//                                # beyond it are a warning (runner.hpp)
 //   step = "5min"                # simulation step, dividing a day
 //   signal = "marginal"          # optional: which series of a region (default: the first)
 //   basis = "lifecycle"          # optional
@@ -90,6 +92,10 @@ struct Experiment {
   std::vector<std::string> forecasts;  // texts as ForecastSpec::parse takes them; >= 1
   std::vector<std::uint64_t> seeds;    // >= 1
   std::filesystem::path output;        // resolved against the file's folder
+  // Where keys were read (lines of the file), for what only the store or the file system can
+  // refuse later (a missing store, a region it lacks, years beyond its data, an output that is a
+  // folder). 0 when the key is absent.
+  std::size_t store_line = 0, regions_line = 0, years_line = 0, signal_line = 0, output_line = 0;
 };
 
 // `base_dir` resolves relative paths. Throws ParseError.
@@ -108,6 +114,8 @@ std::vector<TimePoint> start_times(const Experiment& e);
 // keys (marking them known) and leaves finish() to the caller; ParseError as above.
 struct GridChoice {
   std::filesystem::path store;  // resolved against base_dir
+  std::size_t store_line = 0;   // line of the store key, and of signal (0: absent)
+  std::size_t signal_line = 0;
   Seconds step{300};
   std::optional<Signal> signal;
   std::optional<Basis> basis;

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <system_error>
+
+#include "grids/hdf5/file.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/pause_costs.hpp"
 
@@ -49,6 +52,36 @@ std::filesystem::path read_output(TomlSection& root, const std::filesystem::path
              fmt::format("add path = \"{}\" (relative to this file)", example));
   out.finish();
   return resolve(base_dir, *path);
+}
+
+void check_experiment_paths(const std::string& file, const std::filesystem::path& store,
+                            std::size_t store_line, const std::filesystem::path& output,
+                            std::size_t output_line) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(store, ec))
+    throw IoError(fmt::format(
+        "{}:{}: [grids] 'store': {} does not exist; give the path of a grid store (relative to "
+        "the experiment file), or create one with 'shiftsim grids import'",
+        file, store_line, store.string()));
+  if (fs::is_directory(store, ec) || !hdf5::File::is_hdf5(store))
+    throw IoError(fmt::format(
+        "{}:{}: [grids] 'store': {} is not an HDF5 file, so not a grid store; give the path of "
+        "one made by 'shiftsim grids import'",
+        file, store_line, store.string()));
+  if (output_line == 0) return;
+  if (fs::is_directory(output, ec))
+    throw IoError(fmt::format(
+        "{}:{}: [output] 'path': {} is a folder; give a file name for the cube, such as {}", file,
+        output_line, output.string(), (output / "cube.h5").string()));
+  const std::pair<fs::path, const char*> inputs[] = {{store, "the grid store"},
+                                                     {fs::path(file), "the experiment file"}};
+  for (const auto& [input, what] : inputs) {
+    if (fs::exists(output, ec) && fs::equivalent(output, input, ec))
+      throw IoError(fmt::format(
+          "{}:{}: [output] 'path': {} is {}, an input of this run; give the cube another path",
+          file, output_line, output.string(), what));
+  }
 }
 
 }  // namespace shiftsim::experiments

@@ -29,4 +29,13 @@ std::optional<Energy> read_checkpoint_energy(TomlSection& t, Seconds checkpoint_
 std::filesystem::path read_output(TomlSection& root, const std::filesystem::path& base_dir,
                                   std::string_view reference, std::string_view example);
 
+// Before a run, what only the file system can refuse about an experiment's paths, each at the
+// line of its key in `file`: a store that does not exist or is not HDF5 (IoError), and, when the
+// cube goes to the [output] path (`output_line` != 0), an output that is a folder, the store or
+// the experiment file itself (IoError). A message without the line left the researcher to find
+// which key of which file named the path.
+void check_experiment_paths(const std::string& file, const std::filesystem::path& store,
+                            std::size_t store_line, const std::filesystem::path& output,
+                            std::size_t output_line);
+
 }  // namespace shiftsim::experiments

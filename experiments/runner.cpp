@@ -57,10 +57,16 @@ RegionInput load_region(const Experiment& e, const grids::GridStore& store,
                         const std::string& name) {
   const auto found = grids::series_for(store, name, e.signal, e.basis);
   if (found.empty()) {
+    // Blame the key that excludes the region: signal/basis when the region has other series.
+    const bool filtered = (e.signal || e.basis) && !grids::series_for(store, name).empty();
     throw ConfigError(fmt::format(
-        "{}: the grid store {} has no series for region or zone '{}'{}; 'shiftsim grids list' "
-        "shows what it holds",
-        e.file, e.store.string(), name, e.signal || e.basis ? " with that signal/basis" : ""));
+        "{}:{}: [grids] '{}': the grid store {} has no series for region or zone '{}'{}; list "
+        "what it holds with 'shiftsim grids list {}' and {}",
+        e.file, filtered && e.signal_line != 0 ? e.signal_line : e.regions_line,
+        filtered ? (e.signal ? "signal" : "basis") : "regions", e.store.string(), name,
+        filtered ? " with that signal/basis" : "", e.store.string(),
+        filtered ? "pick a signal and basis it has, or remove the key"
+                 : "remove the region or import its data"));
   }
   return RegionInput{name, found.front(), grids::read_at_step(*found.front(), e.step)};
 }
@@ -85,6 +91,7 @@ class Sweep {
     for (const auto& f : e.forecasts) {
       for (auto seed : e.seeds) specs_.push_back(sim::ForecastSpec::parse(f, seed));
     }
+    check_coverage();
     with_forecast_ =
         !(e.forecasts.size() == 1 && sim::ForecastSpec::parse(e.forecasts[0]).is_oracle());
     with_seed_ = e.seeds.size() > 1;
@@ -123,8 +130,11 @@ class Sweep {
   // Computes cell c (in the order workload, region, policy, forecast x seed) into the cube.
   void run_cell(std::size_t c, Cube& cube) const;
   void fill_baseline(Cube& cube) const;
+  const std::string& coverage_warning() const { return coverage_warning_; }
 
  private:
+  // Refuses starts that all lie beyond every region's data; notes those beyond some of it.
+  void check_coverage();
   std::vector<StartOut> cell(const WorkloadInput& w, const RegionInput& r,
                              std::span<const double> plan, const sim::Policy& p) const;
 
@@ -139,7 +149,50 @@ class Sweep {
   // The fixed-hour runs' region (index in regions_) and days (midnight UTC); none without it.
   std::optional<std::size_t> fixed_region_;
   std::vector<TimePoint> fixed_days_;
+  std::string coverage_warning_;
 };
+
+// What a region's data covers, as messages show it: "Nordic 2020-01-01 to 2021-01-01".
+std::string covers(const RegionInput& r) {
+  return fmt::format("{} {} to {}", r.name, format_time(r.actual.start).substr(0, 10),
+                     format_time(r.actual.end()).substr(0, 10));
+}
+
+void Sweep::check_coverage() {
+  // A start beyond a region's series gives NaN in every cell of that region: a cube of NaN looks
+  // like a result, so a sweep with no start inside any data is refused, and one with some
+  // outside is said.
+  std::size_t outside = 0, regions_short = 0, cells_short = 0;
+  const std::size_t per_region =
+      e_.workloads.size() * e_.policies.size() * e_.forecasts.size() * e_.seeds.size();
+  std::string which;
+  for (const auto& r : regions_) {
+    std::size_t n = 0;
+    for (auto t : starts_) n += t < r.actual.start || t >= r.actual.end() ? 1 : 0;
+    outside += n;
+    if (n == 0) continue;
+    ++regions_short;
+    cells_short += per_region;
+    which += fmt::format("{}{} ({} of {} starts beyond)", which.empty() ? "" : ", ", covers(r), n,
+                         starts_.size());
+  }
+  if (starts_.empty() || outside == 0) return;
+  const std::string years =
+      fmt::format("{}{}", e_.years.front(),
+                  e_.years.size() > 1 ? fmt::format(" to {}", e_.years.back()) : std::string());
+  if (outside == starts_.size() * regions_.size()) {
+    std::string all;
+    for (const auto& r : regions_) all += fmt::format("{}{}", all.empty() ? "" : ", ", covers(r));
+    throw ConfigError(fmt::format(
+        "{}:{}: [grids] 'years': every start ({}) lies beyond the data of the grid store {} "
+        "({}), so every result would be NaN; give years the data covers, or import data for "
+        "these years",
+        e_.file, e_.years_line, years, e_.store.string(), all));
+  }
+  coverage_warning_ =
+      fmt::format("{} of {} cells ({} of {} regions) have starts beyond the data, left NaN: {}",
+                  cells_short, cells(), regions_short, regions_.size(), which);
+}
 
 std::vector<StartOut> Sweep::cell(const WorkloadInput& w, const RegionInput& r,
                                   std::span<const double> plan, const sim::Policy& p) const {
@@ -316,6 +369,7 @@ Cube Sweep::make_cube(const RunOptions& o) const {
   c.attrs = sweep_attributes("shiftsim result cube", o.version, e_.file, e_.text, o.command_line,
                              e_.store.string(), e_.step);
   set_series_provenance(c, provenance_of(series));
+  if (!coverage_warning_.empty()) warning += (warning.empty() ? "" : "; ") + coverage_warning_;
   if (!warning.empty()) c.attrs["data_warning"] = warning;
   return c;
 }
@@ -411,7 +465,7 @@ RunResult run_experiment(const Experiment& e, const grids::GridStore& store,
                                   options.shard_index, options.shard_count));
   }
   const Sweep sweep(e, store);
-  RunResult result{sweep.make_cube(options), sweep.cells(), 0};
+  RunResult result{sweep.make_cube(options), sweep.cells(), 0, sweep.coverage_warning()};
   ThreadArena arena(options.threads);
   // The baseline is part of the skeleton a resumed cube or a journal is checked against.
   arena.execute([&] {

@@ -74,11 +74,16 @@ struct RunResult {
   Cube cube;  // complete, or partial with kCellDone
   std::size_t cells = 0;
   std::size_t cells_done = 0;  // including those kept from `resume` and the journal
+  // One line when some starts lie beyond a region's data (their slots stay NaN): how many cells
+  // and starts, and what each such region's data covers. Also in the cube's data_warning
+  // attribute, so that the report shows it. Empty when every start is within every region's data.
+  std::string coverage_warning;
   bool complete() const { return cells_done == cells; }
 };
 
-// Throws ConfigError for a region without a series in the store or a workload that cannot be
-// loaded.
+// Throws ConfigError for a region without a series in the store (at the line of regions or
+// signal), for starts that all lie beyond every region's data (at the line of years: a cube of
+// NaN only is no result) or a workload that cannot be loaded.
 RunResult run_experiment(const Experiment& e, const grids::GridStore& store,
                          const RunOptions& options);
 

@@ -32,6 +32,10 @@ std::string when(std::int64_t t) { return format_time(TimePoint{Seconds{t}}); }
 // would ask for billions of slots. Five million values is 47 years at 5 minutes.
 constexpr std::int64_t kMaxSeriesValues = 5'000'000;
 
+// No grid operator publishes intensities coarser than daily; a longer step is a file of a few
+// rows with a mistyped year, whose result would be one or two values stretched over decades.
+constexpr Seconds kMaxStep = kDay;
+
 void check_span(const std::vector<Entry>& e, std::int64_t step, const Where& where) {
   const std::int64_t n = (e.back().t - e.front().t) / step + 1;
   if (n <= kMaxSeriesValues) return;
@@ -394,7 +398,19 @@ Series assemble_key(std::vector<const RawFile*> files, const ImportOptions& o) {
       throw ParseError(where.file(unique.front()), unique.front().line,
                        "a series needs at least two timestamps to know its step",
                        "import more rows, or give --resample STEP");
-    g = regular(unique, most_common_interval(unique), where);
+    const std::int64_t step = most_common_interval(unique);
+    if (step > kMaxStep.count()) {
+      std::size_t i = 1;
+      while (unique[i].t - unique[i - 1].t != step) ++i;
+      throw ParseError(
+          where.file(unique[i]), unique[i].line,
+          fmt::format("the rows are {} apart ({} to {}), so the series' step would be {}; a "
+                      "grid series' step is at most {}",
+                      format_duration(Seconds{step}), when(unique[i - 1].t), when(unique[i].t),
+                      format_duration(Seconds{step}), format_duration(kMaxStep)),
+          "check the row for a mistyped date, or import more rows");
+    }
+    g = regular(unique, step, where);
   }
   fill_gaps(g, o, where, s.repairs);
   s.start = TimePoint{Seconds{g.start}};

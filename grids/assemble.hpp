@@ -8,7 +8,8 @@
 //     repeats are dropped and counted by default, differing ones are an error;
 //  3. the step is the most common interval; an interval that is not a whole multiple of it, or
 //     a longer interval repeated three times in a row, is a step change: an error unless
-//     --resample puts the data on a regular step;
+//     --resample puts the data on a regular step; a step longer than a day is an error (no
+//     grid publishes coarser data: it is a mistyped date in a file of few rows);
 //  4. empty cells and missing timestamps are gaps: an error unless --gaps repairs them
 //     (interpolate or hold, each gap at most --max-gap long); empty cells at either end of the
 //     series are trimmed;

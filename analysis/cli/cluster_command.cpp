@@ -3,6 +3,7 @@
 // CSVs.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -45,7 +46,7 @@ struct Args {
   std::string checkpoint_time = "0", min_run = "0";
   double checkpoint_energy = 0;
   std::optional<double> accelerator_watts;
-  bool interruptible = false, json = false, force = false;
+  bool interruptible = false, json = false, force = false, timings = false;
   std::string jobs_csv, utilisation_csv;
 };
 
@@ -93,10 +94,21 @@ int run_cluster(const Args& a) {
       a.basis.empty() ? std::nullopt : std::optional(parse_basis(a.basis));
   std::vector<experiments::SiteSeries> histories;
   std::vector<std::string> series_labels;
-  for (const auto& text : a.sites) {
+  std::vector<std::string> regions;
+  for (std::size_t i = 0; i < a.sites.size(); ++i) {
+    const auto& text = a.sites[i];
     const std::string what = "--site \"" + text + "\"";
-    histories.push_back(experiments::load_site_series(
-        store, experiments::parse_site(text, embodied, what), step, signal, basis, what, a.store));
+    const auto spec = experiments::parse_site(text, embodied, what);
+    // The same region twice would count as two sites, each with its own capacity and idle power.
+    const auto k = std::find(regions.begin(), regions.end(), spec.region);
+    if (k != regions.end())
+      throw ConfigError(fmt::format(
+          "{}: region '{}' is a site already (--site {} of {}); give each region once, with all "
+          "its accelerators (REGION=N)",
+          what, spec.region, k - regions.begin() + 1, a.sites.size()));
+    regions.push_back(spec.region);
+    histories.push_back(
+        experiments::load_site_series(store, spec, step, signal, basis, what, a.store));
     series_labels.push_back(histories.back().series->key.label());
   }
   const std::vector<cl::Site> sites =
@@ -132,6 +144,18 @@ int run_cluster(const Args& a) {
     source += (source.empty() ? "" : " + ") + std::string("graph ") + a.graph;
   }
 
+  // carbon-suspend suspends only interruptible jobs with slack; with none, it is carbon-delay
+  // under another name. A warning, not a refusal: a trace's deadlines decide, and the run is
+  // still a valid control.
+  if (a.scheduler == "carbon-suspend" &&
+      std::none_of(jobs.begin(), jobs.end(), [](const cl::ClusterJob& j) {
+        return j.interruptible && j.slack().value_or(Seconds{0}) > Seconds{0};
+      })) {
+    fmt::print(stderr,
+               "shiftsim cluster: warning: no job is both interruptible and has slack, so "
+               "carbon-suspend will suspend none; pass --interruptible and --slack 6h (or give "
+               "the trace deadlines)\n");
+  }
   cl::Cluster cluster(sites, std::move(jobs), costs);
   const auto started = std::chrono::steady_clock::now();
   const cl::ClusterResult r = cluster.run(*scheduler);
@@ -166,7 +190,12 @@ int run_cluster(const Args& a) {
   j["suspensions"] = t.suspensions;
   j["events"] = r.events;
   j["decisions"] = r.decisions;
-  j["events_per_second"] = seconds > 0 ? static_cast<double>(r.events) / seconds : 0.0;
+  // Timings differ from run to run; by default the JSON is a pure function of the inputs.
+  const double per_second = seconds > 0 ? static_cast<double>(r.events) / seconds : 0.0;
+  if (a.timings) {
+    j["seconds"] = seconds;
+    j["events_per_second"] = per_second;
+  }
   j["begin"] = format_time(TimePoint{Seconds{r.begin}});
   j["end"] = format_time(TimePoint{Seconds{r.end}});
   j["forecast"] = forecast.describe();
@@ -215,8 +244,7 @@ int run_cluster(const Args& a) {
                  s["name"].get<std::string>(), s["capacity"].get<int>(),
                  100 * s["mean_utilisation"].get<double>(), s["series"].get<std::string>());
     }
-    fmt::print("events      {} in {:.3f} s ({:.3g}/s)\n", r.events, seconds,
-               j["events_per_second"].get<double>());
+    fmt::print("events      {} in {:.3f} s ({:.3g}/s)\n", r.events, seconds, per_second);
   }
   return 0;
 }
@@ -272,7 +300,10 @@ void add_cluster_command(CLI::App& app) {
   cmd->add_option("--utilisation-csv", a->utilisation_csv,
                   "write each site's utilisation per step here");
   cmd->add_flag("--force", a->force, "replace existing CSV outputs");
-  cmd->add_flag("--json", a->json, "print JSON");
+  cmd->add_flag("--json", a->json,
+                "print JSON (the same bytes for the same inputs: no timings unless --timings)");
+  cmd->add_flag("--timings", a->timings,
+                "add the run's seconds and events_per_second to the JSON (they vary by run)");
   cmd->callback([a] {
     const int code = run_cluster(*a);
     if (code != 0) throw CLI::RuntimeError(code);

@@ -17,6 +17,7 @@
 #include "experiments/cluster_runner.hpp"
 #include "experiments/cube_file.hpp"
 #include "experiments/experiment.hpp"
+#include "experiments/experiment_sections.hpp"
 #include "experiments/merge.hpp"
 #include "experiments/runner.hpp"
 #include "grids/store.hpp"
@@ -46,6 +47,9 @@ struct Args {
   bool force = false, quiet = false, resume = false;
 };
 
+// The most shares --shard splits a sweep into: 2^31, more than any sweep's cells.
+constexpr std::size_t kMaxShards = std::size_t{1} << 31;
+
 struct Shard {
   std::size_t index = 0, count = 1;
 };
@@ -71,6 +75,12 @@ Shard parse_shard(const std::string& text) {
   }
   if (s.count == 0 || s.index >= s.count) {
     throw ConfigError(fmt::format("--shard {}: I must be from 0 to N - 1", text));
+  }
+  // A count beyond any sweep's cells is a typo, not a job array (whose size is bounded too).
+  if (s.count > kMaxShards) {
+    throw ConfigError(
+        fmt::format("--shard {}: N = {} is more shares than any sweep has cells; give N at most {}",
+                    text, s.count, kMaxShards));
   }
   return s;
 }
@@ -115,6 +125,17 @@ void make_parent(const fs::path& target) {
   }
 }
 
+// A signal that came after the last cell, while the cube was written: the write is finished
+// (the cube is whole, so stopping halfway would only lose it), and the exit code still says the
+// run was interrupted, so that a script that pressed Ctrl-C does not take it for an ordinary end.
+int interrupted_while_writing(const fs::path& target) {
+  fmt::print(stderr,
+             "shiftsim run: interrupted after the last cell; the cube was finished and written "
+             "to {} (complete)\n",
+             target.string());
+  return kInterruptedExit;
+}
+
 // A cluster experiment (cluster_experiment.hpp): its scenarios in parallel, into one cube. No
 // shards and no resume: those split and continue long single-job sweeps.
 int run_cluster(const Args& a, const std::string& text) {
@@ -128,6 +149,8 @@ int run_cluster(const Args& a, const std::string& text) {
   const ex::ClusterExperiment e =
       ex::parse_cluster_experiment(text, file.string(), file.parent_path());
   const fs::path target = a.out.empty() ? e.output : fs::path(a.out);
+  ex::check_experiment_paths(e.file, e.store, e.store_line, e.output,
+                             a.out.empty() ? e.output_line : 0);
   std::vector<NamedPath> inputs{{file, "the experiment file"}, {e.store, "the grid store"}};
   if (!e.jobs.trace.empty()) inputs.push_back({e.jobs.trace, "the trace"});
   prepare_target(target, inputs, a.force);
@@ -159,6 +182,7 @@ int run_cluster(const Args& a, const std::string& text) {
     fmt::print("{}: {} scenarios x {} sites x {} steps\n", target.string(), r.scenarios,
                r.cube.dim("site").size(), r.cube.dim("time").size());
   }
+  if (g_stop.load()) return interrupted_while_writing(target);
   return 0;
 }
 
@@ -176,7 +200,9 @@ int run(const Args& a) {
   const fs::path partial = fs::path(target) += ".partial";
   // Cells are appended here as they finish, so that even kill -9 keeps them.
   const fs::path journal = fs::path(target) += ".journal";
-  // Refuse before hours of work, not after.
+  // Refuse before hours of work, not after; at the line of the key when the file names the path.
+  ex::check_experiment_paths(e.file, e.store, e.store_line, e.output,
+                             a.out.empty() && !sharded ? e.output_line : 0);
   prepare_target(target,
                  {{fs::path(a.experiment), "the experiment file"}, {e.store, "the grid store"}},
                  a.force);
@@ -222,6 +248,8 @@ int run(const Args& a) {
   std::signal(SIGTERM, on_signal);
   const ex::RunResult r = ex::run_experiment(e, store, o);
   progress.finish(r.cells_done, r.cells);
+  if (!r.coverage_warning.empty())
+    fmt::print(stderr, "shiftsim run: warning: {}\n", r.coverage_warning);
 
   const bool finished = sharded ? shard_complete(r.cube, shard) : r.complete();
   if (!finished) {
@@ -241,6 +269,7 @@ int run(const Args& a) {
                r.cube.dim("start").size(),
                sharded ? "; merge the parts with 'shiftsim merge'" : "");
   }
+  if (g_stop.load()) return interrupted_while_writing(target);
   return 0;
 }
 
@@ -263,6 +292,10 @@ void add_run_command(CLI::App& app) {
                 "finish an interrupted run from its .partial file (single-job sweeps only)");
   cmd->add_flag("--force", a->force, "replace an existing cube");
   cmd->add_flag("--quiet", a->quiet, "no progress on stderr");
+  cmd->footer(
+      "Ctrl-C (SIGINT) or SIGTERM stops after the cells in progress, keeps them in the "
+      ".partial file and exits 130; a signal while the finished cube is written lets the write "
+      "finish, says so on stderr and exits 130.");
   cmd->callback([a] {
     const int code = run(*a);
     if (code != 0) throw CLI::RuntimeError(code);

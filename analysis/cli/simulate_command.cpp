@@ -33,8 +33,7 @@ using sim::PolicyKind;
 constexpr int kNoResultExit = 2;
 
 struct Args {
-  std::string store, region, workload, start, policy = "baseline", window = "0",
-                                              forecast = "perfect";
+  std::string store, region, workload, start, policy = "baseline", window, forecast = "perfect";
   std::vector<std::string> regions;
   std::string step = "5min", signal, basis, checkpoint_time = "0", min_run = "0";
   double checkpoint_energy = 0;
@@ -71,7 +70,7 @@ RegionSeries load_region(const grids::GridStore& store, const Args& a, const std
 sim::Policy make_policy(const Args& a) {
   sim::Policy p;
   p.kind = sim::parse_policy_kind(a.policy);
-  p.window = sim::Window::parse(a.window);
+  if (!a.window.empty()) p.window = sim::Window::parse(a.window);
   p.forecast = sim::ForecastSpec::parse(a.forecast, parse_seed(a.seed));
   if (p.forecast.kind == sim::ForecastKind::series && a.region_count() > 1) {
     throw ConfigError(
@@ -98,6 +97,16 @@ sim::Policy make_policy(const Args& a) {
   const bool has_window = p.window.relative ? p.window.percent > 0 : p.window.absolute.count() > 0;
   if (p.kind == PolicyKind::baseline && has_window) {
     throw ConfigError("--window does not apply to --policy baseline");
+  }
+  // Without a window no policy may move the job at all (the threshold policy may not pause it):
+  // the run would be the baseline under another name.
+  if (p.kind != PolicyKind::baseline && !has_window) {
+    throw ConfigError(fmt::format(
+        "--policy {} {}: it can only move the job within a window; pass --window 6h (or a "
+        "share of the job's duration, --window 25%), or use --policy baseline",
+        to_string(p.kind),
+        a.window.empty() ? "needs --window"
+                         : fmt::format("with --window {} does nothing", a.window)));
   }
   if (p.kind == PolicyKind::baseline && !p.forecast.is_oracle() && a.region_count() < 2) {
     throw ConfigError(

@@ -5,6 +5,7 @@
 
 #include "grids/readers/gzip.hpp"
 #include "grids/readers/reader.hpp"
+#include "grids/readers/table_reader.hpp"
 #include "sim/core/csv.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/core/read_file.hpp"
@@ -47,9 +48,7 @@ const FormatReader& choose_reader(const ReaderInput& in) {
   // The generic reader needs its options; with them given, auto means generic.
   if (!in.options.value_column.empty()) return kReaders.back();
   CsvCursor csv(in.text, in.options.delimiter, in.path);
-  for (std::size_t i = 0; i < in.options.skip_rows; ++i)
-    if (!csv.next()) break;
-  if (!csv.next()) throw ParseError(in.path, 0, "the file is empty", "give a file with data rows");
+  next_header(csv, in);
   std::vector<std::string> header;
   for (auto f : csv.fields()) header.push_back(normalize_header(f));
   for (std::size_t i = 0; i + 1 < kReaders.size(); ++i)

@@ -20,15 +20,39 @@ struct Table {
   std::size_t header_line = 0;
 };
 
+// Past --skip-rows rows, nothing: refused with the file's row count, since "the file is empty"
+// sent the researcher to look at a file that is not. `rows`: the rows the file has.
+[[noreturn]] inline void refuse_skipped_all(const ReaderInput& in, std::size_t rows) {
+  throw ParseError(in.path, 0,
+                   fmt::format("the file has {} row{} and --skip-rows skips {}, leaving no header",
+                               rows, rows == 1 ? "" : "s", in.options.skip_rows),
+                   "give --skip-rows the number of rows before the header");
+}
+
+// Skips --skip-rows rows; how many there were (fewer at the end of the file).
+inline std::size_t skip_rows(CsvCursor& csv, const ReaderInput& in) {
+  std::size_t i = 0;
+  while (i < in.options.skip_rows && csv.next()) ++i;
+  return i;
+}
+
+// The header after --skip-rows rows, or a clear refusal when there is none.
+inline void next_header(CsvCursor& csv, const ReaderInput& in) {
+  const std::size_t skipped = skip_rows(csv, in);
+  if (csv.next()) return;
+  if (skipped > 0) refuse_skipped_all(in, skipped);
+  throw ParseError(in.path, 0, "the file is empty", "give a file with data rows");
+}
+
 template <class RowFn>
 Table for_each_row(const ReaderInput& in, bool has_header, RowFn&& on_row) {
   CsvCursor csv(in.text, in.options.delimiter, in.path);
-  for (std::size_t i = 0; i < in.options.skip_rows; ++i)
-    if (!csv.next()) break;
   Table t;
-  if (has_header) {
-    if (!csv.next())
-      throw ParseError(in.path, 0, "the file is empty", "give a file with data rows");
+  if (!has_header) {
+    const std::size_t skipped = skip_rows(csv, in);
+    if (skipped > 0 && skipped < in.options.skip_rows) refuse_skipped_all(in, skipped);
+  } else {
+    next_header(csv, in);
     t.header_line = csv.line();
     for (auto f : csv.fields()) {
       t.header.push_back(normalize_header(f));

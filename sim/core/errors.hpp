@@ -7,13 +7,20 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace shiftsim {
 
+// Messages quote input text, which may hold any byte: a NUL would cut what() short, a carriage
+// return or escape would garble the terminal. So every message is stored with control characters
+// other than newline and tab escaped (\0, \r, \x1b).
 class Error : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit Error(const std::string& what);
+  explicit Error(const char* what) : Error(std::string(what)) {}
 };
+// The escaping Error applies: control characters but newline and tab as \0, \r or \xHH.
+std::string escape_controls(std::string_view text);
 
 // Bad content in an input file. line 0 means "the file as a whole".
 class ParseError : public Error {

@@ -53,9 +53,13 @@ Seconds parse_duration(std::string_view text, std::string_view what, Zero zero) 
     i = static_cast<std::size_t>(ptr - text.data());
     if (number > kMaxDuration.count()) throw too_long();
     if (i == text.size()) {
-      total += number;  // a bare number is seconds
-      if (total > kMaxDuration.count()) throw too_long();
-      break;
+      // A bare number has no unit: "6" read as seconds turned a 6-hour window into 6 s without
+      // a word. Only a lone 0 is the same in every unit, so it stays accepted where zero is.
+      if (zero == Zero::allowed && text.find_first_not_of('0') == std::string_view::npos)
+        return Seconds{0};
+      throw ConfigError(fmt::format(
+          "{} '{}' has no unit; write it with one, e.g. {}h for hours or {}s for seconds", what,
+          text, number, number));
     }
     bool matched = false;
     for (const auto& u : kUnits) {

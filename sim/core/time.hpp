@@ -22,7 +22,9 @@ constexpr Seconds kMaxDuration{200LL * 366 * 86400};
 // Whether a duration of zero is meaningful: a job's length is not, an offset ("first = 0s") is.
 enum class Zero : std::uint8_t { refused, allowed };
 
-// "5min", "15m", "1h", "30s", "2d", "90" (seconds), "1h30min"; at most kMaxDuration.
+// "5min", "15m", "1h", "30s", "2d", "1h30min"; at most kMaxDuration. Every number needs a unit
+// ("6" is refused, suggesting "6h" or "6s"): a bare number once meant seconds and made a 6-hour
+// window 6 s. A lone "0" is accepted where zero is, being zero in every unit.
 // Throws ConfigError naming `what`.
 Seconds parse_duration(std::string_view text, std::string_view what = "duration",
                        Zero zero = Zero::refused);

@@ -143,10 +143,23 @@ std::optional<WallTime> parse_formatted_wall(std::string_view s, const std::stri
   const bool has_offset =
       format.find("%z") != std::string::npos || format.find("%Ez") != std::string::npos;
   if (has_offset) {
-    date::sys_seconds t;
-    in >> date::parse(format, t);
-    if (in.fail() || in.peek() != std::char_traits<char>::eof()) return std::nullopt;
-    return WallTime{t.time_since_epoch(), 0};
+    // date's %z reads +hhmm only and %Ez +hh:mm only; exports mix both, and ISO 8601's Z, for
+    // the same column. So %z and %Ez each accept +hhmm, +hh:mm and Z.
+    std::string text(trim(s));
+    if (!text.empty() && text.back() == 'Z') text.replace(text.size() - 1, 1, "+00:00");
+    std::string colon = format, plain = format;
+    for (auto p = colon.find("%z"); p != std::string::npos; p = colon.find("%z", p + 3))
+      colon.replace(p, 2, "%Ez");
+    for (auto p = plain.find("%Ez"); p != std::string::npos; p = plain.find("%Ez", p))
+      plain.replace(p, 3, "%z");
+    for (const auto& f : {plain, colon}) {
+      std::istringstream attempt{text};
+      date::sys_seconds t;
+      attempt >> date::parse(f, t);
+      if (!attempt.fail() && attempt.peek() == std::char_traits<char>::eof())
+        return WallTime{t.time_since_epoch(), 0};
+    }
+    return std::nullopt;
   }
   date::local_seconds t;
   in >> date::parse(format, t);

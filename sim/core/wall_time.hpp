@@ -27,7 +27,8 @@ std::optional<WallTime> parse_iso_wall(std::string_view s);
 std::optional<WallTime> parse_dmy_wall(std::string_view s);
 // "DD-Mon-YYYY HH:MM:SS" (EirGrid).
 std::optional<WallTime> parse_dmon_wall(std::string_view s);
-// strftime-style format through Howard Hinnant's date::parse (%z honoured).
+// strftime-style format through Howard Hinnant's date::parse; %z and %Ez each read +hhmm, +hh:mm
+// and Z.
 std::optional<WallTime> parse_formatted_wall(std::string_view s, const std::string& format);
 
 // Converts wall times of one IANA zone to UTC. A wall time with its own offset is taken as given.

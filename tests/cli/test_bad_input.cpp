@@ -524,3 +524,50 @@ TEST_CASE("repair: --gaps interpolate and hold", "[cli][bad-input][repair]") {
   CHECK(j.at("count") == 7);
   CHECK(j.at("step") == "1h");
 }
+
+TEST_CASE("bad input: --skip-rows past the end says how many rows the file has",
+          "[cli][bad-input]") {
+  // It said "the file is empty" of a file with rows.
+  const std::string rows = "time,ci\n2023-01-01 00:00,1\n2023-01-01 01:00,2\n";
+  expect_rejected(rows, cat(kGeneric, {"--skip-rows", "99999999"}), 0,
+                  "the file has 3 rows and --skip-rows skips 99999999");
+  expect_rejected(rows, {"--skip-rows", "3"}, 0, "the file has 3 rows and --skip-rows skips 3");
+  expect_rejected("", cat(kGeneric, {"--skip-rows", "2"}), 0, "the file is empty");
+}
+
+TEST_CASE("bad input: rows further apart than a day are no grid series", "[cli][bad-input]") {
+  // Two rows 77 years apart imported as a 2-value series with a step of 28,124 days.
+  expect_rejected("time,ci\n1946-01-01 00:00,100\n2023-01-01 00:00,200\n", kGeneric, 3,
+                  "mistyped date");
+  // Daily data is still a series.
+  Fixture f;
+  const auto daily = f.write("daily.csv", "time,ci\n2023-01-01 00:00,100\n2023-01-02 00:00,200\n");
+  const auto s = import_ok(f, cat({daily}, kGeneric), kDE);
+  CHECK(s.step == shiftsim::Seconds{86400});
+}
+
+TEST_CASE("import: %z in --time-format reads +hhmm, +hh:mm and Z", "[cli][bad-input]") {
+  Fixture f;
+  const auto file = f.write("offsets.csv",
+                            "time,ci\n2023-01-01 01:00+0100,10\n2023-01-01 01:00+00:00,11\n"
+                            "2023-01-01 02:00Z,12\n");
+  const auto s = import_ok(f, cat({file}, kGeneric, {"--time-format", "%Y-%m-%d %H:%M%z"}), kDE);
+  CHECK(s.start == shiftsim::make_time(2023, 1, 1));
+  CHECK(s.values.size() == 3);
+}
+
+TEST_CASE("bad input: a NUL byte in a cell is shown escaped, not cutting the message",
+          "[cli][bad-input]") {
+  Fixture f;
+  const auto path = f.write(
+      "nul.csv", std::string("time,ci\n2023-01-01 00:00,1\n2023-01-01 01:00,4") + '\0' + "2\n");
+  const auto r = f.import(cat({path}, kGeneric));
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(has(r.err, "\\0"));
+  CHECK(has(r.err, path + ":3: "));
+  // The message goes on past the NUL to its hint.
+  const auto nul = r.err.find("\\0");
+  CHECK(nul != std::string::npos);
+  CHECK(r.err.find('.', nul) != std::string::npos);
+}

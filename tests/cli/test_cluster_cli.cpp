@@ -225,3 +225,38 @@ TEST_CASE("cluster: review fixes", "[cli][cluster]") {
     require_error(s.cluster(kTrace, {"--accelerator-power", "1e308"}), {"accelerator power", "W"});
   }
 }
+
+TEST_CASE("cluster: the JSON is the same bytes for the same run, timings only with --timings",
+          "[cli][cluster]") {
+  Scenario s;
+  const auto a = s.cluster(kTrace, {"--json"});
+  const auto b = s.cluster(kTrace, {"--json"});
+  INFO(a.err);
+  REQUIRE(a.exit_code == 0);
+  CHECK(a.out == b.out);  // events_per_second made them differ
+  CHECK(a.out.find("events_per_second") == std::string::npos);
+  const auto t = json::parse(s.cluster(kTrace, {"--json", "--timings"}).out);
+  CHECK(t.contains("events_per_second"));
+  CHECK(t.contains("seconds"));
+}
+
+TEST_CASE("cluster: a site given twice is refused", "[cli][cluster][bad-input]") {
+  Scenario s;
+  // The same --site again counted as a third site.
+  require_error(s.cluster(kTrace, {"--site", "West US=4"}),
+                {"--site \"West US=4\"", "is a site already", "give each region once"});
+}
+
+TEST_CASE("cluster: carbon-suspend with nothing to suspend says so", "[cli][cluster]") {
+  Scenario s;
+  // --interruptible without --slack: no job has slack, so nothing could be suspended.
+  const auto r = s.cluster(kTrace, {"--scheduler", "carbon-suspend", "--interruptible"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.err, Catch::Contains("carbon-suspend will suspend none"));
+  CHECK_THAT(r.err, Catch::Contains("--slack 6h"));
+  const auto ok =
+      s.cluster(kTrace, {"--scheduler", "carbon-suspend", "--interruptible", "--slack", "12h"});
+  REQUIRE(ok.exit_code == 0);
+  CHECK(ok.err.find("warning") == std::string::npos);
+}

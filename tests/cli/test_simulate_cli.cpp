@@ -394,3 +394,19 @@ TEST_CASE("cli simulate: output is deterministic; forecast noise follows its see
     CHECK(some_differ);
   }
 }
+
+TEST_CASE("cli simulate: a policy without a window, or a window without a unit, is refused",
+          "[cli][simulate]") {
+  SynthStore s;
+  // Without --window flexible-start ran a window of 0: the baseline under another name.
+  check_refused(s.simulate({"--policy", "flexible-start"}),
+                {"--policy flexible-start needs --window", "--window 6h"});
+  check_refused(s.simulate({"--policy", "pause-resume", "--window", "0h"}),
+                {"--window 0h does nothing", "--window 6h"});
+  check_refused(s.simulate({"--policy", "threshold", "--threshold", "300"}), {"needs --window"});
+  // "--window 6" was 6 seconds.
+  check_refused(s.simulate({"--policy", "flexible-start", "--window", "6"}),
+                {"window '6' has no unit", "6h"});
+  parse_ok(s.simulate({"--policy", "flexible-start", "--window", "6h"}, true));
+  parse_ok(s.simulate({}, true));  // the baseline needs none
+}

@@ -11,11 +11,24 @@ TEST_CASE("durations parse in the spellings users type", "[core][time]") {
   CHECK(parse_duration("1h") == Seconds{3600});
   CHECK(parse_duration("1h30min") == Seconds{5400});
   CHECK(parse_duration("2d") == Seconds{172800});
-  CHECK(parse_duration("90") == Seconds{90});
+  CHECK(parse_duration("90s") == Seconds{90});
   CHECK_THROWS_AS(parse_duration(""), ConfigError);
   CHECK_THROWS_AS(parse_duration("5 parsecs"), ConfigError);
   CHECK_THROWS_AS(parse_duration("-5min"), ConfigError);
   CHECK_THROWS_AS(parse_duration("0h"), ConfigError);
+}
+
+TEST_CASE("durations: a number without a unit is refused, suggesting one", "[core][time]") {
+  // "6" was 6 seconds: a 6-hour window silently became 6 s.
+  CHECK_THROWS_WITH(parse_duration("6", "window"),
+                    Catch::Contains("window '6' has no unit") && Catch::Contains("6h"));
+  CHECK_THROWS_AS(parse_duration("1h30"), ConfigError);
+  CHECK_THROWS_AS(parse_duration("0"), ConfigError);  // zero refused here anyway
+  // A lone 0 is zero in every unit: accepted where zero is meaningful, as are 0s and 0h.
+  CHECK(parse_duration("0", "offset", Zero::allowed) == Seconds{0});
+  CHECK(parse_duration("0s", "offset", Zero::allowed) == Seconds{0});
+  CHECK(parse_duration("0h", "offset", Zero::allowed) == Seconds{0});
+  CHECK_THROWS_AS(parse_duration("6", "offset", Zero::allowed), ConfigError);
 }
 
 TEST_CASE("durations format to their shortest exact spelling", "[core][time]") {
@@ -55,7 +68,7 @@ TEST_CASE("parse_duration: refuses more than kMaxDuration instead of overflowing
   CHECK_THROWS_WITH(parse_duration("73201d"), Catch::Contains("longer than 200 years"));
   CHECK_THROWS_WITH(parse_duration("106751991167300d"), Catch::Contains("longer than 200 years"));
   CHECK_THROWS_WITH(parse_duration("213503982334602d"), Catch::Contains("longer than 200 years"));
-  CHECK_THROWS_WITH(parse_duration("9223372036854775807"),
+  CHECK_THROWS_WITH(parse_duration("9223372036854775807s"),
                     Catch::Contains("longer than 200 years"));
   CHECK_THROWS_WITH(parse_duration("73200d1s"), Catch::Contains("longer than 200 years"));
 }

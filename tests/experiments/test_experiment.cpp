@@ -155,7 +155,7 @@ label = "pr-costly"
 
 [[policy]]
 kind = "Pause-Resume"
-windows = ["24h", "0"]
+windows = ["24h"]
 
 [[policy]]
 kind = "baseline"
@@ -164,7 +164,7 @@ label = "now"
   CHECK(labels(e) == std::vector<std::string>{"threshold/300/6h", "threshold/300/24h",
                                               "threshold/450.5/6h", "threshold/450.5/24h",
                                               "pause-resume+pause-costs/24h", "pr-costly/24h",
-                                              "pause-resume/24h", "pause-resume/0", "now"});
+                                              "pause-resume/24h", "now"});
   CHECK(e.policies[0].policy.threshold == 300);
   CHECK(e.policies[3].policy.threshold == 450.5);
   CHECK(e.policies[3].policy.window.absolute == Seconds{24 * 3600});
@@ -174,7 +174,7 @@ label = "now"
   CHECK(costs.min_run == Seconds{3600});
   CHECK(e.policies[5].policy.costs.min_run == Seconds{1800});
   CHECK(e.policies[6].policy.costs.is_free());
-  CHECK(e.policies[8].policy.kind == sim::PolicyKind::baseline);
+  CHECK(e.policies[7].policy.kind == sim::PolicyKind::baseline);
 }
 
 TEST_CASE("experiment: regions, workloads, years, grid series and forecasts",
@@ -184,7 +184,10 @@ TEST_CASE("experiment: regions, workloads, years, grid series and forecasts",
   auto text = kValid;
   text = replace(text, "regions = [\"all\"]",
                  "regions = [\"westus2\", \"FR\", \"US-NY-NYIS\", \"Germany\"]");
-  text = replace(text, "years = [2020]", "years = [2022, 2020]");
+  // Years out of order are refused (a typo would otherwise be sorted away), in order accepted.
+  CHECK_THROWS_WITH(parse(replace(text, "years = [2020]", "years = [2022, 2020]"), dir.path()),
+                    Catch::Contains("year 2020 comes after 2022"));
+  text = replace(text, "years = [2020]", "years = [2020, 2022]");
   text = replace(text, "step = \"5min\"\n",
                  "step = \"15min\"\nsignal = \"marginal\"\nbasis = \"lca\"\n");
   text = replace(text, "names = [\"all\"]",
@@ -239,7 +242,7 @@ TEST_CASE("experiment: a start every hour over 2020", "[experiments][experiment]
 
 TEST_CASE("experiment: every over consecutive and separate years",
           "[experiments][experiment][starts]") {
-  auto e = parse(replace(kValid, "years = [2020]", "years = [2022, 2020]"));
+  auto e = parse(replace(kValid, "years = [2020]", "years = [2020, 2022]"));
   e.starts.every = kDay;
   auto starts = start_times(e);
   CHECK(starts.size() == 366 + 365);

@@ -640,8 +640,12 @@ TEST_CASE("measured: bad input names the file, the line and the column",
   // Spans too long for the step are refused before allocating.
   auto o = options(gen);
   o.step = Seconds{1};
-  CHECK_THAT(parse_error("time,power_w\n1900-01-01,1\n2100-01-01,1\n", o),
-             Catch::Contains("bad.csv") && Catch::Contains("larger step"));
+  // 61 daily samples at a 1 s step: 5.27 million bins (samples more than a day apart are
+  // refused as a gap, see below).
+  std::string daily = "time,power_w\n";
+  for (int d = 0; d <= 60; ++d)
+    daily += fmt::format("{},1\n", format_time(make_time(2020, 1, 1) + d * kDay));
+  CHECK_THAT(parse_error(daily, o), Catch::Contains("bad.csv") && Catch::Contains("larger step"));
 }
 
 TEST_CASE("measured: bad options are ConfigErrors", "[workloads][measured][errors]") {
@@ -698,4 +702,21 @@ TEST_CASE("measured: several GPUs without an index column are refused, not merge
            std::to_string(s) + ".002, 250 W\n";
   CHECK_THROWS_WITH(read_measured_profile(log, "noidx.csv", o),
                     Catch::Contains("noidx.csv:1") && Catch::Contains("no index column"));
+}
+
+TEST_CASE("measured: samples more than a day apart are refused at the row after the gap",
+          "[workloads][measured]") {
+  // Two rows 75 years apart made a one-value profile whose energy was a straight line across
+  // the gap.
+  const auto msg =
+      parse_error("timestamp,power [W]\n2020-01-01T00:00:00Z,300\n2095-01-01T00:00:00Z,300\n",
+                  options(MeasuredFormat::generic));
+  CHECK_THAT(msg, Catch::Contains("bad.csv:3:"));
+  CHECK_THAT(msg, Catch::Contains("days after the previous one"));
+  CHECK_THAT(msg, Catch::Contains("mistyped date"));
+  // A day between samples is still a (slow) log.
+  const auto slow =
+      read("timestamp,power [W]\n2020-01-01T00:00:00Z,300\n2020-01-02T00:00:00Z,300\n",
+           options(MeasuredFormat::generic));
+  CHECK(slow.profile.duration() == Seconds{86400});
 }

@@ -216,6 +216,7 @@ Measurement read_generic(std::string_view text, const std::string& file, const M
              fmt::format("timestamp '{}' repeats the previous row (line {})", trim(ts), prev_line),
              "delete the duplicate row");
       m.intervals.push_back(dt);
+      m.interval_lines.push_back(line);
     }
     prev_t = t;
     prev_line = line;

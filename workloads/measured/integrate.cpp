@@ -65,6 +65,15 @@ double add_curve(const Curve& c, double step, std::vector<double>& bins) {
 }  // namespace
 
 MeasuredProfile finish(Measurement m, const std::string& file, const MeasuredOptions& options) {
+  for (std::size_t i = 0; i < m.interval_lines.size() && i < m.intervals.size(); ++i) {
+    if (m.intervals[i] <= kMaxInterval) continue;
+    throw ParseError(
+        file, m.interval_lines[i],
+        fmt::format("this row is {:.6g} days after the previous one; a power log's samples are at "
+                    "most a day apart",
+                    m.intervals[i] / 86400),
+        "check the row for a mistyped date, or split the log into one file per run");
+  }
   const double median_interval = m.intervals.empty() ? m.span : median(m.intervals);
   const Seconds sampling{std::max<long long>(1, std::llround(median_interval))};
   const Seconds step = options.step.value_or(sampling);

@@ -43,6 +43,9 @@ struct Measurement {
   Instant first;                  // t = 0
   double span = 0;                // s, > 0
   std::vector<double> intervals;  // sampling intervals, s (their median is `sampling`)
+  // The row ending each interval, for the gap check (kMaxInterval). Empty for CodeCarbon, whose
+  // cumulative rows may lie a whole run apart without losing energy.
+  std::vector<std::size_t> interval_lines;
   std::size_t rows = 0;
   std::size_t missing = 0;
   std::size_t held = 0;
@@ -53,8 +56,14 @@ struct Measurement {
   std::vector<std::string> notes;
 };
 
+// Longest sampling interval a log may have: a day. Power loggers sample every second to every few
+// minutes; rows further apart are a mistyped date or two runs in one file, and the straight line
+// drawn across the gap would invent its energy (a 75-year gap made a one-value profile).
+constexpr double kMaxInterval = 86400;
+
 // Chooses the step, bins the curves, checks the energy and writes the closing notes.
-// ParseError for zero energy or a profile too large for its step; ConfigError for a step < 1 s.
+// ParseError for an interval above kMaxInterval (at the row ending it), zero energy or a profile
+// too large for its step; ConfigError for a step < 1 s.
 MeasuredProfile finish(Measurement m, const std::string& file, const MeasuredOptions& options);
 
 }  // namespace shiftsim::workloads::measured

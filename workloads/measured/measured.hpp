@@ -8,6 +8,11 @@
 // last bin absorbs what is left, so the profile's energy equals the samples' integral (relative
 // error ~1e-15). Units: power in W, energy in J inside, kWh in the profile (units.hpp).
 //
+// Samples of a power log (nvidia-smi, generic) more than a day apart are refused at the row
+// ending the gap: a straight line across it would invent the gap's energy, and such a gap is a
+// mistyped date or two runs in one file. CodeCarbon's cumulative rows are exempt: they may lie a
+// whole run apart without losing energy.
+//
 // Cost: O(rows log rows) to read, O(bins x devices) to bin, both refused beyond fixed limits
 // (5 million values) with a ParseError rather than exhausting memory. Stateless and
 // thread-safe: every call reads only its arguments.

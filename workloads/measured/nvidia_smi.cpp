@@ -222,8 +222,10 @@ Measurement read_nvidia_smi(std::string_view text, const std::string& file,
   // Rows of one loop iteration share nearly the same time: half the sampling interval tells
   // jitter within an iteration from the next iteration.
   for (const auto& [id, gpu] : gpus)
-    for (std::size_t k = 1; k < gpu.rows.size(); ++k)
+    for (std::size_t k = 1; k < gpu.rows.size(); ++k) {
       m.intervals.push_back(seconds_between(rows[gpu.rows[k]].t, rows[gpu.rows[k - 1]].t));
+      m.interval_lines.push_back(rows[gpu.rows[k]].line);
+    }
   if (cols->key < 0 && m.intervals.size() >= 4) {
     // Without an index (or uuid) column every row counts as one GPU. Several GPUs logged that
     // way come in bursts of nearly equal timestamps; reading them as one GPU would drop most of
