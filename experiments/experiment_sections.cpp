@@ -6,6 +6,7 @@
 
 #include "grids/hdf5/file.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/core/output_path.hpp"
 #include "sim/pause_costs.hpp"
 
 namespace shiftsim::experiments {
@@ -70,18 +71,11 @@ void check_experiment_paths(const std::string& file, const std::filesystem::path
         "one made by 'shiftsim grids import'",
         file, store_line, store.string()));
   if (output_line == 0) return;
-  if (fs::is_directory(output, ec))
-    throw IoError(fmt::format(
-        "{}:{}: [output] 'path': {} is a folder; give a file name for the cube, such as {}", file,
-        output_line, output.string(), (output / "cube.h5").string()));
-  const std::pair<fs::path, const char*> inputs[] = {{store, "the grid store"},
-                                                     {fs::path(file), "the experiment file"}};
-  for (const auto& [input, what] : inputs) {
-    if (fs::exists(output, ec) && fs::equivalent(output, input, ec))
-      throw IoError(fmt::format(
-          "{}:{}: [output] 'path': {} is {}, an input of this run; give the cube another path",
-          file, output_line, output.string(), what));
-  }
+  // The output checks every command's outputs pass (output_path.hpp), located at the key. An
+  // existing cube is left to --force, which only the command knows.
+  const NamedPath inputs[] = {{store, "the grid store"}, {fs::path(file), "the experiment file"}};
+  check_output_path({output, fmt::format("{}:{}: [output] 'path':", file, output_line)}, inputs,
+                    /*force=*/true);
 }
 
 }  // namespace shiftsim::experiments
