@@ -215,6 +215,9 @@ Workload parse_workload_file(std::string_view text, const std::string& file,
   }
   const std::string stem = std::filesystem::path(file).stem().string();
   std::string name = root.string("name").value_or(stem);
+  // The name labels the workload axis of every cube; an empty one would be a column with no name.
+  if (name.empty())
+    root.fail("name", "is empty", "give the workload a name, such as name = \"my-finetune\"");
   std::string label = root.string("label").value_or(base ? base->label : name);
   std::string task = root.string("task").value_or(base ? base->task : "");
   std::string dataset = root.string("dataset").value_or(base ? base->dataset : "");

@@ -155,6 +155,10 @@ TEST_CASE("workload file: bad input names the file, the line and the key",
   CHECK_THAT(parse_error("duration = \"1h\"\n"),
              Catch::Contains("energy_kwh") && Catch::Contains("missing"));
   CHECK_THAT(parse_error("energy_kwh = 1\n"), Catch::Contains("duration"));
+  // Found by fuzzing: an empty name was accepted, and labelled the cube's workload axis "".
+  CHECK_THAT(parse_error("name = \"\"\nduration = \"5h\"\nenergy_kwh = 2.6\n", &line),
+             Catch::Contains("'name'") && Catch::Contains("is empty"));
+  CHECK(line == 1);
   CHECK_THAT(parse_error("duration = \"1h\"\nenergy_kwh = -2\n", &line),
              Catch::Contains("positive"));
   CHECK(line == 2);
