@@ -39,9 +39,10 @@ class File {
 
   // A new, empty file. `name` is what messages call it (the file the caller means to write).
   static File create(const std::filesystem::path& name, const Options& options);
-  // IoError naming `path` if it cannot be opened as HDF5.
+  // IoError naming `path` if it is not a regular file (a FIFO would block the open forever) or
+  // cannot be opened as HDF5.
   static File open_read_only(const std::filesystem::path& path);
-  // Whether `path` is an HDF5 file (false when unreadable).
+  // Whether `path` is an HDF5 file (false when unreadable or not a regular file).
   static bool is_hdf5(const std::filesystem::path& path);
 
   File(File&&) noexcept;

@@ -714,8 +714,22 @@ File File::create(const fs::path& name, const Options& options) {
   return File(std::move(state));
 }
 
+namespace {
+// HDF5 opens whatever it is given: a FIFO blocks its open forever, a device is read as if a file.
+// Only regular files are HDF5 files here (symlinks followed).
+bool is_regular(const fs::path& path) {
+  std::error_code ec;
+  return fs::is_regular_file(path, ec);
+}
+}  // namespace
+
 File File::open_read_only(const fs::path& path) {
   quiet();
+  if (!is_regular(path))
+    throw IoError(
+        fmt::format("{}: is not a regular file (a folder, device or FIFO); give the path "
+                    "of an HDF5 file",
+                    path.string()));
   auto state = std::make_unique<detail::FileState>();
   state->name = path.string();
   guard(state->name, "/", "cannot open the file", [&] {
@@ -729,6 +743,7 @@ File File::open_read_only(const fs::path& path) {
 
 bool File::is_hdf5(const fs::path& path) {
   quiet();
+  if (!is_regular(path)) return false;
   try {
     return H5::H5File::isHdf5(path.string());
   } catch (const H5::Exception&) {

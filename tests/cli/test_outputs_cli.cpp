@@ -188,6 +188,9 @@ TEST_CASE("inputs that are not regular files, or too large, are refused before r
                     {"not a regular file"});
   }
   require_refused(run_shiftsim({"run", fifo}), {"not a regular file"});
+  // HDF5 inputs too: HDF5 would block forever opening a FIFO as a store or a cube.
+  require_refused(run_shiftsim({"grids", "list", fifo}), {"not an HDF5 file"});
+  require_refused(run_shiftsim({"report", fifo}), {"not an HDF5 file"});
   // A sparse file of 2 GiB: refused by its size, without reading it.
   const std::string big = dir.file("big.csv");
   { std::ofstream(big).put('x'); }
