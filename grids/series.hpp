@@ -36,7 +36,7 @@ struct SourceFile {
 // Forecasts as they were issued, kept beside the series they forecast: row i holds the forecast
 // issued at the series' time i for time i + k * step, k = 1..leads (row-major, gCO2eq/kWh, NaN
 // where the provider issued none, e.g. for a value shiftsim filled on import). Kept and checked
-// on import; not yet read by any policy.
+// on import; policies decide on them through sim::IssuedArchive (grids/forecast_source.hpp).
 struct ForecastArchive {
   std::size_t leads = 0;       // 0: no archive
   Seconds step{0};             // lead spacing

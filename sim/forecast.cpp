@@ -17,7 +17,8 @@ namespace shiftsim::sim {
 namespace {
 
 constexpr std::string_view kAcceptedForms =
-    "use perfect, gaussian:E, uniform:E, persistence or series:ZONE/SIGNAL/BASIS";
+    "use perfect, gaussian:E, uniform:E, persistence, series:ZONE/SIGNAL/BASIS or "
+    "issued:ZONE/SIGNAL/BASIS[:persistence|:hold]";
 constexpr std::string_view kAcceptedErrors =
     "give E as a fraction (0.1) or a percentage (10%), at most 10 (1000%)";
 // Beyond 10 (1,000 %) a forecast carries no information about the actual series; a larger E is
@@ -172,6 +173,30 @@ ForecastSpec ForecastSpec::parse(std::string_view text, std::uint64_t seed) {
     spec.series = parse_series_key(text, argument).label();
     return spec;
   }
+  if (iequals(kind, "issued")) {
+    spec.kind = ForecastKind::issued;
+    // issued:KEY or issued:KEY:BEYOND; a key holds no ':'.
+    std::string_view key = argument;
+    const auto second = argument.find(kKindSeparator);
+    if (second != std::string_view::npos) {
+      key = trim(argument.substr(0, second));
+      const std::string_view beyond = trim(argument.substr(second + 1));
+      if (iequals(beyond, "persistence"))
+        spec.beyond = Beyond::persistence;
+      else if (iequals(beyond, "hold"))
+        spec.beyond = Beyond::hold;
+      else
+        refuse(text, fmt::format("\"{}\" is not a rule for beyond the horizon", beyond),
+               "write issued:KEY (persistence beyond the horizon), issued:KEY:persistence or "
+               "issued:KEY:hold");
+    }
+    if (key.empty())
+      refuse(text, "issued needs a key",
+             "write issued:ZONE/SIGNAL/BASIS for a series `shiftsim grids list` shows with a "
+             "forecast archive");
+    spec.series = parse_series_key(text, key).label();
+    return spec;
+  }
   refuse(text, fmt::format("unknown forecast kind \"{}\"", kind), kAcceptedForms);
 }
 
@@ -187,6 +212,8 @@ std::string ForecastSpec::describe() const {
       return "persistence";
     case ForecastKind::series:
       return fmt::format("series:{}", series);
+    case ForecastKind::issued:
+      return fmt::format("issued:{}{}", series, beyond == Beyond::hold ? ":hold" : "");
   }
   return "?";
 }
@@ -235,8 +262,29 @@ std::vector<double> make_forecast(const ForecastSpec& spec, const RegularSeries&
       return persistence(actual);
     case ForecastKind::series:
       return from_source(spec, actual, source);
+    case ForecastKind::issued:
+      refuse(spec.describe(), "issued forecasts are decided on step by step, as they arrive",
+             "use them with flexible-start or pause-resume in `shiftsim simulate`; sweeps "
+             "(`shiftsim run`) and `shiftsim cluster` do not take them yet");
   }
   return a;
+}
+
+IssuedArchive SeriesSource::read_issued(const SeriesKey& key, const RegularSeries& /*actual*/,
+                                        const std::string& forecast_text) const {
+  refuse(forecast_text, fmt::format("this source holds no issued forecasts for {}", key.label()),
+         "give a grid store that holds the archive");
+}
+
+IssuedArchive make_issued_archive(const ForecastSpec& spec, const RegularSeries& actual,
+                                  const SeriesSource* source) {
+  const std::string text = spec.describe();
+  if (!spec.is_issued()) throw InternalError("make_issued_archive: not an issued forecast");
+  if (!source)
+    refuse(text, "no grid store was given to read the forecast archive from",
+           "give the grid store that holds the series and its issued forecasts");
+  check_simulation_step(actual.step);
+  return source->read_issued(parse_series_key(text, spec.series), actual, text);
 }
 
 }  // namespace shiftsim::sim

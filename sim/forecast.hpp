@@ -17,6 +17,10 @@
 //                      `grids list` prints it; signal and basis case-insensitive, zone exact),
 //                      read at the step through a SeriesSource (the grid store's is
 //                      grids/forecast_source.hpp); NaN where it does not cover
+//   issued:KEY[:B]     the forecasts issued over time for the series KEY (an archive kept beside
+//                      it in the store), seen as they arrive: the policy decides step by step on
+//                      the latest one (sim/issued_forecast.hpp, sim/online.hpp); B, what it
+//                      believes beyond the horizon, is persistence (the default) or hold
 // E is a fraction (0.1) or a percentage (10%), in [0, 10].
 //
 // Noise is reproducible: z and u for step i are pure functions of (seed, the step's time in Unix
@@ -34,20 +38,24 @@
 #include "sim/core/regular_series.hpp"
 #include "sim/core/series_key.hpp"
 #include "sim/core/time.hpp"
+#include "sim/issued_forecast.hpp"
 
 namespace shiftsim::sim {
 
-enum class ForecastKind : std::uint8_t { perfect, gaussian, uniform, persistence, series };
+enum class ForecastKind : std::uint8_t { perfect, gaussian, uniform, persistence, series, issued };
 
 struct ForecastSpec {
   ForecastKind kind = ForecastKind::perfect;
-  double error = 0;        // E for gaussian and uniform
-  std::uint64_t seed = 1;  // for gaussian and uniform
-  std::string series;      // KEY for series
+  double error = 0;                     // E for gaussian and uniform
+  std::uint64_t seed = 1;               // for gaussian and uniform
+  std::string series;                   // KEY for series and issued
+  Beyond beyond = Beyond::persistence;  // for issued
 
   // Throws ConfigError naming the text and listing the accepted forms.
   static ForecastSpec parse(std::string_view text, std::uint64_t seed = 1);
   bool is_oracle() const { return kind == ForecastKind::perfect; }
+  // Decided on step by step (online), not as one series planned on in advance.
+  bool is_issued() const { return kind == ForecastKind::issued; }
   std::string describe() const;  // the text form, e.g. "gaussian:0.1 (seed 1)"
 };
 
@@ -61,10 +69,21 @@ class SeriesSource {
   // series, naming `forecast_text` and saying what there is.
   virtual RegularSeries read(const SeriesKey& key, Seconds step, TimePoint from, TimePoint to,
                              const std::string& forecast_text) const = 0;
+  // The archive of forecasts issued for the series `key`, aligned with `actual` (one row per
+  // actual step; NaN rows where the archive does not cover). ConfigError when there is no such
+  // archive or its step is not actual.step. The default: a source without archives.
+  virtual IssuedArchive read_issued(const SeriesKey& key, const RegularSeries& actual,
+                                    const std::string& forecast_text) const;
 };
 
+// The archive for an issued:KEY forecast, aligned with `actual`, from `source` (ConfigError when
+// null or the spec is not issued).
+IssuedArchive make_issued_archive(const ForecastSpec& spec, const RegularSeries& actual,
+                                  const SeriesSource* source);
+
 // The forecast aligned with `actual`. `source` is needed only for kind series (ConfigError when it
-// is null). Cost O(actual.values.size()).
+// is null). Kind issued is no single series: ConfigError naming where it is accepted.
+// Cost O(actual.values.size()).
 std::vector<double> make_forecast(const ForecastSpec& spec, const RegularSeries& actual,
                                   const SeriesSource* source);
 

@@ -8,6 +8,7 @@
 #include "sim/core/errors.hpp"
 #include "sim/costly_pause.hpp"
 #include "sim/kernels.hpp"
+#include "sim/online.hpp"
 
 namespace shiftsim::sim {
 
@@ -109,67 +110,93 @@ RunResult simulate(const RunRequest& rq) {
 
   std::vector<Interval> work;
   std::unique_ptr<Controller> controller;
-  switch (policy.kind) {
-    case PolicyKind::baseline: {
-      const auto r = kernels::baseline(grid, kwh, s, s + 1).front();
-      if (r.status == kernels::Status::no_forecast) {  // the spatial choice had nothing to go on
-        out.outcome = Outcome::no_forecast;
-        return out;
-      }
-      out.planned = grams(r.planned_g);
-      work.push_back({rq.requested, rq.requested + out.duration});
-      break;
+  if (policy.forecast.is_issued()) {
+    if (policy.kind != PolicyKind::flexible_start && policy.kind != PolicyKind::pause_resume)
+      throw ConfigError(fmt::format(
+          "--forecast {} drives flexible-start and pause-resume; --policy {} decides on none",
+          policy.forecast.describe(), to_string(policy.kind)));
+    if (!policy.costs.is_free())
+      throw ConfigError(fmt::format(
+          "--forecast {}: pause costs are not modelled for policies deciding on issued "
+          "forecasts yet; drop --checkpoint-time, --checkpoint-energy and --min-run, or plan on "
+          "a forecast series",
+          policy.forecast.describe()));
+    if (!rq.issued || rq.issued->rows.size() != series.values.size() * rq.issued->leads)
+      throw InternalError("simulate: an issued forecast needs its archive, aligned");
+    const IssuedView view(*rq.issued, series.values, policy.forecast.beyond, kDay / step);
+    const OnlineResult r =
+        policy.kind == PolicyKind::flexible_start
+            ? online_flexible_start(view, kwh, flexible_start_offsets(out.window, step), s)
+            : online_pause_resume(view, kwh, pause_resume_window(kwh.size(), out.window, step), s);
+    if (r.status != kernels::Status::ok) {
+      out.outcome = outcome_of(r.status);
+      return out;
     }
-    case PolicyKind::flexible_start: {
-      const auto n = flexible_start_offsets(out.window, step);
-      const auto r = kernels::flexible_start(grid, kwh, n, s, s + 1).front();
-      if (r.status != kernels::Status::ok) {
-        out.outcome = outcome_of(r.status);
-        return out;
+    out.planned = grams(r.planned_g);
+    work = intervals_of_steps(series, r.steps, out.duration);
+    controller = std::make_unique<PlanController>(0, std::move(work));
+  }
+  if (!controller) switch (policy.kind) {
+      case PolicyKind::baseline: {
+        const auto r = kernels::baseline(grid, kwh, s, s + 1).front();
+        if (r.status == kernels::Status::no_forecast) {  // the spatial choice had nothing to go on
+          out.outcome = Outcome::no_forecast;
+          return out;
+        }
+        out.planned = grams(r.planned_g);
+        work.push_back({rq.requested, rq.requested + out.duration});
+        break;
       }
-      out.planned = grams(r.planned_g);
-      const TimePoint from = time_of(series, r.first);
-      work.push_back({from, from + out.duration});
-      break;
-    }
-    case PolicyKind::pause_resume: {
-      const auto w = pause_resume_window(kwh.size(), out.window, step);
-      std::vector<std::int64_t> steps;
-      if (policy.costs.is_free()) {
-        const auto r = kernels::pause_resume(grid, kwh, w, s, s + 1).front();
+      case PolicyKind::flexible_start: {
+        const auto n = flexible_start_offsets(out.window, step);
+        const auto r = kernels::flexible_start(grid, kwh, n, s, s + 1).front();
         if (r.status != kernels::Status::ok) {
           out.outcome = outcome_of(r.status);
           return out;
         }
         out.planned = grams(r.planned_g);
-        steps = kernels::pause_resume_steps(grid, kwh.size(), w, s);
-      } else {
-        const auto& c = policy.costs;
-        if (c.checkpoint_time.count() % step.count() != 0) {
-          throw ConfigError(fmt::format(
-              "checkpoint time {} is not a whole number of {} steps; pause-resume plans on the "
-              "step grid, so use a multiple of the step",
-              format_duration(c.checkpoint_time), format_duration(step)));
-        }
-        const auto r_steps = c.checkpoint_time.count() / step.count();
-        const double ck =
-            r_steps > 0 ? c.checkpoint_energy.value / static_cast<double>(r_steps) : 0;
-        const auto m_steps = (c.min_run.count() + step.count() - 1) / step.count();
-        const auto plan = plan_costly_pause_resume(grid.plan, kwh, s, w, r_steps, ck, m_steps);
-        if (plan.status != kernels::Status::ok) {
-          out.outcome = outcome_of(plan.status);
-          return out;
-        }
-        out.planned = grams(plan.planned_g);
-        steps = plan.work;
+        const TimePoint from = time_of(series, r.first);
+        work.push_back({from, from + out.duration});
+        break;
       }
-      work = intervals_of_steps(series, steps, out.duration);
-      break;
+      case PolicyKind::pause_resume: {
+        const auto w = pause_resume_window(kwh.size(), out.window, step);
+        std::vector<std::int64_t> steps;
+        if (policy.costs.is_free()) {
+          const auto r = kernels::pause_resume(grid, kwh, w, s, s + 1).front();
+          if (r.status != kernels::Status::ok) {
+            out.outcome = outcome_of(r.status);
+            return out;
+          }
+          out.planned = grams(r.planned_g);
+          steps = kernels::pause_resume_steps(grid, kwh.size(), w, s);
+        } else {
+          const auto& c = policy.costs;
+          if (c.checkpoint_time.count() % step.count() != 0) {
+            throw ConfigError(fmt::format(
+                "checkpoint time {} is not a whole number of {} steps; pause-resume plans on the "
+                "step grid, so use a multiple of the step",
+                format_duration(c.checkpoint_time), format_duration(step)));
+          }
+          const auto r_steps = c.checkpoint_time.count() / step.count();
+          const double ck =
+              r_steps > 0 ? c.checkpoint_energy.value / static_cast<double>(r_steps) : 0;
+          const auto m_steps = (c.min_run.count() + step.count() - 1) / step.count();
+          const auto plan = plan_costly_pause_resume(grid.plan, kwh, s, w, r_steps, ck, m_steps);
+          if (plan.status != kernels::Status::ok) {
+            out.outcome = outcome_of(plan.status);
+            return out;
+          }
+          out.planned = grams(plan.planned_g);
+          steps = plan.work;
+        }
+        work = intervals_of_steps(series, steps, out.duration);
+        break;
+      }
+      case PolicyKind::threshold:
+        controller = std::make_unique<ThresholdController>(0, policy.threshold, out.deadline);
+        break;
     }
-    case PolicyKind::threshold:
-      controller = std::make_unique<ThresholdController>(0, policy.threshold, out.deadline);
-      break;
-  }
   if (!controller) controller = std::make_unique<PlanController>(0, std::move(work));
 
   Simulation sim(series);

@@ -4,7 +4,8 @@
 // `shiftsim simulate` prints.
 //
 // The policy plans on `plan` (a forecast aligned with the intensity; empty = the intensity
-// itself, an oracle), the engine charges the actual intensity. Expected outcomes are values:
+// itself, an oracle), or, for an issued forecast, decides step by step on `issued`
+// (sim/online.hpp); the engine charges the actual intensity. Expected outcomes are values:
 // a window past the end of the history (beyond_data), a requested start before it (before_data),
 // a window without forecast values (no_forecast). Wrong requests (a start off the step grid,
 // a checkpoint time that is not whole steps) throw ConfigError.
@@ -18,6 +19,7 @@
 #include "sim/core/embodied.hpp"
 #include "sim/core/power_profile.hpp"
 #include "sim/core/regular_series.hpp"
+#include "sim/issued_forecast.hpp"
 #include "sim/policy.hpp"
 #include "sim/record.hpp"
 
@@ -36,6 +38,7 @@ struct RunRequest {
   Embodied embodied;
   TimePoint requested{};
   Policy policy;
+  const IssuedArchive* issued = nullptr;  // for an issued:KEY forecast: aligned with intensity
 };
 
 struct RunResult {

@@ -48,6 +48,7 @@ struct RegionSeries {
   const grids::Series* series = nullptr;
   RegularSeries actual;
   std::vector<double> plan;
+  sim::IssuedArchive issued;  // for an issued:KEY forecast
 };
 
 RegionSeries load_region(const grids::GridStore& store, const Args& a, const std::string& name,
@@ -62,8 +63,11 @@ RegionSeries load_region(const grids::GridStore& store, const Args& a, const std
         a.store, name, a.signal.empty() && a.basis.empty() ? "" : " with that signal/basis",
         a.store));
   }
-  RegionSeries r{name, found.front(), grids::read_at_step(*found.front(), step), {}};
-  if (!forecast.is_oracle()) r.plan = grids::make_forecast(forecast, r.actual, &store);
+  RegionSeries r{name, found.front(), grids::read_at_step(*found.front(), step), {}, {}};
+  if (forecast.is_issued())
+    r.issued = grids::make_issued_archive(forecast, r.actual, store);
+  else if (!forecast.is_oracle())
+    r.plan = grids::make_forecast(forecast, r.actual, &store);
   return r;
 }
 
@@ -72,6 +76,11 @@ sim::Policy make_policy(const Args& a) {
   p.kind = sim::parse_policy_kind(a.policy);
   if (!a.window.empty()) p.window = sim::Window::parse(a.window);
   p.forecast = sim::ForecastSpec::parse(a.forecast, parse_seed(a.seed));
+  if (p.forecast.is_issued() && a.region_count() > 1) {
+    throw ConfigError(
+        "--forecast issued:KEY names one series' forecasts; the spatial choice (--regions) "
+        "does not decide on issued forecasts. Run one region at a time");
+  }
   if (p.forecast.kind == sim::ForecastKind::series && a.region_count() > 1) {
     throw ConfigError(
         "--forecast series:KEY names one zone's forecast; the spatial choice "
@@ -191,7 +200,7 @@ int run_simulate(const Args& a) {
 
   auto request_for = [&](const RegionSeries& r, const sim::Policy& p) {
     return sim::RunRequest{&r.actual,  r.plan,    w.name, w.facility_profile(),
-                           w.embodied, requested, p};
+                           w.embodied, requested, p,      r.issued.empty() ? nullptr : &r.issued};
   };
   std::vector<sim::RegionRun> runs;
   for (const auto& r : regions) runs.push_back({r.name, request_for(r, policy)});
@@ -280,7 +289,8 @@ void add_simulate_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--forecast", a->forecast,
                   "what the policy decides on: perfect, gaussian:E, uniform:E, persistence, "
-                  "series:ZONE/SIGNAL/BASIS")
+                  "series:ZONE/SIGNAL/BASIS, or issued:ZONE/SIGNAL/BASIS[:persistence|:hold] "
+                  "(the forecasts issued over time, decided on step by step as they arrive)")
       ->capture_default_str();
   cmd->add_option("--seed", a->seed, "seed of forecast noise")->capture_default_str();
   cmd->add_option("--threshold", a->threshold, "threshold policy: g/kWh at or below which it runs");
