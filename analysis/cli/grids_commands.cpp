@@ -12,6 +12,7 @@
 #include "analysis/cli/commands.hpp"
 #include "experiments/calibration.hpp"
 #include "grids/calibrated.hpp"
+#include "grids/forecast_error.hpp"
 #include "grids/import.hpp"
 #include "grids/readers/fields.hpp"
 #include "grids/readers/reader.hpp"
@@ -188,6 +189,27 @@ void add_list(CLI::App& grids_app) {
   });
 }
 
+// The archive's error by lead: every 6th lead and the first in text (all of them with --json).
+void print_forecast_error(const grids::ArchiveError& e) {
+  constexpr std::size_t kEvery = 6;
+  fmt::print(
+      "  issued forecasts: error against the actual series by lead ({} issues; mean actual "
+      "{:.1f})\n",
+      e.issues, e.mean_actual);
+  fmt::print("    {:>6} {:>8} {:>9} {:>9} {:>11} {:>11}\n", "lead", "ahead", "MAE", "bias",
+             "rank right", "order right");
+  for (const auto& l : e.leads) {
+    if (l.lead != 1 && l.lead % kEvery != 0 && l.lead != e.leads.size()) continue;
+    fmt::print("    {:>6} {:>8} {:>9.1f} {:>+9.1f} {:>10.1f}% {:>10.1f}%\n", l.lead,
+               format_duration(l.ahead), l.mae, l.bias, 100 * l.rank_share, 100 * l.order_share);
+  }
+  fmt::print(
+      "    (MAE and bias in g/kWh, bias > 0: too high; over {} full horizons, rank right: the "
+      "share where the step's rank among the horizon's steps is right, order right: the share "
+      "of the other steps it is rightly ordered against; --json for every lead)\n",
+      e.full_horizons);
+}
+
 void add_show(CLI::App& grids_app) {
   auto* cmd = grids_app.add_subcommand("show", "Summary figures of a zone's series");
   struct Args {
@@ -234,6 +256,21 @@ void add_show(CLI::App& grids_app) {
                       {"estimated_share", st->estimated_share},
                       {"repaired_share", st->repaired_share}};
         if (a->year) j["stats"]["year"] = *a->year;
+        if (const auto e = grids::forecast_error(*s, a->year)) {
+          ordered_json leads = ordered_json::array();
+          for (const auto& l : e->leads)
+            leads.push_back({{"lead", l.lead},
+                             {"ahead", format_duration(l.ahead)},
+                             {"count", l.count},
+                             {"mae", l.mae},
+                             {"bias", l.bias},
+                             {"rank_share", l.rank_share},
+                             {"order_share", l.order_share}});
+          j["forecast_error"] = {{"issues", e->issues},
+                                 {"full_horizons", e->full_horizons},
+                                 {"mean_actual", e->mean_actual},
+                                 {"by_lead", leads}};
+        }
         out.push_back(j);
         continue;
       }
@@ -249,6 +286,7 @@ void add_show(CLI::App& grids_app) {
                  100 * st->estimated_share);
       fmt::print("  repaired        {:.1f}% of values ({})\n", 100 * st->repaired_share,
                  repairs_text(*s));
+      if (const auto e = grids::forecast_error(*s, a->year)) print_forecast_error(*e);
     }
     if (a->json) fmt::print("{}\n", out.dump(2));
   });

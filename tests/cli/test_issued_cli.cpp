@@ -66,6 +66,16 @@ TEST_CASE("cli: simulate decides on issued forecasts as they arrive", "[cli][iss
   r = test::run_shiftsim(simulate(blind, key));
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("\"start\": \"2020-01-02T00:30:00Z\"") != std::string::npos);
+
+  // grids show: the seeing archive is exact, the blind one misses the dip by 250 g/kWh at the
+  // leads that point into it (6 of its 576 targets per lead).
+  r = test::run_shiftsim({"grids", "show", seeing, "SGIP_CAISO_PGE"});
+  CHECK(r.out.find("issued forecasts: error against the actual series by lead") !=
+        std::string::npos);
+  CHECK(r.out.find("5min       0.0      +0.0") != std::string::npos);
+  r = test::run_shiftsim({"grids", "show", blind, "SGIP_CAISO_PGE", "--json"});
+  CHECK(r.out.find("\"forecast_error\"") != std::string::npos);
+  CHECK(r.out.find("\"order_share\"") != std::string::npos);
 }
 
 TEST_CASE("cli: an issued forecast that cannot be used is refused", "[cli][issued][bad-input]") {
