@@ -48,6 +48,13 @@ class IssuedView {
   double at(std::int64_t now, std::int64_t target) const;
   std::int64_t size() const { return static_cast<std::int64_t>(actual_.size()); }
   std::size_t leads() const { return archive_.leads; }
+  std::int64_t steps_per_day() const { return day_; }
+  Beyond beyond() const { return beyond_; }
+  std::span<const double> actual() const { return actual_; }
+  // The forecast issued at step `now` for now + lead (lead 1..L; NaN: none).
+  double issued(std::int64_t now, std::size_t lead) const {
+    return archive_.at(static_cast<std::size_t>(now), lead);
+  }
 
  private:
   double fallback(std::int64_t now, std::int64_t target) const;

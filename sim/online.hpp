@@ -24,8 +24,25 @@
 //
 // Status: beyond_data when the window reaches past the series (flexible start: s + n + K > T;
 // pause-resume: s + W > T), as the kernels; no_forecast when a view value a decision needs is
-// NaN. Cost per start, direct: flexible start O(n * (n + K) * K) worst, pause-resume
-// O(W^2); this is the definition the fast sweep paths are checked against.
+// NaN.
+//
+// Two implementations. brute_force:: replays each start's decisions directly from the view:
+// flexible start O(n * (n + K) * K) per start, pause-resume O(W^2); the definition. The fast
+// paths compute every start of a range at once, using what the view's rules give: beyond the
+// horizon the view is periodic in the target (persistence repeats the last day before the
+// decision) or constant (hold), so
+//   flexible start, uniform energy: for each decision step i, the first later start whose
+//     believed cost beats starting at i need only be sought within L + D steps (past that, costs
+//     repeat), each cost O(1) from prefix sums; a start s then starts at the first i in
+//     [s, s + n) that nothing in (i, s + n] beats. O((T + n) * (L + D) + T * n) for T starts;
+//     non-uniform energy falls back to the direct replay per start.
+//   pause-resume, any energy: the rank of step i among a window's remaining steps is O(1) after
+//     O(L + D) work per decision step, shared by every start whose window holds i.
+//     O(T * (L + D) + T * W).
+// Starts within the first day (s < D) take the direct replay: their fallback may reach before
+// the series. The fast flexible start sums in long double where the direct one sums in
+// double, so, as in kernels.hpp, only a start whose cost lies at the tie tolerance's edge can be
+// chosen differently; pause-resume compares view values and agrees exactly.
 //
 // Thread-safety: pure functions.
 #include <cstdint>
@@ -44,9 +61,27 @@ struct OnlineResult {
   std::int64_t decisions = 0;  // step boundaries at which the policy looked at a forecast
 };
 
+// Every start s in [from, to), charged the view's actual series (kernels::StartResult: status,
+// emissions, planned, first and last work step, pauses).
+std::vector<kernels::StartResult> online_flexible_start(const IssuedView& view,
+                                                        std::span<const double> kwh,
+                                                        std::int64_t offsets, std::int64_t from,
+                                                        std::int64_t to);
+std::vector<kernels::StartResult> online_pause_resume(const IssuedView& view,
+                                                      std::span<const double> kwh,
+                                                      std::int64_t window_steps, std::int64_t from,
+                                                      std::int64_t to);
+
+// A replay's result as the kernels give it, charged `actual`.
+kernels::StartResult to_start_result(const OnlineResult& r, std::span<const double> kwh,
+                                     std::span<const double> actual);
+
+namespace brute_force {
+// One start, replayed decision by decision: the steps it ran.
 OnlineResult online_flexible_start(const IssuedView& view, std::span<const double> kwh,
                                    std::int64_t offsets, std::int64_t start);
 OnlineResult online_pause_resume(const IssuedView& view, std::span<const double> kwh,
                                  std::int64_t window_steps, std::int64_t start);
+}  // namespace brute_force
 
 }  // namespace shiftsim::sim

@@ -124,10 +124,21 @@ RunResult simulate(const RunRequest& rq) {
     if (!rq.issued || rq.issued->rows.size() != series.values.size() * rq.issued->leads)
       throw InternalError("simulate: an issued forecast needs its archive, aligned");
     const IssuedView view(*rq.issued, series.values, policy.forecast.beyond, kDay / step);
-    const OnlineResult r =
-        policy.kind == PolicyKind::flexible_start
-            ? online_flexible_start(view, kwh, flexible_start_offsets(out.window, step), s)
-            : online_pause_resume(view, kwh, pause_resume_window(kwh.size(), out.window, step), s);
+    // Flexible start through the fast path (the direct replay is O(n^2 K) for one start);
+    // pause-resume replays its decisions, O(W^2), which gives the steps the engine executes.
+    OnlineResult r;
+    if (policy.kind == PolicyKind::flexible_start) {
+      const auto f =
+          online_flexible_start(view, kwh, flexible_start_offsets(out.window, step), s, s + 1)
+              .front();
+      r.status = f.status;
+      r.planned_g = f.planned_g;
+      for (auto k = f.first; f.status == kernels::Status::ok && k <= f.last; ++k)
+        r.steps.push_back(k);
+    } else {
+      r = brute_force::online_pause_resume(view, kwh,
+                                           pause_resume_window(kwh.size(), out.window, step), s);
+    }
     if (r.status != kernels::Status::ok) {
       out.outcome = outcome_of(r.status);
       return out;

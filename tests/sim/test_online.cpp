@@ -91,7 +91,7 @@ TEST_CASE("golden scenarios: online flexible start and pause-resume (validation_
   const IssuedArchive a = golden_archive();
   const IssuedView view(a, kActual, Beyond::persistence, 2);
   const std::vector<double> one{1.0};
-  const auto f = online_flexible_start(view, one, 3, 3);
+  const auto f = brute_force::online_flexible_start(view, one, 3, 3);
   REQUIRE(f.status == kernels::Status::ok);
   CHECK(f.steps == std::vector<std::int64_t>{4});
   CHECK(f.planned_g == 160);
@@ -100,7 +100,7 @@ TEST_CASE("golden scenarios: online flexible start and pause-resume (validation_
   CHECK(oracle.front().first == 6);  // the oracle waits for 50, beyond the forecast's sight
 
   const std::vector<double> two{1.0, 1.0};
-  const auto p = online_pause_resume(view, two, 4, 3);
+  const auto p = brute_force::online_pause_resume(view, two, 4, 3);
   REQUIRE(p.status == kernels::Status::ok);
   CHECK(p.steps == std::vector<std::int64_t>{4, 5});
   CHECK(p.planned_g == 160 + 260);
@@ -124,7 +124,7 @@ TEST_CASE("with the actual series as forecast, the online policies are the oracl
     const std::int64_t n = rng.in(0, static_cast<int>(t) / 2);
     for (std::int64_t s = 1; s < static_cast<std::int64_t>(t); s += 1 + rng.in(0, 2)) {
       INFO("trial " << trial << " start " << s << " K " << K << " n " << n);
-      const auto on = online_flexible_start(view, kwh, n, s);
+      const auto on = brute_force::online_flexible_start(view, kwh, n, s);
       const auto off = kernels::brute_force::flexible_start(grid, kwh, n, s, s + 1).front();
       REQUIRE(on.status == off.status);
       if (on.status == kernels::Status::ok) {
@@ -132,7 +132,7 @@ TEST_CASE("with the actual series as forecast, the online policies are the oracl
         CHECK(on.steps.front() == off.first);
         CHECK(close(on.planned_g, off.planned_g));
       }
-      const auto onp = online_pause_resume(view, kwh, K + n, s);
+      const auto onp = brute_force::online_pause_resume(view, kwh, K + n, s);
       const auto offp = kernels::brute_force::pause_resume(grid, kwh, K + n, s, s + 1).front();
       REQUIRE(onp.status == offp.status);
       if (onp.status == kernels::Status::ok) {
@@ -142,6 +142,64 @@ TEST_CASE("with the actual series as forecast, the online policies are the oracl
     }
   }
   CHECK(compared > 1000);
+}
+
+TEST_CASE("the fast online paths equal the step-by-step replays", "[sim][online]") {
+  Rng rng(99);
+  int compared = 0;
+  for (int trial = 0; trial < 400; ++trial) {
+    const auto t = static_cast<std::size_t>(rng.in(10, 140));
+    // Integer values and energies of whole and half kWh: both paths' sums are exact, so even
+    // ties are decided alike.
+    const bool exact = trial % 2 == 0;
+    auto actual = random_series(rng, t);
+    if (exact)
+      for (auto& x : actual) x = std::floor(x / 50);
+    auto kwh = random_kwh(rng, static_cast<std::size_t>(rng.in(1, static_cast<int>(t) / 3)));
+    if (exact) {
+      std::fill(kwh.begin(), kwh.end(), 1.0);
+      if (rng.in(0, 1)) kwh.back() = 0.5;
+    }
+    const auto K = static_cast<std::int64_t>(kwh.size());
+    IssuedArchive arch;
+    arch.leads = static_cast<std::size_t>(rng.in(1, 12));
+    arch.rows.resize(t * arch.leads);
+    for (auto& x : arch.rows)
+      x = rng.in(0, 9) == 0 ? kNaN : (exact ? std::floor(rng.unit() * 14) : 700 * rng.unit());
+    const IssuedView view(arch, actual, rng.in(0, 1) ? Beyond::hold : Beyond::persistence,
+                          rng.in(1, 8));
+    const std::int64_t n = rng.in(0, static_cast<int>(t) / 2);
+    const std::int64_t from = rng.in(0, 3), to = static_cast<std::int64_t>(t) + rng.in(0, 3);
+    const auto f = online_flexible_start(view, kwh, n, from, to);
+    const auto p = online_pause_resume(view, kwh, K + n, from, to);
+    REQUIRE(f.size() == static_cast<std::size_t>(to - from));
+    for (std::int64_t s = from; s < to; ++s) {
+      INFO("trial " << trial << " start " << s << " K " << K << " n " << n);
+      const auto& fast_f = f[static_cast<std::size_t>(s - from)];
+      const auto ref_f =
+          to_start_result(brute_force::online_flexible_start(view, kwh, n, s), kwh, actual);
+      REQUIRE(fast_f.status == ref_f.status);
+      if (fast_f.status == kernels::Status::ok) {
+        ++compared;
+        CHECK(fast_f.first == ref_f.first);
+        CHECK(fast_f.last == ref_f.last);
+        CHECK(close(fast_f.emissions_g, ref_f.emissions_g));
+        CHECK(close(fast_f.planned_g, ref_f.planned_g));
+      }
+      const auto& fast_p = p[static_cast<std::size_t>(s - from)];
+      const auto ref_p =
+          to_start_result(brute_force::online_pause_resume(view, kwh, K + n, s), kwh, actual);
+      REQUIRE(fast_p.status == ref_p.status);
+      if (fast_p.status == kernels::Status::ok) {
+        CHECK(fast_p.first == ref_p.first);
+        CHECK(fast_p.last == ref_p.last);
+        CHECK(fast_p.pauses == ref_p.pauses);
+        CHECK(close(fast_p.emissions_g, ref_p.emissions_g));
+        CHECK(close(fast_p.planned_g, ref_p.planned_g));
+      }
+    }
+  }
+  CHECK(compared > 5000);
 }
 
 TEST_CASE("on any archive the online policies finish by the deadline", "[sim][online]") {
@@ -161,7 +219,7 @@ TEST_CASE("on any archive the online policies finish by the deadline", "[sim][on
     const std::int64_t n = rng.in(0, static_cast<int>(t) / 2);
     for (std::int64_t s = 0; s < static_cast<std::int64_t>(t); ++s) {
       INFO("trial " << trial << " start " << s);
-      const auto f = online_flexible_start(view, kwh, n, s);
+      const auto f = brute_force::online_flexible_start(view, kwh, n, s);
       if (f.status == kernels::Status::ok) {
         REQUIRE(f.steps.size() == kwh.size());
         CHECK(f.steps.front() >= s);
@@ -170,7 +228,7 @@ TEST_CASE("on any archive the online policies finish by the deadline", "[sim][on
       } else {
         CHECK((f.status == kernels::Status::no_forecast || s + n + K > static_cast<int>(t)));
       }
-      const auto p = online_pause_resume(view, kwh, K + n, s);
+      const auto p = brute_force::online_pause_resume(view, kwh, K + n, s);
       if (p.status == kernels::Status::ok) {
         ++finished;
         REQUIRE(p.steps.size() == kwh.size());
@@ -201,9 +259,9 @@ TEST_CASE("no online decision reads a forecast issued or a value measured after 
     const std::int64_t s = day + rng.in(0, static_cast<int>(t) / 3);
     const std::int64_t cut = s + rng.in(1, static_cast<int>(n + K));
     const auto before_f =
-        online_flexible_start(IssuedView(arch, actual, Beyond::hold, day), kwh, n, s);
-    const auto before_p =
-        online_pause_resume(IssuedView(arch, actual, Beyond::persistence, day), kwh, K + n, s);
+        brute_force::online_flexible_start(IssuedView(arch, actual, Beyond::hold, day), kwh, n, s);
+    const auto before_p = brute_force::online_pause_resume(
+        IssuedView(arch, actual, Beyond::persistence, day), kwh, K + n, s);
     // Rewrite everything issued at or after `cut` and every step's value from cut - 1 on
     // (measured only at cut): decisions before `cut` cannot change.
     IssuedArchive later = arch;
@@ -211,9 +269,9 @@ TEST_CASE("no online decision reads a forecast issued or a value measured after 
       later.rows[i] = 700 * rng.unit();
     for (auto i = static_cast<std::size_t>(cut - 1); i < t; ++i) actual[i] = 700 * rng.unit();
     const auto after_f =
-        online_flexible_start(IssuedView(later, actual, Beyond::hold, day), kwh, n, s);
-    const auto after_p =
-        online_pause_resume(IssuedView(later, actual, Beyond::persistence, day), kwh, K + n, s);
+        brute_force::online_flexible_start(IssuedView(later, actual, Beyond::hold, day), kwh, n, s);
+    const auto after_p = brute_force::online_pause_resume(
+        IssuedView(later, actual, Beyond::persistence, day), kwh, K + n, s);
     INFO("trial " << trial << " start " << s << " cut " << cut);
     REQUIRE(before_f.status == after_f.status);
     if (before_f.status == kernels::Status::ok && before_f.steps.front() < cut)
