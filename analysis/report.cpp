@@ -13,6 +13,7 @@
 #include <tuple>
 #include <variant>
 
+#include "analysis/forecast_tables.hpp"
 #include "analysis/published.hpp"
 #include "analysis/report_view.hpp"
 #include "analysis/validation.hpp"
@@ -35,7 +36,9 @@ namespace {
 
 using experiments::Cube;
 
-std::string data_paragraph(const Cube& c, const View& v) {
+// What the cube was computed on; `reading`: with the forecast and seed the tables read (the
+// back-test tables read every forecast).
+std::string data_paragraph(const Cube& c, const View& v, bool reading = true) {
   const auto notes = series_notes(c);
   std::set<std::string> kinds, sources;
   for (const auto& [region, n] : notes) {
@@ -55,7 +58,7 @@ std::string data_paragraph(const Cube& c, const View& v) {
   text +=
       " The paper used WattTime marginal (MOER) data, which is not public; values here are "
       "not the paper's unless computed on the same data.";
-  if (!v.reading.empty()) text += fmt::format(" Read at {}.", v.reading);
+  if (reading && !v.reading.empty()) text += fmt::format(" Read at {}.", v.reading);
   return text;
 }
 
@@ -422,6 +425,8 @@ Report make_report(const Cube& cube) {
   fig34_tables(v, r.data, r.tables);
   r.tables.push_back(validation(cube, v, r.data));
   region_tables(v, r.data, r.tables);
+  for (auto& t : forecast_tables(cube, data_paragraph(cube, v, false)))
+    r.tables.push_back(std::move(t));
   return r;
 }
 

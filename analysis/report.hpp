@@ -23,6 +23,9 @@
 //                   (what the calibrated surrogate is fitted to), Tables 4-13 for the nine other
 //                   workloads and for all, the pause counts (both denominators), Fig. 1's
 //                   monthly levels, and the best region of two headline findings;
+//   forecast_<fs|pr> the back-test, for a cube with several forecasts
+//   (analysis/forecast_tables.hpp):
+//                   per workload, window and forecast, the decrease of the mean emissions;
 //   headline        the paper's findings recomputed: best versus worst region, midnight versus
 //                   6:00 starts, the largest flexible-start and pause-resume savings and where.
 // A cube with forecast or seed dimensions is read at forecast "perfect" (else the first) and the

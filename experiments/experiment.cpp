@@ -351,7 +351,7 @@ ForecastAxis read_forecast_axis(TomlSection& f) {
         spec = sim::ForecastSpec::parse(m);
       } catch (const ConfigError& err) {
         f.fail("models", err.what(),
-               "use perfect, gaussian:E, uniform:E, persistence or series:KEY");
+               "use perfect, gaussian:E, uniform:E, persistence, series:KEY or issued:KEY");
       }
       if (!seen.insert(spec.describe()).second)
         f.fail("models", fmt::format("model '{}' is listed twice (as {})", m, spec.describe()),

@@ -35,7 +35,7 @@
 //   label = "pr-costly"          # optional: replaces the kind in labels ("pr-costly/24h")
 //
 //   [forecasts]                  # optional; default: perfect only
-//   models = ["perfect", "gaussian:0.1", "persistence"]
+//   models = ["perfect", "gaussian:0.1", "persistence"]   # or "issued:KEY" (sim/online.hpp)
 //   seeds = [1, 2, 3]            # optional; default [1]
 //
 //   [output]

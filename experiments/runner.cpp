@@ -23,6 +23,7 @@
 #include "sim/core/errors.hpp"
 #include "sim/core/quantiles.hpp"
 #include "sim/kernels.hpp"
+#include "sim/online.hpp"
 #include "sim/simulate.hpp"
 #include "workloads/workload_file.hpp"
 
@@ -106,11 +107,17 @@ class Sweep {
           fixed_days_.push_back(day);
       }
     }
-    // Forecasts per (region, forecast, seed): a plan aligned with the region's series.
+    // Forecasts per (region, forecast, seed): a plan aligned with the region's series, or for
+    // an issued forecast its archive, aligned the same way.
     plans_.resize(regions_.size() * specs_.size());
+    archives_.resize(regions_.size() * specs_.size());
     for (std::size_t r = 0; r < regions_.size(); ++r) {
       for (std::size_t f = 0; f < specs_.size(); ++f) {
-        if (!specs_[f].is_oracle()) {
+        if (specs_[f].is_issued()) {
+          check_issued_policies(specs_[f]);
+          archives_[r * specs_.size() + f] =
+              grids::make_issued_archive(specs_[f], regions_[r].actual, store);
+        } else if (!specs_[f].is_oracle()) {
           plans_[r * specs_.size() + f] =
               grids::make_forecast(specs_[f], regions_[r].actual, &store);
         }
@@ -135,8 +142,18 @@ class Sweep {
  private:
   // Refuses starts that all lie beyond every region's data; notes those beyond some of it.
   void check_coverage();
+  // Refuses a policy an issued forecast cannot drive (pause costs are not modelled online).
+  void check_issued_policies(const sim::ForecastSpec& spec) const;
   std::vector<StartOut> cell(const WorkloadInput& w, const RegionInput& r,
-                             std::span<const double> plan, const sim::Policy& p) const;
+                             std::span<const double> plan, const sim::Policy& p,
+                             const sim::IssuedArchive* archive = nullptr) const;
+  // The online policies' results (sim/online.hpp) for starts in [from, to), indexed from
+  // `from`; only the starts of the axis are computed when they are sparse in the range.
+  std::vector<sim::kernels::StartResult> online(const WorkloadInput& w, const RegionInput& r,
+                                                const sim::Policy& p,
+                                                const sim::IssuedArchive& archive,
+                                                std::span<const std::int64_t> index,
+                                                std::int64_t from, std::int64_t to) const;
 
   const Experiment& e_;
   const grids::GridStore& store_;
@@ -145,6 +162,7 @@ class Sweep {
   std::vector<WorkloadInput> workloads_;
   std::vector<sim::ForecastSpec> specs_;  // forecast-major, then seed
   std::vector<std::vector<double>> plans_;
+  std::vector<sim::IssuedArchive> archives_;  // for issued forecasts; else empty
   bool with_forecast_ = false, with_seed_ = false;
   // The fixed-hour runs' region (index in regions_) and days (midnight UTC); none without it.
   std::optional<std::size_t> fixed_region_;
@@ -194,8 +212,46 @@ void Sweep::check_coverage() {
                   cells_short, cells(), regions_short, regions_.size(), which);
 }
 
+void Sweep::check_issued_policies(const sim::ForecastSpec& spec) const {
+  for (const auto& p : e_.policies) {
+    if (p.policy.kind == sim::PolicyKind::pause_resume && !p.policy.costs.is_free())
+      throw ConfigError(fmt::format(
+          "{}: [forecasts] '{}' with policy '{}': pause costs are not modelled for policies "
+          "deciding on issued forecasts yet; drop the pause costs, or give this policy its own "
+          "experiment without issued forecasts",
+          e_.file, spec.describe(), p.label));
+  }
+}
+
+std::vector<sim::kernels::StartResult> Sweep::online(const WorkloadInput& w, const RegionInput& r,
+                                                     const sim::Policy& p,
+                                                     const sim::IssuedArchive& archive,
+                                                     std::span<const std::int64_t> index,
+                                                     std::int64_t from, std::int64_t to) const {
+  const Seconds step = e_.step;
+  const sim::IssuedView view(archive, r.actual.values, p.forecast.beyond, kDay / step);
+  const Seconds n = p.window.for_duration(w.power.duration());
+  auto run = [&](std::int64_t a, std::int64_t b) {
+    return p.kind == sim::PolicyKind::flexible_start
+               ? sim::online_flexible_start(view, w.kwh, sim::flexible_start_offsets(n, step), a, b)
+               : sim::online_pause_resume(view, w.kwh,
+                                          sim::pause_resume_window(w.kwh.size(), n, step), a, b);
+  };
+  // The fast paths share work between neighbouring starts; for a few starts spread over a year
+  // (the paper's scheme) computing each alone is cheaper than the whole range.
+  constexpr std::int64_t kDense = 8;
+  std::int64_t count = 0;
+  for (auto i : index) count += i >= 0 ? 1 : 0;
+  if (count * kDense >= to - from) return run(from, to);
+  std::vector<sim::kernels::StartResult> out(static_cast<std::size_t>(to - from));
+  for (auto i : index)
+    if (i >= 0) out[static_cast<std::size_t>(i - from)] = run(i, i + 1).front();
+  return out;
+}
+
 std::vector<StartOut> Sweep::cell(const WorkloadInput& w, const RegionInput& r,
-                                  std::span<const double> plan, const sim::Policy& p) const {
+                                  std::span<const double> plan, const sim::Policy& p,
+                                  const sim::IssuedArchive* archive) const {
   const auto& actual = r.actual;
   const Seconds step = e_.step;
   const Seconds d = w.power.duration();
@@ -212,13 +268,21 @@ std::vector<StartOut> Sweep::cell(const WorkloadInput& w, const RegionInput& r,
   }
   if (to < 0) return out;
 
-  const bool engine = p.kind == sim::PolicyKind::threshold ||
-                      (p.kind == sim::PolicyKind::pause_resume && !p.costs.is_free());
+  // An issued forecast drives flexible start and pause-resume online; the baseline and the
+  // threshold policy decide on no forecast, so they run as with any other.
+  const bool issued = archive && (p.kind == sim::PolicyKind::flexible_start ||
+                                  p.kind == sim::PolicyKind::pause_resume);
+  const bool engine = !issued && (p.kind == sim::PolicyKind::threshold ||
+                                  (p.kind == sim::PolicyKind::pause_resume && !p.costs.is_free()));
   if (engine) {
+    // The threshold policy sees the intensity as it happens: an issued forecast's cell runs it
+    // as the oracle's does.
+    sim::Policy q = p;
+    if (q.forecast.is_issued()) q.forecast = {};
     for (std::size_t i = 0; i < starts_.size(); ++i) {
       if (index[i] < 0) continue;
       const auto res = sim::simulate(sim::RunRequest{&actual, plan, w.workload.name, w.power,
-                                                     w.workload.embodied, starts_[i], p});
+                                                     w.workload.embodied, starts_[i], q});
       if (res.outcome != sim::Outcome::ok) continue;
       out[i] =
           StartOut{res.record.operational.value, res.embodied.value, res.record.energy.value,
@@ -230,18 +294,20 @@ std::vector<StartOut> Sweep::cell(const WorkloadInput& w, const RegionInput& r,
                                 actual.values};
   const Seconds n = p.window.for_duration(d);
   std::vector<sim::kernels::StartResult> k;
-  switch (p.kind) {
-    case sim::PolicyKind::flexible_start:
-      k = sim::kernels::flexible_start(grid, w.kwh, sim::flexible_start_offsets(n, step), from, to);
-      break;
-    case sim::PolicyKind::pause_resume:
-      k = sim::kernels::pause_resume(grid, w.kwh, sim::pause_resume_window(w.kwh.size(), n, step),
-                                     from, to);
-      break;
-    default:
-      k = sim::kernels::baseline(grid, w.kwh, from, to);
-      break;
-  }
+  if (issued) k = online(w, r, p, *archive, index, from, to);
+  if (!issued) switch (p.kind) {
+      case sim::PolicyKind::flexible_start:
+        k = sim::kernels::flexible_start(grid, w.kwh, sim::flexible_start_offsets(n, step), from,
+                                         to);
+        break;
+      case sim::PolicyKind::pause_resume:
+        k = sim::kernels::pause_resume(grid, w.kwh, sim::pause_resume_window(w.kwh.size(), n, step),
+                                       from, to);
+        break;
+      default:
+        k = sim::kernels::baseline(grid, w.kwh, from, to);
+        break;
+    }
   // The last work step holds what is left of the duration.
   const Seconds last_len = d - step * (k_steps - 1);
   for (std::size_t i = 0; i < starts_.size(); ++i) {
@@ -408,7 +474,9 @@ void Sweep::run_cell(std::size_t c, Cube& cube) const {
   sim::Policy policy = e_.policies[p].policy;
   policy.forecast = specs_[f];
   const auto& plan = plans_[r * nf + f];
-  const auto out = cell(workloads_[w], regions_[r], plan, policy);
+  const auto& archive = archives_[r * nf + f];
+  const auto out =
+      cell(workloads_[w], regions_[r], plan, policy, archive.empty() ? nullptr : &archive);
 
   const std::size_t t = starts_.size();
   const std::size_t base = c * t;  // forecast x seed are the cube's [forecast][seed] in order

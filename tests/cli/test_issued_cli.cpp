@@ -108,3 +108,64 @@ TEST_CASE("cli: an issued forecast that cannot be used is refused", "[cli][issue
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("pause costs are not modelled") != std::string::npos);
 }
+
+TEST_CASE("cli: a sweep decides on issued forecasts and its report back-tests them",
+          "[cli][issued][run]") {
+  test::TempDir dir;
+  REQUIRE(
+      test::run_shiftsim({"grids", "import", dir.write("SGIP_CAISO_PGE_2020-01.csv", sgip(true)),
+                          "--into", dir.file("grids.h5")})
+          .exit_code == 0);
+  const std::string experiment = R"([grids]
+store = "grids.h5"
+regions = ["SGIP_CAISO_PGE"]
+years = [2020]
+step = "5min"
+
+[workloads]
+names = ["densenet-121", "bert-finetune"]
+
+[starts]
+every = "1h"
+
+[[policy]]
+kind = "baseline"
+
+[[policy]]
+kind = "flexible-start"
+windows = ["1h", "2h"]
+
+[[policy]]
+kind = "pause-resume"
+windows = ["1h"]
+
+[forecasts]
+models = ["perfect", "issued:SGIP_CAISO_PGE/marginal/direct"]
+
+[output]
+path = "sweep.h5"
+)";
+  auto r = test::run_shiftsim({"run", dir.write("sweep.toml", experiment)});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  r = test::run_shiftsim({"report", dir.file("sweep.h5"), "--out", dir.file("report")});
+  REQUIRE(r.exit_code == 0);
+  const std::string report = test::read_bytes(dir.file("report/report.md"));
+  CHECK(report.find("Back-test, flexible start") != std::string::npos);
+  CHECK(report.find("Back-test, pause-resume") != std::string::npos);
+  // Forecasts that are the actual series over 3 h lose nothing against the oracle when the
+  // horizon covers every start's run (the 18-minute job in windows of 1 and 2 h), and lose what
+  // lies beyond it for the 6-hour job.
+  const std::string fs = test::read_bytes(dir.file("report/tables/forecast_fs.csv"));
+  CHECK(fs.find("Dense 121,issued:SGIP_CAISO_PGE/marginal/direct - vs oracle,0,0") !=
+        std::string::npos);
+
+  // Pause costs cannot be decided online yet: refused, naming the policy.
+  std::string costly = experiment;
+  costly.replace(costly.find("windows = [\"1h\"]\n"), 17,
+                 "windows = [\"1h\"]\ncheckpoint_time = \"5min\"\n");
+  r = test::run_shiftsim({"run", dir.write("costly.toml", costly), "--force"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("pause costs are not modelled") != std::string::npos);
+  CHECK(r.err.find("pause-resume+pause-costs/1h") != std::string::npos);
+}
