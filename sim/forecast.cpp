@@ -27,7 +27,6 @@ constexpr double kMaxError = 10.0;
 constexpr double kPercent = 100.0;
 constexpr char kPercentSign = '%';
 constexpr char kKindSeparator = ':';
-constexpr char kKeySeparator = '/';
 constexpr double kNoForecast = std::numeric_limits<double>::quiet_NaN();
 
 [[noreturn]] void refuse(std::string_view text, const std::string& what, std::string_view hint) {
@@ -52,30 +51,13 @@ double parse_error(std::string_view text, std::string_view e) {
   return v;
 }
 
-// "ZONE/SIGNAL/BASIS" -> the key; signal and basis are case-insensitive, zone is kept as given.
+// "ZONE/SIGNAL/BASIS" -> the key (sim/core/series_key.hpp), the message prefixed with the text.
 SeriesKey parse_series_key(std::string_view text, std::string_view key) {
-  constexpr std::size_t kKeyParts = 3;
-  std::vector<std::string_view> parts;
-  std::size_t from = 0;
-  while (true) {
-    const auto at = key.find(kKeySeparator, from);
-    parts.push_back(trim(key.substr(from, at == std::string_view::npos ? at : at - from)));
-    if (at == std::string_view::npos) break;
-    from = at + 1;
-  }
-  if (parts.size() != kKeyParts || parts[0].empty())
-    refuse(text, fmt::format("series key \"{}\" is not ZONE/SIGNAL/BASIS", key),
-           "give the key as `shiftsim grids list` prints it, e.g. series:DE/average/direct");
-  SeriesKey k;
-  k.zone = std::string(parts[0]);
   try {
-    k.signal = parse_signal(parts[1]);
-    k.basis = parse_basis(parts[2]);
+    return shiftsim::parse_series_key(key);
   } catch (const ConfigError& e) {
-    // The grids message already says what to use; prefix it with the text it came from.
     throw ConfigError(fmt::format("--forecast \"{}\": {}", text, e.what()));
   }
-  return k;
 }
 
 // The stream for one (seed, time), a counter-based SplitMix64 (sim/core/random.hpp). The seed is

@@ -17,11 +17,35 @@ IssuedView::IssuedView(const IssuedArchive& archive, std::span<const double> act
   if (archive.leads == 0 || archive.rows.size() != actual.size() * archive.leads ||
       steps_per_day < 1)
     throw InternalError("IssuedView: the archive does not match the actual series");
+  latest_.resize(actual.size());
+  std::int64_t last = -1;
+  for (std::size_t r = 0; r < actual.size(); ++r) {
+    for (std::size_t k = 1; k <= archive.leads; ++k)
+      if (!std::isnan(archive.at(r, k))) {
+        last = static_cast<std::int64_t>(r);
+        break;
+      }
+    latest_[r] = last;
+  }
+}
+
+double IssuedView::issued(std::int64_t now, std::int64_t target) const {
+  std::int64_t r = latest_[static_cast<std::size_t>(now)];
+  if (target == now && r == now) r = now > 0 ? latest_[static_cast<std::size_t>(now - 1)] : -1;
+  if (r < 0) return kNone;
+  const std::int64_t lead = target - r;
+  if (lead < 1 || lead > static_cast<std::int64_t>(archive_.leads)) return kNone;
+  return archive_.at(static_cast<std::size_t>(r), static_cast<std::size_t>(lead));
+}
+
+double IssuedView::last_lead(std::int64_t now) const {
+  const std::int64_t r = latest_[static_cast<std::size_t>(now)];
+  return r < 0 ? kNone : archive_.at(static_cast<std::size_t>(r), archive_.leads);
 }
 
 double IssuedView::fallback(std::int64_t now, std::int64_t target) const {
   if (beyond_ == Beyond::hold) {
-    const double last = archive_.at(static_cast<std::size_t>(now), archive_.leads);
+    const double last = last_lead(now);
     if (!std::isnan(last)) return last;
   }
   // The smallest m >= 1 with target - m * day < now.
@@ -31,13 +55,7 @@ double IssuedView::fallback(std::int64_t now, std::int64_t target) const {
 }
 
 double IssuedView::at(std::int64_t now, std::int64_t target) const {
-  const auto leads = static_cast<std::int64_t>(archive_.leads);
-  double v = kNone;
-  if (target == now) {
-    if (now > 0) v = archive_.at(static_cast<std::size_t>(now - 1), 1);
-  } else if (target - now <= leads) {
-    v = archive_.at(static_cast<std::size_t>(now), static_cast<std::size_t>(target - now));
-  }
+  const double v = issued(now, target);
   return std::isnan(v) ? fallback(now, target) : v;
 }
 

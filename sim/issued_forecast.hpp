@@ -1,20 +1,22 @@
 #pragma once
 // Issued forecasts: what a policy deciding at a given time could have known.
 //
-// An archive holds, for each step i of the actual series, the forecast issued at the step's start
-// t_i for the steps i+1 .. i+L (L leads, one step apart; NaN where none was issued). A decision
-// taken at step i sees, for a target step x >= i (the view, IssuedView::at):
-//   x in [i+1, i+L]   the forecast issued at t_i (the latest issued at or before t_i), lead x - i
-//   x = i             the forecast for it issued one step earlier, at t_(i-1), lead 1: the step
-//                     that starts now is not in the forecast issued now, and its actual mean is
-//                     known only at its end
+// An archive holds, for each step r of the actual series, the forecast issued at the step's start
+// t_r for the steps r+1 .. r+L (L leads, one step apart; NaN where none was issued; a row of NaN
+// is no issue at all, so archives issued every hour at a 5-minute step are rows every 12). A
+// decision taken at step i sees the latest issue r <= i (the last row with a value), and for a
+// target step x >= i (the view, IssuedView::at):
+//   x in [r+1, r+L]   that issue's forecast, lead x - r
+//   x = i = r         the step that starts now is not in the forecast issued now (and its actual
+//                     mean is known only at its end): the issue before, r' < r, lead i - r', if
+//                     it reaches that far
 //   beyond, or NaN    the fallback, chosen with the forecast (ForecastSpec::beyond):
 //     persistence     the actual value of the same time of day on the latest day already past:
 //                     actual[x - m * D], D steps a day, m >= 1 the smallest with x - m*D < i
 //                     (for targets within a day that is "a day earlier"; further ahead, the last
 //                     known day repeated, so nothing after t_i leaks in)
-//     hold            the forecast's last lead, row i lead L, held flat (persistence where it
-//                     is NaN)
+//     hold            the latest issue's last lead, row r lead L, held flat (persistence where
+//                     it is NaN or nothing was issued yet)
 // A view value is NaN only when the fallback reaches before the series' first value; policies
 // then report no_forecast, as they do for other forecasts.
 //
@@ -51,15 +53,17 @@ class IssuedView {
   std::int64_t steps_per_day() const { return day_; }
   Beyond beyond() const { return beyond_; }
   std::span<const double> actual() const { return actual_; }
-  // The forecast issued at step `now` for now + lead (lead 1..L; NaN: none).
-  double issued(std::int64_t now, std::size_t lead) const {
-    return archive_.at(static_cast<std::size_t>(now), lead);
-  }
+  // The issued forecast a decision at `now` sees for `target` (the rules above, without the
+  // fallback): NaN when none covers it.
+  double issued(std::int64_t now, std::int64_t target) const;
+  // The latest issue's last lead, as hold holds it (NaN: none).
+  double last_lead(std::int64_t now) const;
 
  private:
   double fallback(std::int64_t now, std::int64_t target) const;
 
   const IssuedArchive& archive_;
+  std::vector<std::int64_t> latest_;  // per step: the latest row <= it with a value, -1 if none
   std::span<const double> actual_;
   Beyond beyond_;
   std::int64_t day_;

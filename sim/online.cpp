@@ -160,14 +160,13 @@ class Decision {
   void reset(i64 i) {
     i_ = i;
     base_ = i - D_;
-    const double c = view_.issued(i, static_cast<std::size_t>(L_));
+    const double c = view_.last_lead(i);
     hold_ = view_.beyond() == Beyond::hold && !std::isnan(c);
     c_ = c;
     day_sum_ = pre_[static_cast<std::size_t>(i)] - pre_[static_cast<std::size_t>(base_)];
     delta_[0] = 0;
     for (i64 t = 0; t <= L_; ++t) {
-      const double h =
-          t == 0 ? view_.issued(i - 1, 1) : view_.issued(i, static_cast<std::size_t>(t));
+      const double h = view_.issued(i, i + t);
       h_[static_cast<std::size_t>(t)] = h;
       delta_[static_cast<std::size_t>(t) + 1] =
           delta_[static_cast<std::size_t>(t)] + (std::isnan(h) ? 0.0L : h - fallback(t));

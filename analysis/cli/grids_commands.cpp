@@ -11,6 +11,7 @@
 
 #include "analysis/cli/commands.hpp"
 #include "experiments/calibration.hpp"
+#include "grids/archive_import.hpp"
 #include "grids/calibrated.hpp"
 #include "grids/forecast_error.hpp"
 #include "grids/import.hpp"
@@ -140,6 +141,58 @@ void add_import(CLI::App& grids_app) {
         }
       }
     if (a->json) fmt::print("{}\n", out.dump(2));
+  });
+}
+
+void add_import_forecasts(CLI::App& grids_app) {
+  auto* cmd = grids_app.add_subcommand(
+      "import-forecasts",
+      "Keep an archive of issued forecasts (issued_at,target_time,value rows) beside a series");
+  struct Args {
+    std::string file, into, series, delimiter = ",";
+    grids::ArchiveImportOptions o;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("file", a->file, "CSV (or .csv.gz), one row per issue time and target")
+      ->required();
+  cmd->add_option("--into", a->into, "grid store (HDF5) holding the series")->required();
+  cmd->add_option("--series", a->series,
+                  "the series forecast, ZONE/SIGNAL/BASIS as `grids list` prints it")
+      ->required();
+  cmd->add_option("--issued-column", a->o.issued_column, "issue time column")
+      ->capture_default_str();
+  cmd->add_option("--target-column", a->o.target_column, "target time column")
+      ->capture_default_str();
+  cmd->add_option("--value-column", a->o.value_column, "forecast value column")
+      ->capture_default_str();
+  cmd->add_option("--time-format", a->o.time_format,
+                  "strftime-style layout of both times (default: ISO 8601)");
+  cmd->add_option("--timezone", a->o.timezone, "IANA zone of offset-less timestamps")
+      ->capture_default_str();
+  cmd->add_option("--unit", a->o.unit, "g/kWh, kg/kWh, lbs/MWh or t/MWh")->capture_default_str();
+  cmd->add_option("--delimiter", a->delimiter, "field delimiter (one character)")
+      ->capture_default_str();
+  cmd->add_option("--skip-rows", a->o.skip_rows, "rows to skip before the header");
+  cmd->callback([a] {
+    if (a->delimiter.size() != 1)
+      throw ConfigError(fmt::format("--delimiter '{}' must be one character", a->delimiter));
+    a->o.delimiter = a->delimiter == "\\t" ? '\t' : a->delimiter[0];
+    a->o.key = parse_series_key(a->series);
+    (void)grids::unit_factor(a->o.unit);
+    (void)WallClock(a->o.timezone);
+    const std::vector<NamedPath> inputs{{a->file, "the archive being imported"}};
+    check_output_path({a->into, "--into"}, inputs, /*force=*/true);
+    GridStore store = GridStore::load(a->into);
+    const auto r = grids::import_forecast_archive(a->file, a->o, store);
+    store.save(a->into);
+    fmt::print(
+        "{} the archive of {}: {} forecasts issued at {} times, {} leads every {} (a {} "
+        "horizon){}\n",
+        r.replaced ? "replaced" : "added", a->o.key.label(), r.rows - r.outside, r.issues, r.leads,
+        format_duration(store.find(a->o.key)->forecast.step),
+        format_duration(store.find(a->o.key)->forecast.horizon()),
+        r.outside ? fmt::format("; {} rows issued outside the series skipped", r.outside)
+                  : std::string{});
   });
 }
 
@@ -480,6 +533,7 @@ void add_grids_commands(CLI::App& app) {
       app.add_subcommand("grids", "Carbon-intensity histories: import, inspect, synthesize");
   grids_app->require_subcommand(1);
   add_import(*grids_app);
+  add_import_forecasts(*grids_app);
   add_list(*grids_app);
   add_show(*grids_app);
   add_regions(*grids_app);

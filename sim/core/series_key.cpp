@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <vector>
 
+#include "sim/core/csv.hpp"
 #include "sim/core/errors.hpp"
 
 namespace shiftsim {
@@ -55,6 +57,24 @@ Basis parse_basis(std::string_view text) {
   if (t == "lifecycle" || t == "lca" || t == "life-cycle" || t == "life cycle")
     return Basis::lifecycle;
   throw ConfigError(fmt::format("basis '{}' is unknown; use direct or lifecycle", text));
+}
+
+SeriesKey parse_series_key(std::string_view text) {
+  constexpr std::size_t kParts = 3;
+  std::vector<std::string_view> parts;
+  std::size_t from = 0;
+  while (true) {
+    const auto at = text.find('/', from);
+    parts.push_back(trim(text.substr(from, at == std::string_view::npos ? at : at - from)));
+    if (at == std::string_view::npos) break;
+    from = at + 1;
+  }
+  if (parts.size() != kParts || parts[0].empty())
+    throw ConfigError(fmt::format(
+        "series key \"{}\" is not ZONE/SIGNAL/BASIS; give the key as `shiftsim grids list` "
+        "prints it, e.g. DE/average/direct",
+        text));
+  return SeriesKey{std::string(parts[0]), parse_signal(parts[1]), parse_basis(parts[2])};
 }
 
 std::string SeriesKey::label() const {

@@ -26,4 +26,8 @@ struct SeriesKey {
   std::string label() const;  // "DE/average/lifecycle"
 };
 
+// "ZONE/SIGNAL/BASIS" as label() writes it (signal and basis case-insensitive, zone kept as
+// given, spaces around parts ignored). Throws ConfigError saying what is wrong.
+SeriesKey parse_series_key(std::string_view text);
+
 }  // namespace shiftsim

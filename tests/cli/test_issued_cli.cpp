@@ -169,3 +169,99 @@ path = "sweep.h5"
   CHECK(r.err.find("pause costs are not modelled") != std::string::npos);
   CHECK(r.err.find("pause-resume+pause-costs/1h") != std::string::npos);
 }
+
+namespace {
+// A long archive (issued_at,target_time,value) for the fixture's series: issued every hour for
+// the next 12 steps, seeing the dip; `extra` rows appended.
+std::string long_archive(const std::string& extra = {}) {
+  std::string s = "issued_at,target_time,value\n";
+  for (int i = 0; i < kSteps; i += 12)
+    for (int k = 1; k <= 12; ++k) {
+      const int m = 5 * i, n = 5 * (i + k);
+      s += fmt::format("2020-01-{:02}T{:02}:{:02}:00Z,2020-01-{:02}T{:02}:{:02}:00Z,{}\n",
+                       1 + m / 1440, (m / 60) % 24, m % 60, 1 + n / 1440, (n / 60) % 24, n % 60,
+                       in_dip(i + k) ? 50 : 300);
+    }
+  return s + extra;
+}
+}  // namespace
+
+TEST_CASE("cli: grids import-forecasts keeps a long archive beside its series",
+          "[cli][issued][grids]") {
+  test::TempDir dir;
+  const std::string store = dir.file("g.h5");
+  REQUIRE(
+      test::run_shiftsim({"grids", "import", dir.write("SGIP_CAISO_PGE_2020-01.csv", sgip(false)),
+                          "--into", store})
+          .exit_code == 0);
+  const std::string key = "SGIP_CAISO_PGE/marginal/direct";
+  auto r = test::run_shiftsim({"grids", "import-forecasts", dir.write("a.csv", long_archive()),
+                               "--into", store, "--series", key});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("replaced the archive of " + key +
+                   ": 576 forecasts issued at 48 times, 12 leads every 5min (a 1h horizon)") !=
+        std::string::npos);
+  // Issued hourly: from 00:30 to 00:55 the latest issue is 00:00's, which reaches 01:00, the
+  // dip's first step; beyond, persistence (300). Every start whose run holds 01:00 (00:50, 00:55,
+  // 01:00 for an 18-minute job) then looks alike, and the earliest, 00:50, is taken: the
+  // horizon's edge, worked through by hand.
+  r = test::run_shiftsim(simulate(store, "issued:" + key));
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("\"start\": \"2020-01-02T00:50:00Z\"") != std::string::npos);
+  r = test::run_shiftsim({"grids", "show", store, "SGIP_CAISO_PGE"});
+  CHECK(r.out.find("(48 issues; mean actual") != std::string::npos);
+}
+
+TEST_CASE("cli: a long archive that cannot be right is refused at its line",
+          "[cli][issued][grids][bad-input]") {
+  test::TempDir dir;
+  const std::string store = dir.file("g.h5");
+  REQUIRE(
+      test::run_shiftsim({"grids", "import", dir.write("SGIP_CAISO_PGE_2020-01.csv", sgip(false)),
+                          "--into", store})
+          .exit_code == 0);
+  const std::string before = test::read_bytes(store);
+  const std::string key = "SGIP_CAISO_PGE/marginal/direct";
+  struct Bad {
+    std::string name, extra, needle;
+    std::size_t line;
+  };
+  const std::size_t next = 2 + 48 * 12;  // the first appended row's line
+  for (const Bad& b : {
+           Bad{"backwards", "2020-01-01T00:00:00Z,2020-01-01T00:05:00Z,300\n", "go backwards",
+               next},
+           Bad{"before", "2020-01-02T23:55:00Z,2020-01-02T23:50:00Z,300\n", "swapped", next},
+           Bad{"lead", "2020-01-02T23:55:00Z,2020-01-03T00:02:00Z,300\n",
+               "not a whole number of the series' 5min steps", next},
+           Bad{"grid", "2020-01-02T23:57:00Z,2020-01-03T00:02:00Z,300\n", "not on the 5min step",
+               next},
+           Bad{"twice", "2020-01-02T23:00:00Z,2020-01-02T23:05:00Z,123\n", "300 at line", next},
+           Bad{"value", "2020-01-02T23:55:00Z,2020-01-03T00:00:00Z,-5\n", "value", next},
+       }) {
+    INFO(b.name);
+    const auto path = dir.write(b.name + ".csv", long_archive(b.extra));
+    const auto r =
+        test::run_shiftsim({"grids", "import-forecasts", path, "--into", store, "--series", key});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find(fmt::format("{}:{}:", path, b.line)) != std::string::npos);
+    CHECK(r.err.find(b.needle) != std::string::npos);
+    CHECK(test::read_bytes(store) == before);
+  }
+  const auto swapped =
+      dir.write("cols.csv", "issued,target,value\n2020-01-01T00:00Z,2020-01-01T00:05Z,1\n");
+  auto r =
+      test::run_shiftsim({"grids", "import-forecasts", swapped, "--into", store, "--series", key});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find(swapped + ":1:") != std::string::npos);
+  CHECK(r.err.find("missing column 'issued_at'") != std::string::npos);
+  r = test::run_shiftsim({"grids", "import-forecasts", dir.write("ok.csv", long_archive()),
+                          "--into", store, "--series", "SGIP_CAISO_SCE/marginal/direct"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("no series SGIP_CAISO_SCE/marginal/direct") != std::string::npos);
+  r = test::run_shiftsim({"grids", "import-forecasts", dir.file("ok.csv"), "--into", store,
+                          "--series", "SGIP_CAISO_PGE/marginal"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("ZONE/SIGNAL/BASIS") != std::string::npos);
+  CHECK(test::read_bytes(store) == before);
+}

@@ -42,18 +42,25 @@ def check(ok, what):
 
 
 class View:
-    """What a decision at step i sees of step x (sim/issued_forecast.hpp), persistence beyond."""
+    """What a decision at step i sees of step x (sim/issued_forecast.hpp), persistence beyond:
+    the latest issue r <= i (a row with a value), lead x - r; for x = i = r the issue before."""
 
     def __init__(self, actual, archive):
+        import numpy as np
         self.a, self.f = actual, archive
+        issued = ~np.all(np.isnan(archive), axis=1)
+        self.latest, last = [], -1
+        for r in range(len(actual)):
+            last = r if issued[r] else last
+            self.latest.append(last)
 
     def at(self, i, x):
+        r = self.latest[i]
+        if x == i and r == i:
+            r = self.latest[i - 1] if i > 0 else -1
         h = float("nan")
-        if x == i:
-            if i > 0:
-                h = self.f[i - 1][0]
-        elif x - i <= self.f.shape[1]:
-            h = self.f[i][x - i - 1]
+        if r >= 0 and 1 <= x - r <= self.f.shape[1]:
+            h = self.f[r][x - r - 1]
         if not math.isnan(h):
             return h
         m = (x - i) // DAY + 1
