@@ -43,25 +43,35 @@ std::vector<Table> forecast_tables(const experiments::Cube& cube, const std::str
   // Decrease of the mean emissions of (workload, policy, forecast), mean over regions, over the
   // starts where the baseline and every forecast's run are valid, so that forecasts are compared
   // on the same starts (an issued forecast has none in the series' first day, for one).
-  auto decrease = [&](std::size_t w, std::size_t p, std::size_t f) {
-    std::vector<double> per_region;
+  // One pass over the starts gives every forecast's value.
+  auto decreases = [&](std::size_t w, std::size_t p) {
+    const std::size_t nf = forecasts.size();
+    std::vector<std::vector<double>> per_region(nf);  // [forecast][region]
+    std::vector<double> e(nf);
     for (std::size_t r = 0; r < v.regions.size(); ++r) {
-      double e = 0, b = 0;
+      std::fill(e.begin(), e.end(), 0.0);
+      double b = 0;
       std::size_t n = 0;
       for (std::size_t t = 0; t < starts; ++t) {
         const double y = base.at({{"workload", w}, {"region", r}, {"start", t}});
         bool valid = !std::isnan(y);
-        for (std::size_t g = 0; g < forecasts.size() && valid; ++g)
-          valid = !std::isnan(em.at(
-              {{"workload", w}, {"region", r}, {"policy", p}, {"forecast", g}, {"start", t}}));
+        std::vector<double> x(nf);
+        for (std::size_t f = 0; f < nf && valid; ++f) {
+          x[f] =
+              em.at({{"workload", w}, {"region", r}, {"policy", p}, {"forecast", f}, {"start", t}});
+          valid = !std::isnan(x[f]);
+        }
         if (!valid) continue;
-        e += em.at({{"workload", w}, {"region", r}, {"policy", p}, {"forecast", f}, {"start", t}});
+        for (std::size_t f = 0; f < nf; ++f) e[f] += x[f];
         b += y;
         ++n;
       }
-      per_region.push_back(n == 0 || b == 0 ? kNaN : 100.0 * (1.0 - e / b));
+      for (std::size_t f = 0; f < nf; ++f)
+        per_region[f].push_back(n == 0 || b == 0 ? kNaN : 100.0 * (1.0 - e[f] / b));
     }
-    return mean_of(per_region);
+    std::vector<double> means(nf);
+    for (std::size_t f = 0; f < nf; ++f) means[f] = mean_of(per_region[f]);
+    return means;
   };
 
   for (const Kind& kind : kKinds) {
@@ -95,13 +105,14 @@ std::vector<Table> forecast_tables(const experiments::Cube& cube, const std::str
     t.columns.push_back({"forecast", 0});
     for (const auto& [label, p] : windows) t.columns.push_back({label, 1});
     for (std::size_t w = 0; w < v.workloads.size(); ++w) {
-      std::vector<std::vector<double>> values(forecasts.size());
+      std::vector<std::vector<double>> values(forecasts.size());  // [forecast][window]
+      for (const auto& [label, p] : windows) {
+        const auto d = decreases(w, p);
+        for (std::size_t f = 0; f < forecasts.size(); ++f) values[f].push_back(d[f]);
+      }
       for (std::size_t f = 0; f < forecasts.size(); ++f) {
         std::vector<Value> row{v.label(w), forecasts[f]};
-        for (const auto& [label, p] : windows) {
-          values[f].push_back(decrease(w, p, f));
-          row.push_back(values[f].back());
-        }
+        row.insert(row.end(), values[f].begin(), values[f].end());
         t.rows.push_back(std::move(row));
       }
       if (oracle == forecasts.size()) continue;

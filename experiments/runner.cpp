@@ -111,10 +111,11 @@ class Sweep {
     // an issued forecast its archive, aligned the same way.
     plans_.resize(regions_.size() * specs_.size());
     archives_.resize(regions_.size() * specs_.size());
+    for (const auto& spec : specs_)
+      if (spec.is_issued()) check_issued_policies(spec);
     for (std::size_t r = 0; r < regions_.size(); ++r) {
       for (std::size_t f = 0; f < specs_.size(); ++f) {
         if (specs_[f].is_issued()) {
-          check_issued_policies(specs_[f]);
           archives_[r * specs_.size() + f] =
               grids::make_issued_archive(specs_[f], regions_[r].actual, store);
         } else if (!specs_[f].is_oracle()) {

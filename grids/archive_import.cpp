@@ -48,16 +48,7 @@ ArchiveImportReport import_forecast_archive(const std::string& path, const Archi
   const auto n = static_cast<std::int64_t>(s.size());
   int issued_col = -1, target_col = -1, value_col = -1;
   auto read_time = [&](std::string_view cell_text, std::size_t line) {
-    const std::optional<WallTime> w = o.time_format.empty()
-                                          ? parse_iso_wall(cell_text)
-                                          : parse_formatted_wall(cell_text, o.time_format);
-    if (!w)
-      throw ParseError(path, line, fmt::format("timestamp '{}' cannot be read", trim(cell_text)),
-                       o.time_format.empty()
-                           ? "expected ISO 8601 (YYYY-MM-DD HH:MM:SS, an offset allowed); give "
-                             "--time-format for other layouts"
-                           : fmt::format("expected the layout --time-format '{}'", o.time_format));
-    return strict_utc(clock, *w, in, line, trim(cell_text)).time_since_epoch().count();
+    return read_time_cell(cell_text, o.time_format, clock, in, line).time_since_epoch().count();
   };
 
   ArchiveImportReport report;

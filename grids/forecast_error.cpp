@@ -4,6 +4,8 @@
 #include <cmath>
 #include <numeric>
 
+#include "grids/stats.hpp"
+
 namespace shiftsim::grids {
 
 namespace {
@@ -25,17 +27,7 @@ void ranks(const double* values, std::size_t n, std::vector<std::size_t>& order,
 std::optional<ArchiveError> forecast_error(const Series& s, std::optional<int> year) {
   const ForecastArchive& f = s.forecast;
   if (f.empty() || f.step != s.step) return std::nullopt;
-  std::size_t lo = 0, hi = s.size();
-  if (year) {
-    const TimePoint from = make_time(*year, 1, 1), to = make_time(*year + 1, 1, 1);
-    auto index_at = [&](TimePoint t) -> std::size_t {
-      if (t <= s.start) return 0;
-      const auto i = static_cast<std::size_t>((t - s.start + s.step - Seconds{1}) / s.step);
-      return std::min(i, s.size());
-    };
-    lo = index_at(from);
-    hi = index_at(to);
-  }
+  const auto [lo, hi] = year_range(s, year);
   const std::size_t L = f.leads;
   ArchiveError out;
   out.leads.resize(L);

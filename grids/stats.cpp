@@ -5,18 +5,18 @@
 
 namespace shiftsim::grids {
 
+std::pair<std::size_t, std::size_t> year_range(const Series& s, std::optional<int> year) {
+  if (!year) return {0, s.size()};
+  auto index_at = [&](TimePoint t) -> std::size_t {
+    if (t <= s.start) return 0;
+    auto i = static_cast<std::size_t>((t - s.start + s.step - Seconds{1}) / s.step);
+    return std::min(i, s.size());
+  };
+  return {index_at(make_time(*year, 1, 1)), index_at(make_time(*year + 1, 1, 1))};
+}
+
 std::optional<SeriesStats> compute_stats(const Series& s, std::optional<int> year) {
-  std::size_t lo = 0, hi = s.size();
-  if (year) {
-    const TimePoint from = make_time(*year, 1, 1), to = make_time(*year + 1, 1, 1);
-    auto index_at = [&](TimePoint t) -> std::size_t {
-      if (t <= s.start) return 0;
-      auto i = static_cast<std::size_t>((t - s.start + s.step - Seconds{1}) / s.step);
-      return std::min(i, s.size());
-    };
-    lo = index_at(from);
-    hi = index_at(to);
-  }
+  const auto [lo, hi] = year_range(s, year);
   if (lo >= hi) return std::nullopt;
   SeriesStats st;
   st.first = s.time_at(lo);

@@ -1,6 +1,7 @@
 #pragma once
 // Summary figures of a series, as `grids list` and `grids show` print them.
 #include <optional>
+#include <utility>
 
 #include "grids/series.hpp"
 
@@ -16,6 +17,10 @@ struct SeriesStats {
   double estimated_share = 0;  // of the values counted, marked estimated by the provider
   double repaired_share = 0;   // filled or resampled on import
 };
+
+// The indices [first, last) of the values inside calendar year `year` (UTC), or all of them;
+// empty (first >= last) when none is.
+std::pair<std::size_t, std::size_t> year_range(const Series& s, std::optional<int> year);
 
 // Over the whole series, or the values inside calendar year `year` (UTC). nullopt if none.
 std::optional<SeriesStats> compute_stats(const Series& s, std::optional<int> year = std::nullopt);

@@ -58,6 +58,42 @@ Outcome outcome_of(kernels::Status s) {
 
 TimePoint time_of(const RegularSeries& s, std::int64_t step) { return s.start + s.step * step; }
 
+// An issued forecast's policy, decided step by step (sim/online.hpp): the steps it runs.
+OnlineResult decide_online(const RunRequest& rq, std::span<const double> kwh, Seconds window,
+                           std::int64_t s) {
+  const auto& series = *rq.intensity;
+  const Seconds step = series.step;
+  const Policy& policy = rq.policy;
+  if (policy.kind != PolicyKind::flexible_start && policy.kind != PolicyKind::pause_resume)
+    throw ConfigError(fmt::format(
+        "--forecast {} drives flexible-start and pause-resume; --policy {} decides on none",
+        policy.forecast.describe(), to_string(policy.kind)));
+  if (!policy.costs.is_free())
+    throw ConfigError(fmt::format(
+        "--forecast {}: pause costs are not modelled for policies deciding on issued "
+        "forecasts yet; drop --checkpoint-time, --checkpoint-energy and --min-run, or plan on "
+        "a forecast series",
+        policy.forecast.describe()));
+  if (!rq.issued || rq.issued->rows.size() != series.values.size() * rq.issued->leads)
+    throw InternalError("simulate: an issued forecast needs its archive, aligned");
+  const IssuedView view(*rq.issued, series.values, policy.forecast.beyond, kDay / step);
+  // Flexible start through the fast path (the direct replay is O(n^2 K) for one start);
+  // pause-resume replays its decisions, O(W^2), which gives the steps the engine executes.
+  OnlineResult r;
+  if (policy.kind == PolicyKind::flexible_start) {
+    const auto f =
+        online_flexible_start(view, kwh, flexible_start_offsets(window, step), s, s + 1).front();
+    r.status = f.status;
+    r.planned_g = f.planned_g;
+    for (auto k = f.first; f.status == kernels::Status::ok && k <= f.last; ++k)
+      r.steps.push_back(k);
+  } else {
+    r = brute_force::online_pause_resume(view, kwh, pause_resume_window(kwh.size(), window, step),
+                                         s);
+  }
+  return r;
+}
+
 }  // namespace
 
 std::vector<Interval> intervals_of_steps(const RegularSeries& intensity,
@@ -111,43 +147,15 @@ RunResult simulate(const RunRequest& rq) {
   std::vector<Interval> work;
   std::unique_ptr<Controller> controller;
   if (policy.forecast.is_issued()) {
-    if (policy.kind != PolicyKind::flexible_start && policy.kind != PolicyKind::pause_resume)
-      throw ConfigError(fmt::format(
-          "--forecast {} drives flexible-start and pause-resume; --policy {} decides on none",
-          policy.forecast.describe(), to_string(policy.kind)));
-    if (!policy.costs.is_free())
-      throw ConfigError(fmt::format(
-          "--forecast {}: pause costs are not modelled for policies deciding on issued "
-          "forecasts yet; drop --checkpoint-time, --checkpoint-energy and --min-run, or plan on "
-          "a forecast series",
-          policy.forecast.describe()));
-    if (!rq.issued || rq.issued->rows.size() != series.values.size() * rq.issued->leads)
-      throw InternalError("simulate: an issued forecast needs its archive, aligned");
-    const IssuedView view(*rq.issued, series.values, policy.forecast.beyond, kDay / step);
-    // Flexible start through the fast path (the direct replay is O(n^2 K) for one start);
-    // pause-resume replays its decisions, O(W^2), which gives the steps the engine executes.
-    OnlineResult r;
-    if (policy.kind == PolicyKind::flexible_start) {
-      const auto f =
-          online_flexible_start(view, kwh, flexible_start_offsets(out.window, step), s, s + 1)
-              .front();
-      r.status = f.status;
-      r.planned_g = f.planned_g;
-      for (auto k = f.first; f.status == kernels::Status::ok && k <= f.last; ++k)
-        r.steps.push_back(k);
-    } else {
-      r = brute_force::online_pause_resume(view, kwh,
-                                           pause_resume_window(kwh.size(), out.window, step), s);
-    }
+    const OnlineResult r = decide_online(rq, kwh, out.window, s);
     if (r.status != kernels::Status::ok) {
       out.outcome = outcome_of(r.status);
       return out;
     }
     out.planned = grams(r.planned_g);
     work = intervals_of_steps(series, r.steps, out.duration);
-    controller = std::make_unique<PlanController>(0, std::move(work));
-  }
-  if (!controller) switch (policy.kind) {
+  } else {
+    switch (policy.kind) {
       case PolicyKind::baseline: {
         const auto r = kernels::baseline(grid, kwh, s, s + 1).front();
         if (r.status == kernels::Status::no_forecast) {  // the spatial choice had nothing to go on
@@ -208,6 +216,7 @@ RunResult simulate(const RunRequest& rq) {
         controller = std::make_unique<ThresholdController>(0, policy.threshold, out.deadline);
         break;
     }
+  }
   if (!controller) controller = std::make_unique<PlanController>(0, std::move(work));
 
   Simulation sim(series);

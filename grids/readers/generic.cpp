@@ -39,17 +39,9 @@ RawFile read_generic(const ReaderInput& in) {
                 fmt::format("the header has: {}", cols));
           }
         }
-        auto ts = cell(f, time_col, in, line, o.time_column.empty() ? "time" : o.time_column);
-        std::optional<WallTime> w =
-            o.time_format.empty() ? parse_iso_wall(ts) : parse_formatted_wall(ts, o.time_format);
-        if (!w)
-          throw ParseError(
-              in.path, line, fmt::format("timestamp '{}' cannot be read", trim(ts)),
-              o.time_format.empty()
-                  ? "expected ISO 8601 (YYYY-MM-DD HH:MM:SS); give --time-format for "
-                    "other layouts, e.g. --time-format '%m/%d/%Y %H:%M:%S'"
-                  : fmt::format("expected the layout --time-format '{}'", o.time_format));
-        TimePoint t0 = strict_utc(clock, *w, in, line, trim(ts));
+        const TimePoint t0 = read_time_cell(
+            cell(f, time_col, in, line, o.time_column.empty() ? "time" : o.time_column),
+            o.time_format, clock, in, line);
         double v = parse_intensity(cell(f, value_col, in, line, o.value_column), factor, in.path,
                                    line, o.value_column);
         raw.points.push_back({t0, v, false, static_cast<std::uint32_t>(line)});

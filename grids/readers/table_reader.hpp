@@ -101,4 +101,19 @@ inline TimePoint strict_utc(const WallClock& clock, const WallTime& w, const Rea
   return r.earliest;
 }
 
+// A timestamp cell in UTC: ISO 8601 variants (an offset honoured) or the --time-format layout,
+// local times resolved in `clock` (strict_utc); a ParseError naming the line otherwise.
+inline TimePoint read_time_cell(std::string_view text, const std::string& time_format,
+                                const WallClock& clock, const ReaderInput& in, std::size_t line) {
+  const std::optional<WallTime> w =
+      time_format.empty() ? parse_iso_wall(text) : parse_formatted_wall(text, time_format);
+  if (!w)
+    throw ParseError(in.path, line, fmt::format("timestamp '{}' cannot be read", trim(text)),
+                     time_format.empty()
+                         ? "expected ISO 8601 (YYYY-MM-DD HH:MM:SS); give --time-format for "
+                           "other layouts, e.g. --time-format '%m/%d/%Y %H:%M:%S'"
+                         : fmt::format("expected the layout --time-format '{}'", time_format));
+  return strict_utc(clock, *w, in, line, trim(text));
+}
+
 }  // namespace shiftsim::grids

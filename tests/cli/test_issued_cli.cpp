@@ -42,19 +42,22 @@ std::vector<std::string> simulate(const std::string& store, const std::string& f
           "--json"};
 }
 
+// A store `name` in `dir` imported from sgip(seeing); the test stops unless the import works.
+std::string import_store(const test::TempDir& dir, const std::string& name, bool seeing) {
+  const std::string store = dir.file(name);
+  const auto r = test::run_shiftsim(
+      {"grids", "import", dir.write("SGIP_CAISO_PGE_2020-01.csv", sgip(seeing)), "--into", store});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return store;
+}
+
 }  // namespace
 
 TEST_CASE("cli: simulate decides on issued forecasts as they arrive", "[cli][issued]") {
   test::TempDir dir, other;
-  const std::string seeing = dir.file("seeing.h5"), blind = other.file("blind.h5");
-  REQUIRE(
-      test::run_shiftsim({"grids", "import", dir.write("SGIP_CAISO_PGE_2020-01.csv", sgip(true)),
-                          "--into", seeing})
-          .exit_code == 0);
-  REQUIRE(
-      test::run_shiftsim({"grids", "import", other.write("SGIP_CAISO_PGE_2020-01.csv", sgip(false)),
-                          "--into", blind})
-          .exit_code == 0);
+  const std::string seeing = import_store(dir, "seeing.h5", true),
+                    blind = import_store(other, "blind.h5", false);
   const std::string key = "issued:SGIP_CAISO_PGE/marginal/direct";
   auto r = test::run_shiftsim(simulate(seeing, key));
   INFO(r.err);
@@ -80,10 +83,7 @@ TEST_CASE("cli: simulate decides on issued forecasts as they arrive", "[cli][iss
 
 TEST_CASE("cli: an issued forecast that cannot be used is refused", "[cli][issued][bad-input]") {
   test::TempDir dir;
-  const std::string store = dir.file("g.h5");
-  REQUIRE(test::run_shiftsim({"grids", "import",
-                              dir.write("SGIP_CAISO_PGE_2020-01.csv", sgip(true)), "--into", store})
-              .exit_code == 0);
+  const std::string store = import_store(dir, "g.h5", true);
   auto args = simulate(store, "issued:SGIP_CAISO_SCE/marginal/direct");
   auto r = test::run_shiftsim(args);
   CHECK(r.exit_code == 1);
@@ -112,10 +112,7 @@ TEST_CASE("cli: an issued forecast that cannot be used is refused", "[cli][issue
 TEST_CASE("cli: a sweep decides on issued forecasts and its report back-tests them",
           "[cli][issued][run]") {
   test::TempDir dir;
-  REQUIRE(
-      test::run_shiftsim({"grids", "import", dir.write("SGIP_CAISO_PGE_2020-01.csv", sgip(true)),
-                          "--into", dir.file("grids.h5")})
-          .exit_code == 0);
+  import_store(dir, "grids.h5", true);
   const std::string experiment = R"([grids]
 store = "grids.h5"
 regions = ["SGIP_CAISO_PGE"]
@@ -189,11 +186,7 @@ std::string long_archive(const std::string& extra = {}) {
 TEST_CASE("cli: grids import-forecasts keeps a long archive beside its series",
           "[cli][issued][grids]") {
   test::TempDir dir;
-  const std::string store = dir.file("g.h5");
-  REQUIRE(
-      test::run_shiftsim({"grids", "import", dir.write("SGIP_CAISO_PGE_2020-01.csv", sgip(false)),
-                          "--into", store})
-          .exit_code == 0);
+  const std::string store = import_store(dir, "g.h5", false);
   const std::string key = "SGIP_CAISO_PGE/marginal/direct";
   auto r = test::run_shiftsim({"grids", "import-forecasts", dir.write("a.csv", long_archive()),
                                "--into", store, "--series", key});
@@ -216,11 +209,7 @@ TEST_CASE("cli: grids import-forecasts keeps a long archive beside its series",
 TEST_CASE("cli: a long archive that cannot be right is refused at its line",
           "[cli][issued][grids][bad-input]") {
   test::TempDir dir;
-  const std::string store = dir.file("g.h5");
-  REQUIRE(
-      test::run_shiftsim({"grids", "import", dir.write("SGIP_CAISO_PGE_2020-01.csv", sgip(false)),
-                          "--into", store})
-          .exit_code == 0);
+  const std::string store = import_store(dir, "g.h5", false);
   const std::string before = test::read_bytes(store);
   const std::string key = "SGIP_CAISO_PGE/marginal/direct";
   struct Bad {
