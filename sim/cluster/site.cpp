@@ -1,6 +1,7 @@
 #include "sim/cluster/site.hpp"
 
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <utility>
 
@@ -10,11 +11,17 @@ namespace shiftsim::sim::cluster {
 
 IntensityIntegral::IntensityIntegral(std::int64_t start, std::int64_t step,
                                      const std::vector<double>& values)
-    : start_(start), step_(step), values_(values), prefix_(values.size() + 1, 0.0L) {
+    : start_(start),
+      step_(step),
+      values_(values),
+      prefix_(values.size() + 1, 0.0L),
+      missing_(values.size() + 1, 0) {
   if (step <= 0) throw InternalError("IntensityIntegral: step must be > 0");
   const long double hours = static_cast<long double>(step) / 3600.0L;
   for (std::size_t i = 0; i < values_.size(); ++i) {
-    prefix_[i + 1] = prefix_[i] + static_cast<long double>(values_[i]) * hours;
+    const bool nan = std::isnan(values_[i]);
+    prefix_[i + 1] = prefix_[i] + (nan ? 0.0L : static_cast<long double>(values_[i]) * hours);
+    missing_[i + 1] = missing_[i] + (nan ? 1 : 0);
   }
 }
 
@@ -22,7 +29,7 @@ long double IntensityIntegral::at_time(std::int64_t t) const {
   const std::int64_t offset = t - start_;
   const auto i = static_cast<std::size_t>(offset / step_);
   const std::int64_t into = offset - static_cast<std::int64_t>(i) * step_;
-  if (into == 0) return prefix_[i];
+  if (into == 0 || std::isnan(values_[i])) return prefix_[i];
   return prefix_[i] +
          static_cast<long double>(values_[i]) * static_cast<long double>(into) / 3600.0L;
 }
@@ -32,6 +39,10 @@ double IntensityIntegral::between(std::int64_t a, std::int64_t b) const {
     throw InternalError("IntensityIntegral::between: interval outside the series");
   }
   if (a == b) return 0.0;
+  // The steps [a, b) touches: from the one holding a to the one holding b - 1.
+  const auto first = static_cast<std::size_t>((a - start_) / step_);
+  const auto last = static_cast<std::size_t>((b - 1 - start_) / step_) + 1;
+  if (missing_[last] != missing_[first]) return std::numeric_limits<double>::quiet_NaN();
   return static_cast<double>(at_time(b) - at_time(a));
 }
 

@@ -44,11 +44,15 @@ class IntensityIntegral {
   double at(std::int64_t t) const;
 
  private:
-  long double at_time(std::int64_t t) const;  // F(t)
+  long double at_time(std::int64_t t) const;  // F(t), NaN steps counted as 0
   std::int64_t start_ = 0;
   std::int64_t step_ = 1;
   std::vector<double> values_;
   std::vector<long double> prefix_;  // prefix_[i] = F(start + i * step)
+  // missing_[i]: how many of the first i values are NaN. A NaN is counted apart, not summed, so
+  // that it makes NaN only the intervals that touch it (a forecast missing its first day, such
+  // as persistence, still plans every later interval).
+  std::vector<std::uint32_t> missing_;
 };
 
 struct Site {
