@@ -170,14 +170,6 @@ ClusterExperiment parse_cluster_experiment(std::string_view text, const std::str
   }
   if (auto f = root.table("forecasts")) {
     ForecastAxis axis = read_forecast_axis(*f);
-    for (const auto& m : axis.models)
-      if (sim::ForecastSpec::parse(m).is_issued())
-        f->fail("models",
-                fmt::format("'{}': the cluster schedulers plan on one forecast series and do not "
-                            "decide on issued forecasts yet",
-                            m),
-                "use perfect, gaussian:E, uniform:E, persistence or series:KEY here; issued "
-                "forecasts run in `shiftsim simulate` and `shiftsim run`");
     f->finish();
     e.forecasts = std::move(axis.models);
     e.seeds = std::move(axis.seeds);

@@ -123,7 +123,8 @@ class ClusterSweep {
   void make_forecasts(const grids::GridStore& store) {
     forecasts_.resize(specs_.size());
     tbb::parallel_for(std::size_t{0}, specs_.size(), [&](std::size_t f) {
-      forecasts_[f] = site_forecasts(histories_, specs_[f], store);
+      forecasts_[f] =
+          site_forecasts(histories_, specs_[f], store, fmt::format("{}: [forecasts]", e_.file));
     });
   }
 
@@ -150,8 +151,8 @@ class ClusterSweep {
   const ClusterExperiment& e_;
   std::vector<SiteSeries> histories_;
   Jobs jobs_;
-  std::vector<sim::ForecastSpec> specs_;                     // forecast-major, then seed
-  std::vector<std::vector<std::vector<double>>> forecasts_;  // [spec][site] -> values
+  std::vector<sim::ForecastSpec> specs_;              // forecast-major, then seed
+  std::vector<std::vector<SiteForecast>> forecasts_;  // [spec][site]
 };
 
 Cube ClusterSweep::make_cube(const std::vector<std::optional<ScenarioOut>>& outs,

@@ -118,14 +118,30 @@ SiteSeries load_site_series(const grids::GridStore& store, cl::SiteSpec spec, Se
   return s;
 }
 
-std::vector<std::vector<double>> site_forecasts(const std::vector<SiteSeries>& sites,
-                                                const sim::ForecastSpec& forecast,
-                                                const grids::GridStore& store) {
-  std::vector<std::vector<double>> out;
+std::vector<SiteForecast> site_forecasts(const std::vector<SiteSeries>& sites,
+                                         const sim::ForecastSpec& forecast,
+                                         const grids::GridStore& store, const std::string& what) {
+  std::vector<SiteForecast> out;
   out.reserve(sites.size());
   for (const auto& s : sites) {
-    out.push_back(forecast.is_oracle() ? s.actual.values
-                                       : grids::make_forecast(forecast, s.actual, &store));
+    SiteForecast f;
+    if (forecast.is_issued()) {
+      const SeriesKey key = parse_series_key(forecast.series);
+      if (s.series->key != key) {
+        throw ConfigError(fmt::format(
+            "{}: '{}' is the archive of {}, and site '{}' is on {}; with issued forecasts every "
+            "site must be on the archive's series (sites deciding on archives of their own are "
+            "not modelled yet): drop the site, or use a forecast series (series:KEY) there",
+            what, forecast.describe(), key.label(), s.spec.region, s.series->key.label()));
+      }
+      f.issued = std::make_shared<const cl::IssuedSiteForecast>(
+          grids::make_issued_archive(forecast, s.actual, store), s.actual.values, forecast.beyond,
+          kDay / s.actual.step);
+    } else {
+      f.values =
+          forecast.is_oracle() ? s.actual.values : grids::make_forecast(forecast, s.actual, &store);
+    }
+    out.push_back(std::move(f));
   }
   return out;
 }
@@ -140,14 +156,17 @@ int scaled_capacity(int capacity, double scale) {
 }
 
 std::vector<cl::Site> make_sites(const std::vector<SiteSeries>& sites,
-                                 const std::vector<std::vector<double>>& forecasts,
+                                 const std::vector<SiteForecast>& forecasts,
                                  double capacity_scale) {
   std::vector<cl::Site> out;
   out.reserve(sites.size());
   for (std::size_t i = 0; i < sites.size(); ++i) {
     cl::SiteSpec spec = sites[i].spec;
     spec.capacity = scaled_capacity(spec.capacity, capacity_scale);
-    out.emplace_back(std::move(spec), sites[i].actual, forecasts[i]);
+    if (forecasts[i].issued)
+      out.emplace_back(std::move(spec), sites[i].actual, forecasts[i].issued);
+    else
+      out.emplace_back(std::move(spec), sites[i].actual, forecasts[i].values);
   }
   return out;
 }

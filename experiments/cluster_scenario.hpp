@@ -10,6 +10,7 @@
 // Thread-safety: pure functions; the store is only read.
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,17 +48,26 @@ SiteSeries load_site_series(const grids::GridStore& store, sim::cluster::SiteSpe
                             Seconds step, std::optional<Signal> signal, std::optional<Basis> basis,
                             const std::string& what, const std::string& store_name);
 
+// A site's forecast under one ForecastSpec: a series aligned with its history, or (issued:KEY)
+// its issued forecasts, shared by every scenario that decides on them.
+struct SiteForecast {
+  std::vector<double> values;
+  std::shared_ptr<const sim::cluster::IssuedSiteForecast> issued;
+};
+
 // The forecast of each site's history under `forecast` (the actual values for perfect), in the
-// order of `sites`. Cost O(steps) per site.
-std::vector<std::vector<double>> site_forecasts(const std::vector<SiteSeries>& sites,
-                                                const sim::ForecastSpec& forecast,
-                                                const grids::GridStore& store);
+// order of `sites`. Cost O(steps) per site (O(steps x leads) for issued forecasts). issued:KEY is
+// the archive of one series, and every site must be on it (a cluster of sites each deciding on
+// its own archive is not modelled yet): ConfigError naming `what` and the site otherwise.
+std::vector<SiteForecast> site_forecasts(const std::vector<SiteSeries>& sites,
+                                         const sim::ForecastSpec& forecast,
+                                         const grids::GridStore& store, const std::string& what);
 
 // The engine's sites: each history with its forecast (aligned, from site_forecasts), each
 // capacity multiplied by `capacity_scale` and rounded to the nearest whole accelerator, at least
 // one.
 std::vector<sim::cluster::Site> make_sites(const std::vector<SiteSeries>& sites,
-                                           const std::vector<std::vector<double>>& forecasts,
+                                           const std::vector<SiteForecast>& forecasts,
                                            double capacity_scale = 1.0);
 int scaled_capacity(int capacity, double scale);
 

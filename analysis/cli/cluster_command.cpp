@@ -111,8 +111,8 @@ int run_cluster(const Args& a) {
         experiments::load_site_series(store, spec, step, signal, basis, what, a.store));
     series_labels.push_back(histories.back().series->key.label());
   }
-  const std::vector<cl::Site> sites =
-      experiments::make_sites(histories, experiments::site_forecasts(histories, forecast, store));
+  const std::vector<cl::Site> sites = experiments::make_sites(
+      histories, experiments::site_forecasts(histories, forecast, store, "--forecast"));
   const std::int64_t origin =
       a.trace_start.empty() ? experiments::common_start(histories)
                             : parse_time(a.trace_start, "--trace-start").time_since_epoch().count();
@@ -283,7 +283,8 @@ void add_cluster_command(CLI::App& app) {
       "W per accelerator for trace jobs without a workload (default: the catalog's mean)");
   cmd->add_option(
          "--forecast", a->forecast,
-         "what schedulers decide on: perfect, gaussian:E, uniform:E, persistence, series:KEY")
+         "what schedulers decide on: perfect, gaussian:E, uniform:E, persistence, series:KEY, "
+         "issued:KEY[:hold] (planned at release on the forecast issued last)")
       ->capture_default_str();
   cmd->add_option("--seed", a->seed, "seed of forecast noise")->capture_default_str();
   cmd->add_option("--checkpoint-time", a->checkpoint_time,

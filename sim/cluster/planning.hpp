@@ -1,7 +1,11 @@
 #pragma once
 // What carbon-aware schedulers compute on a site's forecast: the emissions a job is expected to
-// cause if it runs from t, and the flexible-start choice within its slack. On the forecast only
-// (Site::plan): schedulers never see the actual intensity they are charged.
+// cause if it runs from t, and the flexible-start choice within its slack. On the forecast only,
+// as a decision at that time believes it (Site::belief: the time a function is given, t or from,
+// is when it decides): schedulers never see the actual intensity they are charged, nor, with
+// issued forecasts, a forecast issued after they decide. With issued forecasts a choice is made
+// once, on the forecast seen when it is made (at release, for the schedulers that plan then):
+// the cluster's schedulers plan ahead and do not revise a plan as later forecasts arrive.
 //
 // The flexible-start rule is the single-job one (sim/kernels.hpp) so that a cluster with room for
 // everything reproduces it: candidates are the release time and the step boundaries after it up
@@ -22,17 +26,20 @@
 namespace shiftsim::sim::cluster {
 
 // Expected operational emissions (g, PUE included) of the job's remaining work from `done`
-// seconds of work on, run without a break from t; NaN if the forecast is missing or the run
-// passes the end of the history.
+// seconds of work on, run without a break from t, as believed at t; NaN if the forecast is
+// missing or the run passes the end of the history.
 double expected_g(const Site& site, const ClusterJob& job, std::int64_t t, std::int64_t done = 0);
+// The same on a belief (one made for the decision, covering the run).
+double expected_g(const Belief& belief, double pue, const ClusterJob& job, std::int64_t t,
+                  std::int64_t done = 0);
 
 struct StartChoice {
   std::int64_t start = 0;
   double expected_g = 0;  // NaN when no candidate had a forecast: start is then `from`
 };
 
-// The flexible-start choice for the remaining work in [from, latest] at `site`. latest < from
-// means no slack: start = from.
+// The flexible-start choice for the remaining work in [from, latest] at `site`, decided at from.
+// latest < from means no slack: start = from.
 StartChoice best_start(const Site& site, const ClusterJob& job, std::int64_t from,
                        std::int64_t latest, std::int64_t done = 0);
 

@@ -1,5 +1,6 @@
 #include "sim/cluster/site.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -56,6 +57,31 @@ Site::Site(SiteSpec s, RegularSeries actual_series, std::vector<double> forecast
       name(spec.region),
       actual(std::move(actual_series)),
       forecast(std::move(forecast_values)) {
+  check();
+  if (forecast.size() != actual.values.size()) {
+    throw ConfigError("site " + name + ": the forecast is not aligned with the intensity series");
+  }
+  const std::int64_t start = actual.start.time_since_epoch().count();
+  charge = IntensityIntegral(start, actual.step.count(), actual.values);
+  plan = IntensityIntegral(start, actual.step.count(), forecast);
+}
+
+Site::Site(SiteSpec s, RegularSeries actual_series,
+           std::shared_ptr<const IssuedSiteForecast> issued_forecast)
+    : spec(std::move(s)),
+      name(spec.region),
+      actual(std::move(actual_series)),
+      issued(std::move(issued_forecast)) {
+  check();
+  if (!issued || issued->view().size() != static_cast<std::int64_t>(actual.values.size())) {
+    throw ConfigError("site " + name +
+                      ": the issued forecasts are not aligned with the intensity series");
+  }
+  charge = IntensityIntegral(actual.start.time_since_epoch().count(), actual.step.count(),
+                             actual.values);
+}
+
+void Site::check() const {
   if (spec.capacity < 1) {
     throw ConfigError("site " + name + ": capacity must be at least 1 accelerator");
   }
@@ -65,12 +91,22 @@ Site::Site(SiteSpec s, RegularSeries actual_series, std::vector<double> forecast
   if (!(spec.idle_watts >= 0.0) || !std::isfinite(spec.idle_watts)) {
     throw ConfigError("site " + name + ": idle power must be >= 0 W");
   }
-  if (forecast.size() != actual.values.size()) {
-    throw ConfigError("site " + name + ": the forecast is not aligned with the intensity series");
-  }
-  const std::int64_t start = actual.start.time_since_epoch().count();
-  charge = IntensityIntegral(start, actual.step.count(), actual.values);
-  plan = IntensityIntegral(start, actual.step.count(), forecast);
+}
+
+Belief Site::belief(std::int64_t now, std::int64_t until) const {
+  if (!issued) return Belief(&plan);
+  // The view of a decision at step i, the step holding now (a decision between step boundaries
+  // knows no more than one at the boundary before it), for the steps [i, e) that reach until.
+  const std::int64_t origin = actual.start.time_since_epoch().count();
+  const std::int64_t step = actual.step.count();
+  const auto n = static_cast<std::int64_t>(actual.values.size());
+  const std::int64_t i = std::clamp<std::int64_t>(now <= origin ? 0 : (now - origin) / step, 0, n);
+  const std::int64_t e =
+      std::clamp<std::int64_t>(until <= origin ? 0 : (until - origin + step - 1) / step, i, n);
+  std::vector<double> seen(static_cast<std::size_t>(e - i));
+  for (std::int64_t x = i; x < e; ++x)
+    seen[static_cast<std::size_t>(x - i)] = issued->view().at(i, x);
+  return Belief(IntensityIntegral(origin + i * step, step, seen));
 }
 
 }  // namespace shiftsim::sim::cluster

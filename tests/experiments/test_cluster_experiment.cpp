@@ -141,8 +141,6 @@ TEST_CASE("cluster experiment: each mistake is a ParseError naming file, line an
   expect_error(
       replace(kText, "slack = \"12h\"\n", "slack = \"12h\"\ncheckpoint_energy_kwh = 0.1\n"), 12,
       "checkpoint_energy_kwh", "take time");
-  expect_error(replace(kText, "\"gaussian:0.2\"", "\"issued:ZA/average/direct\""), 14, "models",
-               "do not decide on issued forecasts");
 }
 
 TEST_CASE("cluster sweep: every scenario equals running it directly, at any thread count",

@@ -151,11 +151,16 @@ class CarbonSuspend final : public Scheduler {
     if (from + sh.w * q > c.history_end()) return Choice::now;
     const std::int64_t s = (from - origin) / step;
 
+    // What is believed now of the window (site.hpp): its forecast from step s0 on.
+    const Belief belief = site.belief(c.now(), from + sh.w * q);
+    const std::span<const double> seen = belief.plan().values();
+    const std::int64_t s0 = (belief.plan().begin() - origin) / step;
     std::vector<std::int64_t> blocks;
     if (costs.is_free()) {
-      const kernels::Grid grid{site.forecast, site.actual.values};
-      blocks = kernels::pause_resume_steps(grid, static_cast<std::size_t>(sh.k), sh.w, s);
-      for (std::int64_t& b : blocks) b -= s;
+      const kernels::Grid grid{seen, std::span<const double>(site.actual.values)
+                                         .subspan(static_cast<std::size_t>(s0), seen.size())};
+      blocks = kernels::pause_resume_steps(grid, static_cast<std::size_t>(sh.k), sh.w, s - s0);
+      for (std::int64_t& b : blocks) b -= s - s0;
     } else {
       // Block forecasts: the mean of their steps (NaN if any is missing, which the planner
       // treats as no forecast).
@@ -163,7 +168,7 @@ class CarbonSuspend final : public Scheduler {
       for (std::int64_t b = 0; b < sh.w; ++b) {
         double sum = 0;
         for (std::int64_t i = 0; i < g; ++i) {
-          sum += site.forecast[static_cast<std::size_t>(s + b * g + i)];
+          sum += seen[static_cast<std::size_t>(s - s0 + b * g + i)];
         }
         plan[static_cast<std::size_t>(b)] = sum / static_cast<double>(g);
       }
