@@ -40,7 +40,7 @@ test::CliResult run_on_full_disk(const std::vector<std::string>& args, const fs:
     const rlimit limit{kLimit, kLimit};
     if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(125);
     std::vector<std::string> copy = args;
-    std::string bin = SHIFTSIM_BIN;
+    std::string bin = test::shiftsim_bin();
     std::vector<char*> argv{bin.data()};
     for (auto& a : copy) argv.push_back(a.data());
     argv.push_back(nullptr);

@@ -6,6 +6,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 
@@ -28,7 +29,7 @@ RunningShiftsim::RunningShiftsim(const std::vector<std::string>& args, const std
     ::dup2(err, 2);
     if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(126);
     std::vector<char*> argv;
-    std::string bin = SHIFTSIM_BIN;
+    std::string bin = shiftsim_bin();
     argv.push_back(bin.data());
     std::vector<std::string> copy = args;
     for (auto& a : copy) argv.push_back(a.data());
@@ -60,6 +61,11 @@ CliResult RunningShiftsim::wait() {
   r.out = read_bytes(out_path_);
   r.err = read_bytes(err_path_);
   return r;
+}
+
+std::string shiftsim_bin() {
+  const char* env = std::getenv("SHIFTSIM_TEST_BIN");
+  return env != nullptr && *env != '\0' ? std::string(env) : std::string(SHIFTSIM_BIN);
 }
 
 CliResult run_shiftsim(const std::vector<std::string>& args, const std::string& cwd) {

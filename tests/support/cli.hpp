@@ -11,6 +11,11 @@ struct CliResult {
   std::string err;
 };
 
+// The binary the CLI tests run: $SHIFTSIM_TEST_BIN when set (CI points it at the sanitizer
+// build's shiftsim, so that the whole CLI suite runs it without the test runner being rebuilt
+// with sanitizers), else the shiftsim built beside these tests.
+std::string shiftsim_bin();
+
 // Arguments are passed without a shell (no quoting issues). `cwd` empty: the current directory.
 CliResult run_shiftsim(const std::vector<std::string>& args, const std::string& cwd = {});
 
