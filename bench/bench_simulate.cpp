@@ -20,6 +20,17 @@
 //                                      sorts each window, on 200 evenly spaced starts;
 //   BM_FlexibleStart_Year_NonUniform,  the kernels with the non-uniform job (O(T * K), exact);
 //   BM_PauseResume_Year_NonUniform     a breakdown, without a baseline of their own.
+// Online policies on issued forecasts (sim/online.hpp), on the same year with an archive issued
+// every step for 36 leads (3 hours; lead k is the actual of step r + k times a fixed
+// pseudo-random factor in [0.85, 1.15)), persistence beyond the horizon. The job is 6 hours
+// (K = 72 uniform steps of 0.5 kWh) with N = 100%: the direct replay of flexible start costs
+// O(n (n + K) K) per start, which rules out the 6B job. Every start with data from the second
+// day on: 105,120 - 144 + 1 - 288.
+//   BM_OnlineFlexibleStart_Year        online_flexible_start over all starts;
+//   BM_OnlineFlexibleStart_Replay      the baseline: brute_force::online_flexible_start, which
+//                                      replays each start's decisions from the view, on 64 starts;
+//   BM_OnlinePauseResume_Year          online_pause_resume over all starts;
+//   BM_OnlinePauseResume_Replay        the baseline: brute_force::online_pause_resume, 64 starts.
 // The rate items_per_second is starts per second, so kernel and baseline compare per start; the
 // program ends with the time per start of each benchmark and the ratio baseline/kernel of each
 // pair (its own console reporter: --benchmark_format is ignored, --benchmark_out works).
@@ -42,7 +53,9 @@
 #include <vector>
 
 #include "sim/core/random.hpp"
+#include "sim/issued_forecast.hpp"
 #include "sim/kernels.hpp"
+#include "sim/online.hpp"
 
 namespace kn = shiftsim::sim::kernels;
 using kn::StartResult;
@@ -106,10 +119,10 @@ const std::vector<double>& non_uniform_job() {
   return kwh;
 }
 
-// `count` starts evenly spaced over [0, kStarts).
-std::vector<std::int64_t> sample(std::int64_t count) {
+// `count` starts evenly spaced over [0, total).
+std::vector<std::int64_t> sample(std::int64_t count, std::int64_t total = kStarts) {
   std::vector<std::int64_t> s;
-  for (std::int64_t j = 0; j < count; ++j) s.push_back(j * (kStarts - 1) / (count - 1));
+  for (std::int64_t j = 0; j < count; ++j) s.push_back(j * (total - 1) / (count - 1));
   return s;
 }
 
@@ -246,6 +259,110 @@ void BM_PauseResume_Year_NonUniform(benchmark::State& state) {
   run_kernel(state, Policy::pause, non_uniform_job());
 }
 
+// ---- online policies on issued forecasts ----
+
+constexpr std::int64_t kOnlineSteps = 72;  // 6 hours
+constexpr std::int64_t kOnlineWindow = kOnlineSteps;
+constexpr std::int64_t kOnlinePauseWindow = kOnlineSteps + kOnlineWindow;
+// Starts from the second day on: within the first, persistence beyond the horizon has no day
+// before to repeat (no_forecast). kOnlineStarts of them, indexed from kOnlineFirst.
+constexpr std::int64_t kOnlineFirst = 288;
+constexpr std::int64_t kOnlineStarts = kT - kOnlinePauseWindow + 1 - kOnlineFirst;
+constexpr std::int64_t kReplayStarts = 64;
+constexpr std::size_t kLeads = 36;
+
+const shiftsim::sim::IssuedView& issued_view() {
+  static const shiftsim::sim::IssuedArchive archive = [] {
+    Rng rng(0x5EED0303);
+    const auto& a = year();
+    shiftsim::sim::IssuedArchive out{kLeads, std::vector<double>(a.size() * kLeads)};
+    for (std::size_t r = 0; r < a.size(); ++r)
+      for (std::size_t k = 1; k <= kLeads; ++k)
+        out.rows[r * kLeads + k - 1] = r + k < a.size() ? a[r + k] * (0.85 + 0.3 * rng.unit())
+                                                        : std::numeric_limits<double>::quiet_NaN();
+    return out;
+  }();
+  static const shiftsim::sim::IssuedView view(archive, year(), shiftsim::sim::Beyond::persistence,
+                                              288);
+  return view;
+}
+
+const std::vector<double>& online_job() {
+  static const std::vector<double> kwh(static_cast<std::size_t>(kOnlineSteps), 0.5);
+  return kwh;
+}
+
+std::vector<StartResult> online_fast(Policy p) {
+  namespace sm = shiftsim::sim;
+  constexpr std::int64_t from = kOnlineFirst, to = kOnlineFirst + kOnlineStarts;
+  return p == Policy::flexible
+             ? sm::online_flexible_start(issued_view(), online_job(), kOnlineWindow, from, to)
+             : sm::online_pause_resume(issued_view(), online_job(), kOnlinePauseWindow, from, to);
+}
+
+std::vector<StartResult> online_replay(Policy p, const std::vector<std::int64_t>& starts) {
+  namespace bf = shiftsim::sim::brute_force;
+  std::vector<StartResult> out;
+  for (const std::int64_t i : starts) {  // relative to kOnlineFirst
+    const std::int64_t s = kOnlineFirst + i;
+    const auto r =
+        p == Policy::flexible
+            ? bf::online_flexible_start(issued_view(), online_job(), kOnlineWindow, s)
+            : bf::online_pause_resume(issued_view(), online_job(), kOnlinePauseWindow, s);
+    out.push_back(shiftsim::sim::to_start_result(r, online_job(), year()));
+  }
+  return out;
+}
+
+const Reference& online_reference(Policy p) {
+  static std::map<int, Reference> cache;
+  auto [it, fresh] = cache.try_emplace(static_cast<int>(p));
+  if (fresh) {
+    const auto starts = sample(kReplayStarts, kOnlineStarts);
+    const auto fast = online_fast(p);
+    it->second.sum = checksum(fast);
+    it->second.slow = online_replay(p, starts);
+    it->second.why = compare(p, fast, starts, it->second.slow);
+    if (it->second.sum.ok != kOnlineStarts) {
+      std::int64_t first_bad = 0;
+      while (fast[static_cast<std::size_t>(first_bad)].status == Status::ok) ++first_bad;
+      it->second.why =
+          "not every online start is ok: start " + std::to_string(kOnlineFirst + first_bad) +
+          " is " +
+          std::to_string(static_cast<int>(fast[static_cast<std::size_t>(first_bad)].status));
+    }
+  }
+  return it->second;
+}
+
+void run_online(benchmark::State& state, Policy p, bool replay) {
+  const Reference& ref = online_reference(p);
+  if (!ref.why.empty()) return fail(state, ref.why);
+  const auto starts = sample(kReplayStarts, kOnlineStarts);
+  std::vector<StartResult> r;
+  for (auto _ : state) {
+    r = replay ? online_replay(p, starts) : online_fast(p);
+    benchmark::DoNotOptimize(r.data());
+  }
+  const bool same =
+      replay ? checksum(r).emissions == checksum(ref.slow).emissions : checksum(r) == ref.sum;
+  if (!same) return fail(state, "the timed results differ from the reference");
+  const std::int64_t count = replay ? kReplayStarts : kOnlineStarts;
+  state.SetItemsProcessed(state.iterations() * count);
+  state.counters["starts"] = static_cast<double>(count);
+}
+
+void BM_OnlineFlexibleStart_Year(benchmark::State& state) {
+  run_online(state, Policy::flexible, false);
+}
+void BM_OnlineFlexibleStart_Replay(benchmark::State& state) {
+  run_online(state, Policy::flexible, true);
+}
+void BM_OnlinePauseResume_Year(benchmark::State& state) { run_online(state, Policy::pause, false); }
+void BM_OnlinePauseResume_Replay(benchmark::State& state) {
+  run_online(state, Policy::pause, true);
+}
+
 // The console output, then the time per start of each benchmark (the best repetition) and the
 // ratio baseline/kernel of each pair.
 class RatioReporter : public benchmark::ConsoleReporter {
@@ -271,6 +388,8 @@ class RatioReporter : public benchmark::ConsoleReporter {
       std::printf("  %-34s %12.3f us\n", name.c_str(), t * 1e6);
     ratio("flexible start", "BM_FlexibleStart_Year_Direct", "BM_FlexibleStart_Year");
     ratio("pause-resume", "BM_PauseResume_Year_Sort", "BM_PauseResume_Year");
+    ratio("online flexible start", "BM_OnlineFlexibleStart_Replay", "BM_OnlineFlexibleStart_Year");
+    ratio("online pause-resume", "BM_OnlinePauseResume_Replay", "BM_OnlinePauseResume_Year");
   }
 
  private:
@@ -291,6 +410,10 @@ BENCHMARK(BM_PauseResume_Year)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_PauseResume_Year_Sort)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK(BM_FlexibleStart_Year_NonUniform)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK(BM_PauseResume_Year_NonUniform)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_OnlineFlexibleStart_Year)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_OnlineFlexibleStart_Replay)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_OnlinePauseResume_Year)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_OnlinePauseResume_Replay)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
