@@ -246,4 +246,9 @@ void CellJournal::append(std::size_t cell, const Cube& cube) {
   write_all(fd_, b.data(), b.size(), path_);
 }
 
+std::uint64_t CellJournal::bytes_for(std::size_t cells, std::size_t cell_bytes) {
+  return kHeaderBytes + static_cast<std::uint64_t>(cells) *
+                            (sizeof(std::uint64_t) + cell_bytes + sizeof(std::uint32_t));
+}
+
 }  // namespace shiftsim::experiments

@@ -51,6 +51,10 @@ class CellJournal {
   // Appends cell `cell` of `cube` (complete). IoError naming the file if the write fails.
   void append(std::size_t cell, const Cube& cube);
 
+  // The size of a journal holding `cells` records of `cell_bytes` bytes of shares each: what a
+  // run writes beside its cube before it is done (shiftsim run --dry-run reports it).
+  static std::uint64_t bytes_for(std::size_t cells, std::size_t cell_bytes);
+
  private:
   CellJournal(std::filesystem::path path, int fd, const Cube& shape);
 

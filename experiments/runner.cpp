@@ -131,6 +131,8 @@ class Sweep {
   }
 
   Cube make_cube(const RunOptions& o) const;
+  // make_cube's sizes without making it (runner.hpp).
+  RunPlan plan(std::size_t shard_index, std::size_t shard_count) const;
   // The fixed-start-hour runs (runner.hpp): BERT finetune in Central US at each hour of
   // kFixedHours on every day of the start axis's years, through the event engine as a single
   // run is, in parallel (in the caller's arena). Nothing when the experiment has no Central US.
@@ -321,6 +323,27 @@ std::vector<StartOut> Sweep::cell(const WorkloadInput& w, const RegionInput& r,
                       r0.pauses};
   }
   return out;
+}
+
+RunPlan Sweep::plan(std::size_t shard_index, std::size_t shard_count) const {
+  RunPlan p;
+  p.cells = cells();
+  p.cells_to_run =
+      shard_index < p.cells ? (p.cells - shard_index + shard_count - 1) / shard_count : 0;
+  p.starts = starts_.size();
+  // As make_cube lays them out: per start, five float64 variables and pauses (int32); per cell,
+  // four means, four times the quantiles and valid_starts (int32).
+  constexpr std::uint64_t f64 = sizeof(double), i32 = sizeof(std::int32_t);
+  const std::uint64_t starts = p.starts, q = kQuantiles.size();
+  p.cell_bytes = starts * (5 * f64 + i32) + 4 * f64 + 4 * q * f64 + i32;
+  p.cube_bytes = p.cells * p.cell_bytes + workloads_.size() * regions_.size() * starts * f64 +
+                 fixed_days_.size() * kFixedHours.size() * f64;
+  p.journal_bytes = CellJournal::bytes_for(p.cells_to_run, p.cell_bytes);
+  for (const auto& r : regions_) p.input_bytes += r.actual.values.size() * f64;
+  for (const auto& w : workloads_) p.input_bytes += w.kwh.size() * f64;
+  for (const auto& v : plans_) p.input_bytes += v.size() * f64;
+  for (const auto& a : archives_) p.input_bytes += a.rows.size() * f64;
+  return p;
 }
 
 Cube Sweep::make_cube(const RunOptions& o) const {
@@ -526,6 +549,14 @@ void Sweep::run_cell(std::size_t c, Cube& cube) const {
 }
 
 }  // namespace
+
+RunPlan plan_experiment(const Experiment& e, const grids::GridStore& store, std::size_t shard_index,
+                        std::size_t shard_count) {
+  if (shard_count == 0 || shard_index >= shard_count)
+    throw ConfigError(fmt::format("--shard {}/{}: the shard index must be below the count",
+                                  shard_index, shard_count));
+  return Sweep(e, store).plan(shard_index, shard_count);
+}
 
 RunResult run_experiment(const Experiment& e, const grids::GridStore& store,
                          const RunOptions& options) {

@@ -81,6 +81,25 @@ struct RunResult {
   bool complete() const { return cells_done == cells; }
 };
 
+// What a run will make and need, known before any work (shiftsim run --dry-run, and the first
+// line of every run). The runner holds the whole cube in memory until it is written (partial
+// cubes and shards too: they keep every cell's slots), so memory grows with cells x starts.
+struct RunPlan {
+  std::size_t cells = 0;            // in the cube
+  std::size_t cells_to_run = 0;     // this shard's share (all of them unsharded)
+  std::size_t starts = 0;           // per cell
+  std::uint64_t cube_bytes = 0;     // the cube's values, uncompressed: held in memory while running
+  std::uint64_t cell_bytes = 0;     // one cell's share of them (cells.hpp)
+  std::uint64_t journal_bytes = 0;  // the journal once every cell of this run is in it
+  std::uint64_t input_bytes = 0;    // series, forecasts, archives and workloads prepared for it
+  std::uint64_t memory_bytes() const { return cube_bytes + input_bytes; }
+  std::uint64_t runs() const { return static_cast<std::uint64_t>(cells_to_run) * starts; }
+};
+
+// The plan of `e` on `store` for shard shard_index of shard_count. Errors as run_experiment's.
+RunPlan plan_experiment(const Experiment& e, const grids::GridStore& store,
+                        std::size_t shard_index = 0, std::size_t shard_count = 1);
+
 // Throws ConfigError for a region without a series in the store (at the line of regions or
 // signal), for starts that all lie beyond every region's data (at the line of years: a cube of
 // NaN only is no result) or a workload that cannot be loaded.

@@ -2,6 +2,7 @@
 // file has a [cluster] table), into one result cube; shiftsim merge: the parts of a sharded run
 // into the cube a single run would have written.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -21,6 +22,7 @@
 #include "experiments/merge.hpp"
 #include "experiments/runner.hpp"
 #include "grids/store.hpp"
+#include "sim/core/byte_size.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/core/output_lock.hpp"
 #include "sim/core/output_path.hpp"
@@ -42,10 +44,83 @@ std::atomic<bool> g_stop{false};
 extern "C" void on_signal(int) { g_stop.store(true); }
 
 struct Args {
-  std::string experiment, out, shard;
+  std::string experiment, out, shard, max_size;
   int threads = 0;
-  bool force = false, quiet = false, resume = false;
+  bool force = false, quiet = false, resume = false, dry_run = false;
 };
+
+// The largest run (its memory: the cube held whole, and its inputs) started without --max-size:
+// 8 GiB, or three quarters of the machine's memory when that is less, so that a sweep the
+// out-of-memory killer would stop hours in is refused before it begins.
+constexpr std::uint64_t kDefaultMaxSize = std::uint64_t{8} << 30;
+
+std::uint64_t physical_memory() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && page > 0
+             ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page)
+             : 0;
+}
+
+// Free space where `target` goes (its nearest folder that exists), 0 if unknown.
+std::uint64_t free_space(const fs::path& target, fs::path& where) {
+  where = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::error_code ec;
+  while (!fs::exists(where, ec) && where.has_parent_path() && where != where.parent_path())
+    where = where.parent_path();
+  const auto info = fs::space(where, ec);
+  return ec ? 0 : info.available;
+}
+
+// "180 k", "26.3 M": a count of runs, three significant digits.
+std::string format_count(std::uint64_t n) {
+  const double x = static_cast<double>(n);
+  if (n < 10000) return fmt::format("{}", n);
+  if (x < 1e6) return fmt::format("{:.3g} k", x / 1e3);
+  if (x < 1e9) return fmt::format("{:.3g} M", x / 1e6);
+  return fmt::format("{:.3g} G", x / 1e9);
+}
+
+// One line: what the run makes and needs (runner.hpp, RunPlan).
+std::string describe(const ex::RunPlan& p, const fs::path& target, std::uint64_t free,
+                     const fs::path& where) {
+  const std::string share =
+      p.cells_to_run == p.cells ? "" : fmt::format(" ({} in this shard)", p.cells_to_run);
+  return fmt::format(
+      "{} cells{} x {} starts = {} runs; cube {} in memory (its file at most that: {}), "
+      "journal {}, memory about {}; {} free at {}",
+      p.cells, share, p.starts, format_count(p.runs()), format_bytes(p.cube_bytes), target.string(),
+      format_bytes(p.journal_bytes), format_bytes(p.memory_bytes()),
+      free > 0 ? format_bytes(free) : std::string("unknown space"), where.string());
+}
+
+// Refuses, before any work, a run larger than the size limit or than the disk where it writes.
+void check_plan(const ex::RunPlan& p, const Args& a, std::uint64_t free, const fs::path& where) {
+  const std::uint64_t ram = physical_memory();
+  const std::uint64_t limit = !a.max_size.empty() ? parse_byte_size(a.max_size, "--max-size")
+                              : ram > 0           ? std::min(kDefaultMaxSize, ram / 4 * 3)
+                                                  : kDefaultMaxSize;
+  if (p.memory_bytes() > limit) {
+    throw ConfigError(fmt::format(
+        "{}: this run would hold about {} in memory ({} cells x {} starts: the cube, {}, is kept "
+        "whole until it is written, with {} of inputs), above the limit of {}{}; make the sweep "
+        "smaller (fewer regions, workloads or policies, or starts further apart with `every`), "
+        "or raise the limit with --max-size (e.g. --max-size {}){}",
+        a.experiment, format_bytes(p.memory_bytes()), p.cells, p.starts, format_bytes(p.cube_bytes),
+        format_bytes(p.input_bytes), format_bytes(limit),
+        a.max_size.empty() ? " (the default: 8 GiB or 3/4 of this machine's memory)" : "",
+        fmt::format("{}GB", p.memory_bytes() / 1000000000 + 1),
+        ram > 0 ? fmt::format("; this machine has {}", format_bytes(ram)) : ""));
+  }
+  const std::uint64_t need = p.journal_bytes + p.cube_bytes;
+  if (free > 0 && need > free) {
+    throw IoError(fmt::format(
+        "{}: this run may write up to {} at {} (the journal, {}, and the cube, at most {} before "
+        "compression), and {} is free there; free some space, or write the cube elsewhere with "
+        "--out (the journal goes beside it)",
+        a.experiment, format_bytes(need), where.string(), format_bytes(p.journal_bytes),
+        format_bytes(p.cube_bytes), format_bytes(free)));
+  }
+}
 
 // The most shares --shard splits a sweep into: 2^31, more than any sweep's cells.
 constexpr std::size_t kMaxShards = std::size_t{1} << 31;
@@ -139,11 +214,14 @@ int interrupted_while_writing(const fs::path& target) {
 // A cluster experiment (cluster_experiment.hpp): its scenarios in parallel, into one cube. No
 // shards and no resume: those split and continue long single-job sweeps.
 int run_cluster(const Args& a, const std::string& text) {
-  if (!a.shard.empty() || a.resume) {
+  if (!a.shard.empty() || a.resume || a.dry_run) {
     throw ConfigError(fmt::format(
         "{}: {} applies to single-job sweeps; a cluster experiment runs whole (run it without "
-        "--shard and --resume)",
-        a.experiment, a.resume ? "--resume" : "--shard"));
+        "--shard, --resume and --dry-run)",
+        a.experiment,
+        a.resume    ? "--resume"
+        : a.dry_run ? "--dry-run"
+                    : "--shard"));
   }
   const fs::path file(a.experiment);
   const ex::ClusterExperiment e =
@@ -206,6 +284,19 @@ int run(const Args& a) {
   prepare_target(target,
                  {{fs::path(a.experiment), "the experiment file"}, {e.store, "the grid store"}},
                  a.force);
+  // Know before you start: what the run makes and needs, refused if it cannot fit.
+  const grids::GridStore store = grids::GridStore::load(e.store);
+  const ex::RunPlan plan = ex::plan_experiment(e, store, shard.index, shard.count);
+  fs::path where;
+  const std::uint64_t free = free_space(target, where);
+  if (a.dry_run) {
+    fmt::print("{}: {}\n", a.experiment, describe(plan, target, free, where));
+    check_plan(plan, a, free, where);
+    fmt::print("{}: would run; nothing was computed or written (--dry-run)\n", a.experiment);
+    return 0;
+  }
+  check_plan(plan, a, free, where);
+  if (!a.quiet) fmt::print(stderr, "shiftsim run: {}\n", describe(plan, target, free, where));
   make_parent(target);
   const OutputLock lock(target);
   report_leftovers(lock);
@@ -229,7 +320,6 @@ int run(const Args& a) {
     }
   }
 
-  const grids::GridStore store = grids::GridStore::load(e.store);
   Progress progress(Progress::detect(a.quiet));
   ex::RunOptions o;
   o.threads = a.threads;
@@ -292,6 +382,12 @@ void add_run_command(CLI::App& app) {
                 "finish an interrupted run from its .partial file (single-job sweeps only)");
   cmd->add_flag("--force", a->force, "replace an existing cube");
   cmd->add_flag("--quiet", a->quiet, "no progress on stderr");
+  cmd->add_flag("--dry-run", a->dry_run,
+                "say what the run would make and need (cells, starts, cube, journal, memory, "
+                "free disk) and whether it fits, without running it (single-job sweeps)");
+  cmd->add_option("--max-size", a->max_size,
+                  "the most memory a run may hold, e.g. 16GiB (default: 8 GiB or 3/4 of the "
+                  "machine's memory)");
   cmd->footer(
       "Ctrl-C (SIGINT) or SIGTERM stops after the cells in progress, keeps them in the "
       ".partial file and exits 130; a signal while the finished cube is written lets the write "

@@ -230,3 +230,47 @@ TEST_CASE("shiftsim run: an --out that cannot be a cube is refused before any wo
   CHECK(parent.exit_code == 1);
   CHECK_THAT(parent.err, Catch::Contains("cannot create the folder"));
 }
+
+TEST_CASE("shiftsim run --dry-run says what the run makes and needs, and writes nothing",
+          "[cli][run][plan]") {
+  Sweep s;
+  const std::string out = s.file("sub/dir/out.h5");
+  auto r = test::run_shiftsim({"run", s.toml, "--out", out, "--dry-run"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  // 2 regions x 5 workloads x 6 policies; 8760 hourly starts of 2022.
+  CHECK_THAT(r.out, Catch::Contains("60 cells x 8760 starts = 526 k runs"));
+  CHECK_THAT(r.out, Catch::Contains("journal "));
+  CHECK_THAT(r.out, Catch::Contains("free at " + fs::path(s.toml).parent_path().string()));
+  CHECK_THAT(r.out, Catch::Contains("nothing was computed or written (--dry-run)"));
+  CHECK_FALSE(fs::exists(s.file("sub")));  // not even the folder
+
+  // Every run states the same line first.
+  r = test::run_shiftsim({"run", s.toml, "--out", s.file("a.h5")});
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.err, Catch::StartsWith("shiftsim run: 60 cells x 8760 starts = 526 k runs"));
+}
+
+TEST_CASE("shiftsim run: a run above --max-size is refused with its numbers, before any work",
+          "[cli][run][plan][bad-input]") {
+  Sweep s;
+  for (const bool dry : {true, false}) {
+    std::vector<std::string> args{"run", s.toml, "--out", s.file("out.h5"), "--max-size", "1MB"};
+    if (dry) args.push_back("--dry-run");
+    const auto r = test::run_shiftsim(args);
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.err, Catch::Contains("this run would hold about"));
+    CHECK_THAT(r.err, Catch::Contains("60 cells x 8760 starts"));
+    CHECK_THAT(r.err, Catch::Contains("above the limit of 1.00 MB"));
+    CHECK_THAT(r.err, Catch::Contains("--max-size 1GB"));
+    CHECK_FALSE(fs::exists(s.file("out.h5")));
+    CHECK_FALSE(fs::exists(s.file("out.h5.journal")));
+    CHECK_FALSE(fs::exists(s.file("out.h5.lock")));
+  }
+  // A limit without a unit, and --dry-run on a cluster experiment: refused, saying what to do.
+  auto r = test::run_shiftsim({"run", s.toml, "--max-size", "100", "--dry-run"});
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Catch::Contains("--max-size \"100\": no unit"));
+  r = test::run_shiftsim({"run", s.toml, "--max-size", "100GB", "--dry-run"});
+  CHECK(r.exit_code == 0);
+}

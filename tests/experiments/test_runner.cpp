@@ -3,13 +3,17 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <filesystem>
 #include <map>
 
+#include "experiments/cells.hpp"
 #include "experiments/runner.hpp"
 #include "grids/forecast_source.hpp"
+#include "grids/regions.hpp"
 #include "grids/resample.hpp"
 #include "sim/core/random.hpp"
 #include "sim/simulate.hpp"
+#include "tests/support/fixtures.hpp"
 #include "tests/support/same_bytes.hpp"
 #include "tests/support/sweep.hpp"
 #include "workloads/workload_file.hpp"
@@ -143,4 +147,38 @@ TEST_CASE("summary variables equal a direct computation from the per-start value
     }
   }
   CHECK(checked > cells * 3);
+}
+
+TEST_CASE("a run's plan gives the sizes of the cube and the journal it makes",
+          "[experiments][runner][plan]") {
+  auto store = small_store();
+  auto e = small_experiment();
+  // A Central US series too, for the fixed-hour runs (runner.hpp) the plan must count.
+  grids::Series central = store.series().begin()->second;
+  central.key.zone = grids::zone_for("Central US");
+  store.put(central);
+  e.regions.push_back("Central US");
+  for (const bool sharded : {false, true}) {
+    INFO((sharded ? "shard 1/3" : "whole"));
+    const std::size_t index = sharded ? 1 : 0, count = sharded ? 3 : 1;
+    const RunPlan plan = plan_experiment(e, store, index, count);
+    test::TempDir dir;
+    RunOptions o;
+    o.shard_index = index;
+    o.shard_count = count;
+    o.journal = dir.file("cube.h5.journal");
+    const RunResult r = run_experiment(e, store, o);
+    CHECK(plan.cells == r.cells);
+    CHECK(plan.starts == r.cube.dim("start").size());
+    CHECK(plan.cells_to_run == (sharded ? (r.cells - 1 + 2) / 3 : r.cells));
+    REQUIRE(r.cube.dim("day").size() == 365);
+    std::uint64_t bytes = 0;
+    for (const auto& v : r.cube.vars)
+      if (v.name != kCellDone) bytes += v.f64.size() * sizeof(double) + v.i32.size() * 4;
+    CHECK(plan.cube_bytes == bytes);
+    CHECK(plan.cell_bytes == cell_bytes(r.cube, cell_shares(r.cube)));
+    CHECK(plan.journal_bytes == std::filesystem::file_size(o.journal));
+    CHECK(plan.input_bytes > 0);
+    CHECK(plan.memory_bytes() > plan.cube_bytes);
+  }
 }
