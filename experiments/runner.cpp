@@ -343,6 +343,8 @@ RunPlan Sweep::plan(std::size_t shard_index, std::size_t shard_count) const {
   for (const auto& w : workloads_) p.input_bytes += w.kwh.size() * f64;
   for (const auto& v : plans_) p.input_bytes += v.size() * f64;
   for (const auto& a : archives_) p.input_bytes += a.rows.size() * f64;
+  for (const auto& [key, series] : store_.series())  // the store is loaded whole
+    p.input_bytes += series.values.size() * (f64 + 1) + series.forecast.values.size() * f64;
   return p;
 }
 

@@ -9,6 +9,7 @@
 #include <csignal>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,48 +62,54 @@ std::uint64_t physical_memory() {
              : 0;
 }
 
-// Free space where `target` goes (its nearest folder that exists), 0 if unknown.
-std::uint64_t free_space(const fs::path& target, fs::path& where) {
-  where = target.has_parent_path() ? target.parent_path() : fs::path(".");
+// Free space where `target` goes (its nearest folder that exists, `where`); nullopt if unknown.
+// The walk is on the absolute path: a relative one ends at its first folder, which may not exist.
+std::optional<std::uint64_t> free_space(const fs::path& target, fs::path& where) {
   std::error_code ec;
+  const fs::path full = fs::absolute(target, ec);
+  where = ec ? fs::path(".") : full.parent_path();
   while (!fs::exists(where, ec) && where.has_parent_path() && where != where.parent_path())
     where = where.parent_path();
   const auto info = fs::space(where, ec);
-  return ec ? 0 : info.available;
+  if (ec) return std::nullopt;
+  return info.available;
 }
 
 // "180 k", "26.3 M": a count of runs, three significant digits.
 std::string format_count(std::uint64_t n) {
   const double x = static_cast<double>(n);
   if (n < 10000) return fmt::format("{}", n);
-  if (x < 1e6) return fmt::format("{:.3g} k", x / 1e3);
-  if (x < 1e9) return fmt::format("{:.3g} M", x / 1e6);
+  if (x < 999.5e3) return fmt::format("{:.3g} k", x / 1e3);  // 999,500 rounds to 1.00 M
+  if (x < 999.5e6) return fmt::format("{:.3g} M", x / 1e6);
   return fmt::format("{:.3g} G", x / 1e9);
 }
 
 // One line: what the run makes and needs (runner.hpp, RunPlan).
-std::string describe(const ex::RunPlan& p, const fs::path& target, std::uint64_t free,
-                     const fs::path& where) {
+std::string describe(const ex::RunPlan& p, const fs::path& target,
+                     std::optional<std::uint64_t> free, const fs::path& where) {
   const std::string share =
       p.cells_to_run == p.cells ? "" : fmt::format(" ({} in this shard)", p.cells_to_run);
   return fmt::format(
-      "{} cells{} x {} starts = {} runs; cube {} in memory (its file at most that: {}), "
-      "journal {}, memory about {}; {} free at {}",
-      p.cells, share, p.starts, format_count(p.runs()), format_bytes(p.cube_bytes), target.string(),
-      format_bytes(p.journal_bytes), format_bytes(p.memory_bytes()),
-      free > 0 ? format_bytes(free) : std::string("unknown space"), where.string());
+      "{} cells{} x {} starts = {} runs; cube {} in memory (its file at most {}: {}), "
+      "journal {}, memory at most {}; {} free at {}",
+      p.cells, share, p.starts, format_count(p.runs()), format_bytes(p.cube_bytes),
+      format_bytes(p.file_bytes()), target.string(), format_bytes(p.journal_bytes),
+      format_bytes(p.memory_bytes()), free ? format_bytes(*free) : std::string("unknown space"),
+      where.string());
 }
 
 // Refuses, before any work, a run larger than the size limit or than the disk where it writes.
-void check_plan(const ex::RunPlan& p, const Args& a, std::uint64_t free, const fs::path& where) {
+void check_plan(const ex::RunPlan& p, const Args& a, std::optional<std::uint64_t> free,
+                const fs::path& where) {
   const std::uint64_t ram = physical_memory();
   const std::uint64_t limit = !a.max_size.empty() ? parse_byte_size(a.max_size, "--max-size")
                               : ram > 0           ? std::min(kDefaultMaxSize, ram / 4 * 3)
                                                   : kDefaultMaxSize;
   if (p.memory_bytes() > limit) {
     throw ConfigError(fmt::format(
-        "{}: this run would hold about {} in memory ({} cells x {} starts: the cube, {}, is kept "
-        "whole until it is written, with {} of inputs), above the limit of {}{}; make the sweep "
+        "{}: this run may hold up to {} in memory ({} cells x {} starts: the cube, {}, is kept "
+        "whole until it is written, and its file is built in memory before it is saved, with {} "
+        "of inputs), above the limit of {}{}; make the sweep "
         "smaller (fewer regions, workloads or policies, or starts further apart with `every`), "
         "or raise the limit with --max-size (e.g. --max-size {}){}",
         a.experiment, format_bytes(p.memory_bytes()), p.cells, p.starts, format_bytes(p.cube_bytes),
@@ -111,14 +118,14 @@ void check_plan(const ex::RunPlan& p, const Args& a, std::uint64_t free, const f
         fmt::format("{}GB", p.memory_bytes() / 1000000000 + 1),
         ram > 0 ? fmt::format("; this machine has {}", format_bytes(ram)) : ""));
   }
-  const std::uint64_t need = p.journal_bytes + p.cube_bytes;
-  if (free > 0 && need > free) {
+  const std::uint64_t need = p.journal_bytes + p.file_bytes();
+  if (free && need > *free) {
     throw IoError(fmt::format(
-        "{}: this run may write up to {} at {} (the journal, {}, and the cube, at most {} before "
-        "compression), and {} is free there; free some space, or write the cube elsewhere with "
-        "--out (the journal goes beside it)",
+        "{}: this run may write up to {} at {} (the journal, {}, and the cube file, at most {} "
+        "before compression), and {} is free there; free some space, or write the cube "
+        "elsewhere with --out (the journal goes beside it)",
         a.experiment, format_bytes(need), where.string(), format_bytes(p.journal_bytes),
-        format_bytes(p.cube_bytes), format_bytes(free)));
+        format_bytes(p.file_bytes()), format_bytes(*free)));
   }
 }
 
@@ -214,14 +221,15 @@ int interrupted_while_writing(const fs::path& target) {
 // A cluster experiment (cluster_experiment.hpp): its scenarios in parallel, into one cube. No
 // shards and no resume: those split and continue long single-job sweeps.
 int run_cluster(const Args& a, const std::string& text) {
-  if (!a.shard.empty() || a.resume || a.dry_run) {
+  if (!a.shard.empty() || a.resume || a.dry_run || !a.max_size.empty()) {
     throw ConfigError(fmt::format(
         "{}: {} applies to single-job sweeps; a cluster experiment runs whole (run it without "
-        "--shard, --resume and --dry-run)",
+        "--shard, --resume, --dry-run and --max-size)",
         a.experiment,
-        a.resume    ? "--resume"
-        : a.dry_run ? "--dry-run"
-                    : "--shard"));
+        a.resume          ? "--resume"
+        : a.dry_run       ? "--dry-run"
+        : a.shard.empty() ? "--max-size"
+                          : "--shard"));
   }
   const fs::path file(a.experiment);
   const ex::ClusterExperiment e =
@@ -281,16 +289,21 @@ int run(const Args& a) {
   // Refuse before hours of work, not after; at the line of the key when the file names the path.
   ex::check_experiment_paths(e.file, e.store, e.store_line, e.output,
                              a.out.empty() && !sharded ? e.output_line : 0);
+  // A dry run says that an existing cube would need --force rather than refusing to plan.
+  const bool exists_unforced = a.dry_run && !a.force && fs::exists(target);
   prepare_target(target,
                  {{fs::path(a.experiment), "the experiment file"}, {e.store, "the grid store"}},
-                 a.force);
+                 a.force || a.dry_run);
   // Know before you start: what the run makes and needs, refused if it cannot fit.
   const grids::GridStore store = grids::GridStore::load(e.store);
   const ex::RunPlan plan = ex::plan_experiment(e, store, shard.index, shard.count);
   fs::path where;
-  const std::uint64_t free = free_space(target, where);
+  const auto free = free_space(target, where);
   if (a.dry_run) {
     fmt::print("{}: {}\n", a.experiment, describe(plan, target, free, where));
+    if (exists_unforced)
+      fmt::print("{}: {} exists: the run needs --force to replace it\n", a.experiment,
+                 target.string());
     check_plan(plan, a, free, where);
     fmt::print("{}: would run; nothing was computed or written (--dry-run)\n", a.experiment);
     return 0;

@@ -78,7 +78,8 @@ TEST_CASE("run: a cluster experiment writes a cube read_cube opens", "[cli][clus
   r = run_shiftsim({"run", exp, "--quiet", "--out", dir.file("other.h5")});
   CHECK(r.exit_code == 0);
   for (const auto& extra :
-       {std::vector<std::string>{"--shard", "0/2"}, std::vector<std::string>{"--resume"}}) {
+       {std::vector<std::string>{"--shard", "0/2"}, std::vector<std::string>{"--resume"},
+        std::vector<std::string>{"--dry-run"}, std::vector<std::string>{"--max-size", "1GB"}}) {
     std::vector<std::string> args{"run", exp, "--quiet", "--force"};
     args.insert(args.end(), extra.begin(), extra.end());
     r = run_shiftsim(args);

@@ -245,6 +245,18 @@ TEST_CASE("shiftsim run --dry-run says what the run makes and needs, and writes 
   CHECK_THAT(r.out, Catch::Contains("nothing was computed or written (--dry-run)"));
   CHECK_FALSE(fs::exists(s.file("sub")));  // not even the folder
 
+  // A relative --out in folders that do not exist yet: the free space of the nearest one that
+  // does (the run's folder), not "unknown"; an existing cube is noted, not refused.
+  const std::string here = fs::path(s.toml).parent_path().string();
+  r = test::run_shiftsim({"run", s.toml, "--out", "new/sub/out.h5", "--dry-run"}, here);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("free at " + here + "\n"));
+  s.dir.write("kept.h5", "not a cube");
+  r = test::run_shiftsim({"run", s.toml, "--out", s.file("kept.h5"), "--dry-run"});
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("exists: the run needs --force to replace it"));
+  CHECK(test::read_bytes(s.file("kept.h5")) == "not a cube");
+
   // Every run states the same line first.
   r = test::run_shiftsim({"run", s.toml, "--out", s.file("a.h5")});
   REQUIRE(r.exit_code == 0);
@@ -259,7 +271,7 @@ TEST_CASE("shiftsim run: a run above --max-size is refused with its numbers, bef
     if (dry) args.push_back("--dry-run");
     const auto r = test::run_shiftsim(args);
     CHECK(r.exit_code == 1);
-    CHECK_THAT(r.err, Catch::Contains("this run would hold about"));
+    CHECK_THAT(r.err, Catch::Contains("this run may hold up to"));
     CHECK_THAT(r.err, Catch::Contains("60 cells x 8760 starts"));
     CHECK_THAT(r.err, Catch::Contains("above the limit of 1.00 MB"));
     CHECK_THAT(r.err, Catch::Contains("--max-size 1GB"));

@@ -64,8 +64,13 @@ CliResult RunningShiftsim::wait() {
 }
 
 std::string shiftsim_bin() {
-  const char* env = std::getenv("SHIFTSIM_TEST_BIN");
-  return env != nullptr && *env != '\0' ? std::string(env) : std::string(SHIFTSIM_BIN);
+  // Made absolute here, once: the tests start the binary in folders of their own.
+  static const std::string bin = [] {
+    const char* env = std::getenv("SHIFTSIM_TEST_BIN");
+    if (env == nullptr || *env == '\0') return std::string(SHIFTSIM_BIN);
+    return std::filesystem::absolute(env).string();
+  }();
+  return bin;
 }
 
 CliResult run_shiftsim(const std::vector<std::string>& args, const std::string& cwd) {

@@ -1,9 +1,11 @@
 // carbon-suspend: carbon-delay, and interruptible jobs run in the cleanest forecast steps before
 // their deadline, suspended in between: the single-job pause-resume rule (sim/kernels.hpp, or the
 // exact plan with checkpoint costs, sim/costly_pause.hpp) applied to each job on release, on the
-// forecast of its home site (home_site, chosen at release). With room for everything, each job is
-// charged exactly what simulate() charges it under pause-resume with its slack as window
-// (tests/cluster/test_schedulers.cpp).
+// forecast of its home site (home_site, chosen at release) as believed then (Site::belief). With
+// room for everything and a forecast series, each job is charged exactly what simulate() charges
+// it under pause-resume with its slack as window (tests/cluster/test_schedulers.cpp); on issued
+// forecasts the plan is made once, at release, where simulate()'s online pause-resume decides
+// step by step (sim/online.hpp), so the two differ there.
 //
 // The plan, for a job that is interruptible, deferrable and has slack > 0 (when no pause fits,
 // below, it is the flexible start instead, which may begin at the release itself):
