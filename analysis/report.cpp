@@ -17,6 +17,7 @@
 #include "analysis/published.hpp"
 #include "analysis/report_view.hpp"
 #include "analysis/validation.hpp"
+#include "analysis/year_tables.hpp"
 #include "grids/calibrated.hpp"
 #include "grids/regions.hpp"
 #include "grids/surrogate.hpp"
@@ -425,6 +426,7 @@ Report make_report(const Cube& cube) {
   fig34_tables(v, r.data, r.tables);
   r.tables.push_back(validation(cube, v, r.data));
   region_tables(v, r.data, r.tables);
+  if (auto y = year_table(cube, v, r.data)) r.tables.push_back(std::move(*y));
   for (auto& t : forecast_tables(cube, data_paragraph(cube, v, false)))
     r.tables.push_back(std::move(t));
   return r;

@@ -103,6 +103,7 @@ class View {
       reading += fmt::format("{}seed {}", reading.empty() ? "" : ", ", labels("seed")[0]);
     }
     // The summaries are read at that forecast and the first seed.
+    forecast_index = fi;
     for (const char* name : {"savings_pct_mean", "pauses_mean"})
       summaries_.emplace(name, CubeView(c, name).hold("forecast", fi).hold("seed", 0));
     baseline_.emplace(c, "baseline_g");
@@ -142,6 +143,7 @@ class View {
   std::vector<std::optional<shiftsim::workloads::Workload>> jobs;  // per workload, loaded
   std::vector<std::int64_t> starts;
   std::string reading;  // which forecast and seed the tables read, when the cube has several
+  std::size_t forecast_index = 0;  // of the forecast read ("perfect", else the first)
 
  private:
   std::map<std::string, CubeView> summaries_;

@@ -168,3 +168,56 @@ TEST_CASE("report: Table 3 from the sweep's fixed-hour runs, as the engine runs 
   const auto r = make_report(cube);
   CHECK(num(r.table("table3").rows[1][3]) == fixed);  // day 2, column 06:00
 }
+
+TEST_CASE("report: the findings year by year, for a cube of several years",
+          "[analysis][report][years]") {
+  // Zone ZY: 2021 with a daily cycle (a flexible start saves), 2022 flat (nothing to save).
+  // SYNTHETIC test data.
+  grids::GridStore store;
+  grids::Series s;
+  s.key = {"ZY", Signal::average, Basis::direct};
+  s.source = "synthetic test data";
+  s.start = make_time(2021, 1, 1);
+  s.step = Seconds{3600};
+  for (int h = 0; h < 24 * (365 + 365 + 2); ++h)
+    s.values.push_back(h < 24 * 365 ? 300 + 200 * std::sin(h * 0.2618) : 300);
+  s.flags.assign(s.values.size(), 0);
+  store.put(s);
+  auto e = test::small_experiment();
+  e.regions = {"ZY"};
+  e.years = {2021, 2022};
+  e.step = Seconds{3600};
+  e.workloads = {"bert-finetune"};
+  e.forecasts = {"perfect"};
+  e.seeds = {1};
+  auto policy = [](sim::PolicyKind k, const std::string& w) {
+    sim::Policy p;
+    p.kind = k;
+    if (k != sim::PolicyKind::baseline) p.window = sim::Window::parse(w);
+    return p;
+  };
+  e.policies = {{"baseline", policy(sim::PolicyKind::baseline, "")},
+                {"flexible-start/24h", policy(sim::PolicyKind::flexible_start, "24h")},
+                {"pause-resume/100%", policy(sim::PolicyKind::pause_resume, "100%")}};
+  const auto cube = experiments::run_experiment(e, store, {}).cube;
+  const auto r = make_report(cube);
+  const Table& t = r.table("years");
+  REQUIRE(t.columns.size() == 6);  // workload, policy, 2021, 2022, all years, spread
+  CHECK(t.columns[2].name == "2021");
+  CHECK(t.columns[3].name == "2022");
+  REQUIRE(t.rows.size() == 2);
+  for (const auto& row : t.rows) {
+    INFO(std::get<std::string>(row[1]));
+    CHECK(num(row[2]) > 10);  // the daily cycle of 2021
+    CHECK(num(row[3]) == 0);  // nothing to gain on a flat 2022
+    CHECK(num(row[5]) == num(row[2]) - num(row[3]));
+    // All years: the cube's own mean, between the two years.
+    const auto p = std::get<std::string>(row[1]) == "flexible-start/24h" ? 1 : 2;
+    CHECK(num(row[4]) == experiments::CubeView(cube, "savings_pct_mean")
+                             .at({{"workload", 0}, {"region", 0}, {"policy", std::size_t(p)}}));
+    CHECK(num(row[4]) > num(row[3]));
+    CHECK(num(row[4]) < num(row[2]));
+  }
+  // One year: no such table.
+  CHECK_THROWS(make_report(paper_like_cube()).table("years"));
+}
