@@ -18,7 +18,7 @@ using report_detail::View;
 
 std::optional<Table> year_table(const experiments::Cube& cube, const View& v,
                                 const std::string& data) {
-  // The year of each start, and the years in order.
+  // The year of each start, and the years in order (the start axis is increasing).
   std::vector<int> year_of_start;
   std::vector<int> years;
   for (const std::int64_t t : v.starts) {
@@ -26,8 +26,6 @@ std::optional<Table> year_table(const experiments::Cube& cube, const View& v,
     year_of_start.push_back(y);
     if (years.empty() || years.back() != y) years.push_back(y);
   }
-  std::sort(years.begin(), years.end());
-  years.erase(std::unique(years.begin(), years.end()), years.end());
   if (years.size() < 2) return std::nullopt;
   std::vector<std::size_t> policies;
   for (const char* label : {"flexible-start/24h", "pause-resume/100%"})

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <utility>
 
+#include "sim/core/csv.hpp"
 #include "sim/core/errors.hpp"
 
 namespace shiftsim {
@@ -17,15 +18,6 @@ namespace {
 constexpr std::string_view kForms =
     "write a number with a unit: B, kB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB "
     "(powers of 1024), e.g. 8GiB or 500MB";
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
 
 }  // namespace
 

@@ -20,18 +20,19 @@ using namespace shiftsim::analysis;
 
 namespace {
 
+sim::Policy policy(sim::PolicyKind k, const std::string& w) {
+  sim::Policy p;
+  p.kind = k;
+  if (k != sim::PolicyKind::baseline) p.window = sim::Window::parse(w);
+  return p;
+}
+
 // A paper-shaped sweep, small: two of the paper's workloads, two zones, the 24h and 100% windows.
 experiments::Cube paper_like_cube() {
   auto e = test::small_experiment();
   e.workloads = {"bert-finetune", "densenet-201"};
   e.forecasts = {"perfect"};
   e.seeds = {1};
-  auto policy = [](sim::PolicyKind k, const std::string& w) {
-    sim::Policy p;
-    p.kind = k;
-    if (k != sim::PolicyKind::baseline) p.window = sim::Window::parse(w);
-    return p;
-  };
   e.policies = {{"baseline", policy(sim::PolicyKind::baseline, "")},
                 {"flexible-start/24h", policy(sim::PolicyKind::flexible_start, "24h")},
                 {"pause-resume/24h", policy(sim::PolicyKind::pause_resume, "24h")},
@@ -190,12 +191,6 @@ TEST_CASE("report: the findings year by year, for a cube of several years",
   e.workloads = {"bert-finetune"};
   e.forecasts = {"perfect"};
   e.seeds = {1};
-  auto policy = [](sim::PolicyKind k, const std::string& w) {
-    sim::Policy p;
-    p.kind = k;
-    if (k != sim::PolicyKind::baseline) p.window = sim::Window::parse(w);
-    return p;
-  };
   e.policies = {{"baseline", policy(sim::PolicyKind::baseline, "")},
                 {"flexible-start/24h", policy(sim::PolicyKind::flexible_start, "24h")},
                 {"pause-resume/100%", policy(sim::PolicyKind::pause_resume, "100%")}};
