@@ -23,7 +23,11 @@ void check(const Table& t) {
 
 std::string number(double v, int decimals) {
   if (std::isnan(v)) return "n/a";
-  return fmt::format("{:.{}f}", v, decimals);
+  std::string out = fmt::format("{:.{}f}", v, decimals);
+  // A rounding residue below the shown precision (-1.7e-14) prints as 0.0, not -0.0.
+  const bool negative_zero =
+      out.front() == '-' && out.find_first_not_of("-0.") == std::string::npos;
+  return negative_zero ? fmt::format("{:.{}f}", 0.0, decimals) : out;
 }
 
 std::string md_escape(const std::string& s) {
