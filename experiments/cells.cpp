@@ -28,7 +28,7 @@ std::vector<CellShare> cell_shares(const Cube& cube) {
     // are not).
     const bool over_cells = var.dims.size() >= cell_dims.size() &&
                             std::equal(cell_dims.begin(), cell_dims.end(), var.dims.begin());
-    if (!over_cells || var.name == kCellDone) continue;
+    if (!over_cells || var.name == kCellDone || var.external) continue;
     shares.push_back({v, cells == 0 ? 0 : values(var) / cells});
   }
   return shares;
@@ -61,6 +61,7 @@ void copy_cell(const Cube& from, Cube& to, std::size_t cell) {
     const auto& name = from.vars[s.var].name;
     const auto it = std::find_if(to.vars.begin(), to.vars.end(),
                                  [&](const Variable& v) { return v.name == name; });
+    if (it->external) continue;  // its chunks travel apart (the journal)
     const CellShare dst{static_cast<std::size_t>(it - to.vars.begin()), s.per};
     std::ranges::copy(share_bytes(from, s, cell), share_bytes(to, dst, cell).begin());
   }

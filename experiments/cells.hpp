@@ -23,7 +23,8 @@ struct CellShare {
   std::size_t var;  // index in Cube::vars
   std::size_t per;  // values per cell: starts, quantiles or 1
 };
-// The shares a cell owns, in the cube's variable order.
+// The shares a cell owns of the variables held in memory (not the external ones), in the cube's
+// variable order.
 std::vector<CellShare> cell_shares(const Cube& cube);
 // Bytes of one cell over all its shares.
 std::size_t cell_bytes(const Cube& cube, const std::vector<CellShare>& shares);
@@ -32,6 +33,7 @@ std::span<const unsigned char> share_bytes(const Cube& cube, const CellShare& sh
                                            std::size_t cell);
 std::span<unsigned char> share_bytes(Cube& cube, const CellShare& share, std::size_t cell);
 
+// The cell's held shares (those external in `to` are left to the caller).
 void copy_cell(const Cube& from, Cube& to, std::size_t cell);
 
 // "workload=bert-finetune, region=West US, policy=pause-resume/24h", for messages.

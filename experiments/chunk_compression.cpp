@@ -9,10 +9,8 @@
 
 namespace shiftsim::experiments {
 
-namespace {
-
-std::vector<unsigned char> shuffle_deflate(const unsigned char* raw, std::size_t bytes,
-                                           std::size_t value_bytes) {
+std::vector<unsigned char> filter_chunk(const unsigned char* raw, std::size_t bytes,
+                                        std::size_t value_bytes) {
   std::vector<unsigned char> shuffled(bytes);
   const std::size_t n = bytes / value_bytes;
   for (std::size_t b = 0; b < value_bytes; ++b) {
@@ -29,7 +27,32 @@ std::vector<unsigned char> shuffle_deflate(const unsigned char* raw, std::size_t
   return packed;
 }
 
-}  // namespace
+std::uint64_t filtered_bound(std::uint64_t bytes) {
+  // compressBound's formula, in 64 bits (zlib's uLong may be narrower than a chunk bound needs).
+  return bytes + (bytes >> 12) + (bytes >> 14) + (bytes >> 25) + 13;
+}
+
+std::vector<std::vector<unsigned char>> compress_row(const unsigned char* values, std::size_t count,
+                                                     std::size_t value_bytes, std::size_t chunk_len,
+                                                     const unsigned char* fill) {
+  std::vector<std::vector<unsigned char>> out;
+  std::vector<unsigned char> raw(chunk_len * value_bytes);
+  for (std::size_t at = 0; at < count; at += chunk_len) {
+    const std::size_t n = std::min(chunk_len, count - at);
+    std::memcpy(raw.data(), values + at * value_bytes, n * value_bytes);
+    for (std::size_t i = n; i < chunk_len; ++i)
+      std::memcpy(raw.data() + i * value_bytes, fill, value_bytes);
+    out.push_back(filter_chunk(raw.data(), raw.size(), value_bytes));
+  }
+  return out;
+}
+
+std::uint64_t chunk_count(const std::vector<std::uint64_t>& shape,
+                          const std::vector<std::uint64_t>& chunk) {
+  std::uint64_t n = 1;
+  for (std::size_t i = 0; i < shape.size(); ++i) n *= (shape[i] + chunk[i] - 1) / chunk[i];
+  return n;
+}
 
 std::vector<std::uint64_t> chunk_shape(const std::vector<std::uint64_t>& shape,
                                        std::size_t value_bytes) {
@@ -93,7 +116,7 @@ void compress_chunks(const std::vector<std::uint64_t>& shape,
         std::memcpy(raw.data() + r * chunk[rank - 1] * value_bytes, values + src * value_bytes,
                     row * value_bytes);
       }
-      packed[b] = shuffle_deflate(raw.data(), raw.size(), value_bytes);
+      packed[b] = filter_chunk(raw.data(), raw.size(), value_bytes);
     });
     for (std::size_t b = 0; b < batch; ++b) write(origin(first + b), packed[b]);
   }

@@ -27,6 +27,24 @@ inline constexpr std::size_t kChunksPerBatch = 64;
 std::vector<std::uint64_t> chunk_shape(const std::vector<std::uint64_t>& shape,
                                        std::size_t value_bytes);
 
+// One chunk's values (`bytes` of them, `value_bytes` each: a whole chunk, padded), filtered as
+// HDF5's shuffle and deflate filters would: the bytes write_chunk takes.
+std::vector<unsigned char> filter_chunk(const unsigned char* raw, std::size_t bytes,
+                                        std::size_t value_bytes);
+// At most the size of a chunk of `bytes` bytes once filtered (zlib's bound).
+std::uint64_t filtered_bound(std::uint64_t bytes);
+
+// How many chunks of `chunk` cover `shape` (the same rank).
+std::uint64_t chunk_count(const std::vector<std::uint64_t>& shape,
+                          const std::vector<std::uint64_t>& chunk);
+
+// The chunks of one row of `count` values chunked `chunk_len` at a time (the last padded with
+// `fill`), filtered, in order: what compress_chunks gives for a row of a variable chunked 1 on
+// every slower dimension.
+std::vector<std::vector<unsigned char>> compress_row(const unsigned char* values, std::size_t count,
+                                                     std::size_t value_bytes, std::size_t chunk_len,
+                                                     const unsigned char* fill);
+
 // One chunk, ready for the file: its origin (in values) and its filtered bytes.
 using ChunkSink =
     std::function<void(const std::vector<std::uint64_t>& origin, std::span<const unsigned char>)>;

@@ -194,7 +194,8 @@ Cube ClusterSweep::make_cube(const std::vector<std::optional<ScenarioOut>>& outs
   const std::size_t n = outs.size(), ns = sites.size(), nt = times.size();
   for (const auto& v : kScalars) {
     Variable var{
-        v.name, scenario_dims, v.type, {}, {}, {{"units", v.units}, {"long_name", v.long_name}}};
+        v.name, scenario_dims, v.type, {}, {}, {{"units", v.units}, {"long_name", v.long_name}},
+        {},     false};
     if (v.type == DType::f64)
       var.f64.assign(n, kNaN);
     else
@@ -214,7 +215,9 @@ Cube ClusterSweep::make_cube(const std::vector<std::optional<ScenarioOut>>& outs
       DType::f64,
       std::vector<double>(n * ns * nt, kNaN),
       {},
-      {{"units", "1"}, {"long_name", "mean share of the site's accelerators held over the step"}}};
+      {{"units", "1"}, {"long_name", "mean share of the site's accelerators held over the step"}},
+      {},
+      false};
   for (std::size_t s = 0; s < n; ++s) {
     if (!outs[s]) continue;
     for (std::size_t i = 0; i < ns; ++i) {
@@ -235,7 +238,8 @@ Cube ClusterSweep::make_cube(const std::vector<std::optional<ScenarioOut>>& outs
   Variable capacity{
       "capacity", {"capacity_scale", "site"},
       DType::i32, {},
-      {},         {{"units", "1"}, {"long_name", "accelerators of the site at this scale"}}};
+      {},         {{"units", "1"}, {"long_name", "accelerators of the site at this scale"}},
+      {},         false};
   for (double scale : e_.capacity_scales)
     for (const auto& site : e_.sites) capacity.i32.push_back(scaled_capacity(site.capacity, scale));
   c.vars.push_back(std::move(capacity));

@@ -40,7 +40,17 @@ void Cube::check() const {
     std::size_t n = 1;
     for (const auto& d : v.dims) n *= dim(d).size();
     const std::size_t have = v.type == DType::f64 ? v.f64.size() : v.i32.size();
-    if (have != n) throw InternalError("cube: variable " + v.name + " has the wrong size");
+    if (have != (v.external ? 0 : n))
+      throw InternalError("cube: variable " + v.name + " has the wrong size");
+    if (!v.chunk.empty() || v.external) {
+      bool fits = v.chunk.size() == v.dims.size() && n > 0;
+      for (std::size_t i = 0; fits && i < v.chunk.size(); ++i)
+        fits = v.chunk[i] >= 1 && v.chunk[i] <= dim(v.dims[i]).size();
+      if (!fits)
+        throw InternalError("cube: variable " + v.name +
+                            " has a chunk shape that does "
+                            "not fit its dimensions");
+    }
   }
 }
 

@@ -47,6 +47,13 @@ struct Variable {
   std::vector<double> f64;        // used when type == f64; size = product of the dims' sizes
   std::vector<std::int32_t> i32;  // used when type == i32
   std::map<std::string, std::string> attrs;  // units, long_name, ...
+  // The chunk shape on disk, one extent per dimension (at most the dimension's size, at least
+  // 1); empty: the writer's default (chunk_compression.hpp). read_cube gives back the file's.
+  std::vector<std::uint64_t> chunk;
+  // Not held here: its buffers stay empty and the writer takes its chunks, already filtered, from
+  // a ChunkSource (cube_file.hpp). The sweep runner streams its per-start variables so, from the
+  // cell journal, so that a sweep never holds them whole. Needs `chunk`.
+  bool external = false;
 };
 
 struct Cube {

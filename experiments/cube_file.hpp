@@ -13,11 +13,13 @@
 // - one dataset per variable: float64 with _FillValue NaN, or int32 with _FillValue kMissingI32
 //   (also the HDF5 fill value); its dimensions are the dimension scales attached to its axes, in
 //   order (DIMENSION_LIST; h5netcdf and netCDF-C read them from there; there is no other record
-//   of them). Chunked, shuffled and deflated (level 4): chunks hold whole fastest dimensions, as
-//   many as fit in 1 MiB (HDF5's default chunk cache), the next one cut to what fits, the slower
-//   ones 1. Scalars and variables with an empty dimension are contiguous (HDF5 cannot chunk them).
-//   The writer shuffles and deflates the chunks itself, in parallel, and hands them to HDF5 whole
-//   (H5Dwrite_chunk): the same bytes as HDF5's own filters, which read them back;
+//   of them). Chunked, shuffled and deflated (level 4): as the variable's `chunk` says, or by
+//   default chunks holding whole fastest dimensions, as many as fit in 1 MiB (HDF5's default
+//   chunk cache), the next one cut to what fits, the slower ones 1. Scalars and variables with an
+//   empty dimension are contiguous (HDF5 cannot chunk them). The writer shuffles and deflates the
+//   chunks itself, in parallel, and hands them to HDF5 whole (H5Dwrite_chunk): the same bytes as
+//   HDF5's own filters, which read them back. An external variable's chunks come filtered from a
+//   ChunkSource; one it does not have is not written (it reads as the fill value);
 // - attributes (cube, dimensions, variables) as scalar variable-length UTF-8 strings, plus the
 //   global format = "shiftsim-cube" and format_version = 1 (int64), which xarray shows too.
 // The file format is HDF5 1.8's (libver bounds V18, whatever the library's version), so netCDF-4
@@ -30,23 +32,41 @@
 // Nothing lost: write_cube writes a temporary file beside `path` and renames it into place only
 // when complete; an existing `path` is refused (IoError naming it and saying --force) unless
 // `overwrite`. HDF5 is reached only through the HDF5 layer (grids/hdf5): every failing HDF5 call
-// becomes an IoError naming the file and the object, and a failed write (a full disk) fails in the
-// layer's own write of the finished file, leaving nothing open.
+// becomes an IoError naming the file and the object. The file's structure is built in memory and
+// saved; its chunks are then appended on disk, into space reserved beforehand for as much as they
+// can take (grids/hdf5/file.hpp), so a full disk is refused before they are written. Memory: the
+// structure, one batch of chunks being compressed, and the cube's held values (the caller's).
 //
 // Thread-safety: any thread, one call at a time per path (the temporary name is per process); a
 // thread-safe HDF5 (Debian's is) serialises the HDF5 calls.
+#include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <span>
+#include <vector>
 
 #include "experiments/cube.hpp"
 
 namespace shiftsim::experiments {
+
+// Where the chunks of a cube's external variables come from (the sweep's cell journal).
+struct ChunkSource {
+  // The filtered bytes of the chunk of variable `var` (its index in Cube::vars) at `origin` (in
+  // values, a multiple of its chunk shape), valid until the next call; empty when it has none.
+  std::function<std::span<const unsigned char>(std::size_t var,
+                                               const std::vector<std::uint64_t>& origin)>
+      chunk;
+  std::uint64_t bytes = 0;  // at least the sum of the sizes of all the chunks it gives
+};
 
 // InternalError, before anything is written, for a cube that fails Cube::check() or sets an
 // attribute the layout owns: CLASS, NAME, REFERENCE_LIST, DIMENSION_LIST or a name starting with
 // '_' (netCDF's: _FillValue, ...) on a dimension or variable; units or calendar on a Times
 // dimension; format, format_version or a name starting with '_' on the cube. IoError when `path`
 // exists and !overwrite, or when writing fails (names HDF5 cannot hold, such as "a/b", fail here).
-void write_cube(const Cube& cube, const std::filesystem::path& path, bool overwrite);
+// A cube with external variables needs `source` (InternalError without).
+void write_cube(const Cube& cube, const std::filesystem::path& path, bool overwrite,
+                const ChunkSource* source = nullptr);
 // Reads a cube written by write_cube (for tests, merge and resume), equal to it field by field.
 // Coordinates: strings -> Labels, float64 -> Numbers, int64 with the units above -> Times.
 // Attributes: the scalar string ones, without those the layout owns (above). IoError naming the

@@ -92,6 +92,8 @@ Variable read_variable(const hdf5::Dataset& ds, const std::string& name, const C
     not_a_cube(ds, "a variable that is neither float64 nor int32");
   }
   v.attrs = get_attrs(ds, reserved_dataset_attr);
+  // Kept, so that a cube read and written again (merge) has the chunks it had.
+  v.chunk = ds.chunk();
   return v;
 }
 

@@ -60,76 +60,141 @@ hdf5::Dataset write_dimension(hdf5::Group& root, const Dimension& d, int index) 
   return ds;
 }
 
-void write_variable(hdf5::Group& root, const Cube& cube, const Variable& v,
-                    const std::vector<hdf5::Dataset>& scales) {
+// The variable's chunk shape; empty when it is contiguous (HDF5 cannot chunk a scalar or a
+// dataset with an empty dimension).
+std::vector<std::uint64_t> chunk_of(const Cube& cube, const Variable& v) {
+  std::uint64_t count = 1;
   std::vector<std::uint64_t> shape;
+  for (const auto& name : v.dims) {
+    shape.push_back(cube.dim(name).size());
+    count *= shape.back();
+  }
+  if (count == 0 || shape.empty()) return {};
+  if (!v.chunk.empty()) return v.chunk;
+  return chunk_shape(shape, v.type == DType::f64 ? sizeof(double) : sizeof(std::int32_t));
+}
+
+std::vector<std::uint64_t> shape_of(const Cube& cube, const Variable& v) {
+  std::vector<std::uint64_t> shape;
+  for (const auto& name : v.dims) shape.push_back(cube.dim(name).size());
+  return shape;
+}
+
+const double kFillF64 = std::numeric_limits<double>::quiet_NaN();
+const std::int32_t kFillI32 = kMissingI32;
+
+// The dataset with its attributes, and its values when contiguous; chunks come later
+// (write_chunks), on disk.
+void create_variable(hdf5::Group& root, const Cube& cube, const Variable& v,
+                     const std::vector<hdf5::Dataset>& scales) {
   std::vector<const hdf5::Dataset*> attached;
   for (const auto& name : v.dims) {
     const auto it = std::find_if(cube.dims.begin(), cube.dims.end(),
                                  [&](const Dimension& d) { return d.name == name; });
-    shape.push_back(it->size());
     attached.push_back(&scales[static_cast<std::size_t>(it - cube.dims.begin())]);
   }
   const bool f64 = v.type == DType::f64;
-  const double fill_f64 = std::numeric_limits<double>::quiet_NaN();
-  const std::int32_t fill_i32 = kMissingI32;
-  const std::size_t count = f64 ? v.f64.size() : v.i32.size();
-  const std::size_t value_bytes = f64 ? sizeof(double) : sizeof(std::int32_t);
-
   hdf5::DatasetSpec spec;
   spec.element = f64 ? hdf5::Element::f64 : hdf5::Element::i32;
-  spec.shape = shape;
+  spec.shape = shape_of(cube, v);
   if (f64)
-    spec.fill = fill_f64;
+    spec.fill = kFillF64;
   else
-    spec.fill = fill_i32;
-  // HDF5 cannot chunk a scalar or a dataset with an empty dimension: those stay contiguous.
-  const bool chunked = count > 0 && !shape.empty();
-  if (chunked) {
-    spec.chunk = chunk_shape(shape, value_bytes);
+    spec.fill = kFillI32;
+  spec.chunk = chunk_of(cube, v);
+  if (!spec.chunk.empty()) {
     spec.shuffle = true;
     spec.deflate = kDeflateLevel;
   }
   hdf5::Dataset ds = root.create_dataset(v.name, spec);
-  if (chunked) {
-    const auto* values = f64 ? reinterpret_cast<const unsigned char*>(v.f64.data())
-                             : reinterpret_cast<const unsigned char*>(v.i32.data());
-    const auto* fill = f64 ? reinterpret_cast<const unsigned char*>(&fill_f64)
-                           : reinterpret_cast<const unsigned char*>(&fill_i32);
-    compress_chunks(shape, spec.chunk, values, value_bytes, fill,
-                    [&](const std::vector<std::uint64_t>& origin,
-                        std::span<const unsigned char> bytes) { ds.write_chunk(origin, bytes); });
-  } else if (f64) {
-    ds.write(std::span<const double>(v.f64));
-  } else {
-    ds.write(std::span<const std::int32_t>(v.i32));
-  }
+  if (spec.chunk.empty() && f64) ds.write(std::span<const double>(v.f64));
+  if (spec.chunk.empty() && !f64) ds.write(std::span<const std::int32_t>(v.i32));
   for (std::size_t axis = 0; axis < attached.size(); ++axis)
     ds.attach_scale(*attached[axis], static_cast<unsigned>(axis));
   if (f64)
-    ds.put_float64("_FillValue", fill_f64);
+    ds.put_float64("_FillValue", kFillF64);
   else
-    ds.put_int32("_FillValue", fill_i32);
+    ds.put_int32("_FillValue", kFillI32);
   put_attrs(ds, v.attrs);
 }
 
-void write_file(const Cube& cube, const fs::path& temp, const fs::path& path) {
-  // The HDF5 1.8 file format, whatever the library's version: readable by every netCDF-4 and
-  // h5py, and the bytes do not change with the library's defaults. The root group: no
-  // timestamps; links in creation order (netCDF-4 requires it, and read_cube gets the order of
-  // dimensions and variables back from it).
-  hdf5::File file =
-      hdf5::File::create(path, {.hdf5_1_8_format = true, .untimed_root = true, .link_order = true});
+// A chunked variable's chunks, in row-major order of their origins: compressed here from its
+// values, or as the source gives them for an external one.
+void write_chunks(hdf5::Group& root, const Cube& cube, std::size_t index,
+                  const ChunkSource* source) {
+  const Variable& v = cube.vars[index];
+  const auto chunk = chunk_of(cube, v);
+  if (chunk.empty()) return;
+  const auto shape = shape_of(cube, v);
+  hdf5::Dataset ds = root.open_dataset(v.name);
+  if (v.external) {
+    std::vector<std::uint64_t> grid(shape.size()), origin(shape.size(), 0);
+    for (std::size_t i = 0; i < shape.size(); ++i) grid[i] = (shape[i] + chunk[i] - 1) / chunk[i];
+    const std::uint64_t n = chunk_count(shape, chunk);
+    for (std::uint64_t c = 0; c < n; ++c) {
+      std::uint64_t rest = c;
+      for (std::size_t i = shape.size(); i-- > 0;) {
+        origin[i] = (rest % grid[i]) * chunk[i];
+        rest /= grid[i];
+      }
+      const auto bytes = source->chunk(index, origin);
+      if (!bytes.empty()) ds.write_chunk(origin, bytes);
+    }
+    return;
+  }
+  const bool f64 = v.type == DType::f64;
+  const auto* values = f64 ? reinterpret_cast<const unsigned char*>(v.f64.data())
+                           : reinterpret_cast<const unsigned char*>(v.i32.data());
+  const auto* fill = f64 ? reinterpret_cast<const unsigned char*>(&kFillF64)
+                         : reinterpret_cast<const unsigned char*>(&kFillI32);
+  compress_chunks(shape, chunk, values, f64 ? sizeof(double) : sizeof(std::int32_t), fill,
+                  [&](const std::vector<std::uint64_t>& origin,
+                      std::span<const unsigned char> bytes) { ds.write_chunk(origin, bytes); });
+}
+
+// At least what the chunks add to the file: their filtered bytes (at most zlib's bound of their
+// values, or what the source says) and their index (HDF5's B-tree nodes: well under 512 bytes
+// per chunk), with a margin for the object headers the chunks' addresses update.
+std::uint64_t chunk_reserve(const Cube& cube, const ChunkSource* source) {
+  std::uint64_t bytes = std::uint64_t{1} << 20;
+  for (const auto& v : cube.vars) {
+    const auto chunk = chunk_of(cube, v);
+    if (chunk.empty()) continue;
+    const std::uint64_t n = chunk_count(shape_of(cube, v), chunk);
+    std::uint64_t per = v.type == DType::f64 ? sizeof(double) : sizeof(std::int32_t);
+    for (auto c : chunk) per *= c;
+    bytes += n * 512 + (v.external ? 0 : n * filtered_bound(per));
+  }
+  return bytes + (source != nullptr ? source->bytes : 0);
+}
+
+const hdf5::File::Options kLayout{
+    .hdf5_1_8_format = true, .untimed_root = true, .link_order = true};
+
+void write_file(const Cube& cube, const fs::path& temp, const fs::path& path,
+                const ChunkSource* source) {
+  {
+    // The HDF5 1.8 file format, whatever the library's version: readable by every netCDF-4 and
+    // h5py, and the bytes do not change with the library's defaults. The root group: no
+    // timestamps; links in creation order (netCDF-4 requires it, and read_cube gets the order of
+    // dimensions and variables back from it). Built in memory: everything but the chunks.
+    hdf5::File file = hdf5::File::create(path, kLayout);
+    hdf5::Group root = file.root();
+    root.put_string("format", kFormat);
+    root.put_int64("format_version", kFormatVersion);
+    put_attrs(root, cube.attrs);
+    // The dimension scales stay open until every variable has attached them.
+    std::vector<hdf5::Dataset> scales;
+    for (std::size_t i = 0; i < cube.dims.size(); ++i)
+      scales.push_back(write_dimension(root, cube.dims[i], static_cast<int>(i)));
+    for (const auto& v : cube.vars) create_variable(root, cube, v, scales);
+    file.save(temp);
+  }
+  // The chunks, on disk, into space reserved for them.
+  hdf5::File file = hdf5::File::append_on_disk(temp, path, kLayout, chunk_reserve(cube, source));
   hdf5::Group root = file.root();
-  root.put_string("format", kFormat);
-  root.put_int64("format_version", kFormatVersion);
-  put_attrs(root, cube.attrs);
-  // The dimension scales stay open until every variable has attached them.
-  std::vector<hdf5::Dataset> scales;
-  for (std::size_t i = 0; i < cube.dims.size(); ++i)
-    scales.push_back(write_dimension(root, cube.dims[i], static_cast<int>(i)));
-  for (const auto& v : cube.vars) write_variable(root, cube, v, scales);
-  file.save(temp);
+  for (std::size_t i = 0; i < cube.vars.size(); ++i) write_chunks(root, cube, i, source);
+  file.close();
 }
 
 // What the layout reserves for itself (InternalError, like Cube::check).
@@ -155,14 +220,18 @@ void check_attr_names(const Cube& cube) {
 
 }  // namespace
 
-void write_cube(const Cube& cube, const std::filesystem::path& path, bool overwrite) {
+void write_cube(const Cube& cube, const std::filesystem::path& path, bool overwrite,
+                const ChunkSource* source) {
   cube.check();
   check_attr_names(cube);
+  for (const auto& v : cube.vars)
+    if (v.external && (source == nullptr || !source->chunk))
+      throw InternalError("cube: variable " + v.name + " is external and no chunks were given");
   std::error_code ec;
   if (!overwrite && fs::exists(path, ec))
     throw IoError(fmt::format("{}: already exists; pass --force to replace it", path.string()));
   AtomicOutput out(path);
-  write_file(cube, out.temp_path(), path);
+  write_file(cube, out.temp_path(), path, source);
   out.commit();
 }
 

@@ -2,14 +2,19 @@
 
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <set>
 
 #include "experiments/cells.hpp"
+#include "experiments/chunk_compression.hpp"
+#include "experiments/cube_file.hpp"
 #include "experiments/journal.hpp"
 #include "experiments/merge.hpp"
 #include "experiments/provenance.hpp"
@@ -83,6 +88,40 @@ WorkloadInput load_workload(const std::string& name, Seconds step) {
   return w;
 }
 
+// A variable of `n` values, each `fill` (NaN or kMissingI32, by its type).
+Variable variable(std::string name, std::vector<std::string> dims, DType type, std::size_t n,
+                  std::map<std::string, std::string> attrs, std::int32_t fill_i32 = kMissingI32) {
+  Variable v;
+  v.name = std::move(name);
+  v.dims = std::move(dims);
+  v.type = type;
+  if (type == DType::f64)
+    v.f64.assign(n, kNaN);
+  else
+    v.i32.assign(n, fill_i32);
+  v.attrs = std::move(attrs);
+  return v;
+}
+
+// The chunks of a cell's external variables (in the cube's order; journal.hpp), from each one's
+// values over the cell's starts.
+CellChunks cell_chunks(const Cube& cube,
+                       const std::function<const unsigned char*(const std::string&)>& values) {
+  CellChunks out;
+  const double nan = kNaN;
+  const std::int32_t missing = kMissingI32;
+  for (const auto& v : cube.vars) {
+    if (!v.external) continue;
+    const bool f64 = v.type == DType::f64;
+    auto row = compress_row(values(v.name), cube.dim(v.dims.back()).size(),
+                            f64 ? sizeof(double) : sizeof(std::int32_t), v.chunk.back(),
+                            f64 ? reinterpret_cast<const unsigned char*>(&nan)
+                                : reinterpret_cast<const unsigned char*>(&missing));
+    for (auto& r : row) out.push_back(std::move(r));
+  }
+  return out;
+}
+
 class Sweep {
  public:
   Sweep(const Experiment& e, const grids::GridStore& store) : e_(e), store_(store) {
@@ -130,15 +169,18 @@ class Sweep {
     return workloads_.size() * regions_.size() * e_.policies.size() * specs_.size();
   }
 
-  Cube make_cube(const RunOptions& o) const;
+  // The cube's skeleton; `streamed`: its per-start variables external (cube.hpp), their chunks
+  // kept in the journal instead of memory.
+  Cube make_cube(const RunOptions& o, bool streamed) const;
   // make_cube's sizes without making it (runner.hpp).
-  RunPlan plan(std::size_t shard_index, std::size_t shard_count) const;
+  RunPlan plan(std::size_t shard_index, std::size_t shard_count, int threads) const;
   // The fixed-start-hour runs (runner.hpp): BERT finetune in Central US at each hour of
   // kFixedHours on every day of the start axis's years, through the event engine as a single
   // run is, in parallel (in the caller's arena). Nothing when the experiment has no Central US.
   void fill_fixed_hours(Cube& cube) const;
-  // Computes cell c (in the order workload, region, policy, forecast x seed) into the cube.
-  void run_cell(std::size_t c, Cube& cube) const;
+  // Computes cell c (in the order workload, region, policy, forecast x seed) into the cube: its
+  // summaries, and its per-start values, or for a streamed cube their chunks into `journal`.
+  void run_cell(std::size_t c, Cube& cube, CellJournal* journal) const;
   void fill_baseline(Cube& cube) const;
   const std::string& coverage_warning() const { return coverage_warning_; }
 
@@ -325,20 +367,36 @@ std::vector<StartOut> Sweep::cell(const WorkloadInput& w, const RegionInput& r,
   return out;
 }
 
-RunPlan Sweep::plan(std::size_t shard_index, std::size_t shard_count) const {
+RunPlan Sweep::plan(std::size_t shard_index, std::size_t shard_count, int threads) const {
   RunPlan p;
   p.cells = cells();
   p.cells_to_run =
       shard_index < p.cells ? (p.cells - shard_index + shard_count - 1) / shard_count : 0;
   p.starts = starts_.size();
+  p.threads =
+      static_cast<std::size_t>(threads > 0 ? threads : tbb::this_task_arena::max_concurrency());
   // As make_cube lays them out: per start, five float64 variables and pauses (int32); per cell,
   // four means, four times the quantiles and valid_starts (int32).
   constexpr std::uint64_t f64 = sizeof(double), i32 = sizeof(std::int32_t);
   const std::uint64_t starts = p.starts, q = kQuantiles.size();
-  p.cell_bytes = starts * (5 * f64 + i32) + 4 * f64 + 4 * q * f64 + i32;
+  const std::uint64_t held_per_cell = 4 * f64 + 4 * q * f64 + i32;
+  p.cell_bytes = starts * (5 * f64 + i32) + held_per_cell;
   p.cube_bytes = p.cells * p.cell_bytes + workloads_.size() * regions_.size() * starts * f64 +
                  fixed_days_.size() * kFixedHours.size() * f64;
-  p.journal_bytes = CellJournal::bytes_for(p.cells_to_run, p.cell_bytes);
+  p.held_bytes = p.cube_bytes - p.cells * starts * (5 * f64 + i32);
+  // A cell's chunks as make_cube cuts them: the start axis whole up to 1 MiB of values.
+  std::vector<std::uint64_t> chunks;
+  for (const std::uint64_t size : {f64, f64, f64, f64, f64, i32}) {
+    const std::uint64_t len = std::max<std::uint64_t>(1, std::min(starts, kChunkBytes / size));
+    for (std::uint64_t at = 0; at < starts; at += len) chunks.push_back(len * size);
+  }
+  p.journal_bytes = CellJournal::bytes_for(p.cells_to_run, held_per_cell, chunks);
+  // A worker's cell: the kernels' results over the range of steps its starts span (at most the
+  // longest series), each start's outcome and values (StartOut, the per-start arrays, the
+  // summaries' copies) and its compressed chunks; measured on the paper's sweeps well within.
+  std::uint64_t steps = 0;
+  for (const auto& r : regions_) steps = std::max<std::uint64_t>(steps, r.actual.values.size());
+  p.worker_bytes = 64 * steps + 256 * starts;
   for (const auto& r : regions_) p.input_bytes += r.actual.values.size() * f64;
   for (const auto& w : workloads_) p.input_bytes += w.kwh.size() * f64;
   for (const auto& v : plans_) p.input_bytes += v.size() * f64;
@@ -348,7 +406,7 @@ RunPlan Sweep::plan(std::size_t shard_index, std::size_t shard_count) const {
   return p;
 }
 
-Cube Sweep::make_cube(const RunOptions& o) const {
+Cube Sweep::make_cube(const RunOptions& o, bool streamed) const {
   Cube c;
   auto labels = [](std::string name, std::vector<std::string> v, std::string long_name) {
     return Dimension{std::move(name), Labels{std::move(v)}, {{"long_name", std::move(long_name)}}};
@@ -378,6 +436,9 @@ Cube Sweep::make_cube(const RunOptions& o) const {
   }
   std::size_t n_full = 1, n_summary = 1;
   for (const auto& d : full) n_full *= c.dim(d).size();
+  // Streamed, the per-start variables hold nothing (not even for a moment: they are the cube).
+  const bool hold = !(streamed && !starts_.empty());
+  const std::size_t n_held = hold ? n_full : 0;
   for (const auto& d : summary) n_summary *= c.dim(d).size();
   // The fixed-hour axes come last: no cell variable is over them.
   if (!fixed_days_.empty()) {
@@ -393,26 +454,28 @@ Cube Sweep::make_cube(const RunOptions& o) const {
   }
   auto f64 = [](std::string name, std::vector<std::string> dims, std::size_t n, std::string units,
                 std::string long_name) {
-    return Variable{std::move(name),
-                    std::move(dims),
-                    DType::f64,
-                    std::vector<double>(n, kNaN),
-                    {},
-                    {{"units", std::move(units)}, {"long_name", std::move(long_name)}}};
+    return variable(std::move(name), std::move(dims), DType::f64, n,
+                    {{"units", std::move(units)}, {"long_name", std::move(long_name)}});
   };
-  c.vars.push_back(f64("emissions_g", full, n_full, "g", "operational emissions, gCO2eq"));
-  c.vars.push_back(f64("embodied_g", full, n_full, "g", "embodied emissions, gCO2eq"));
-  c.vars.push_back(f64("energy_kwh", full, n_full, "kWh", "energy drawn from the grid"));
-  c.vars.push_back(f64("savings_pct", full, n_full, "%",
+  c.vars.push_back(f64("emissions_g", full, n_held, "g", "operational emissions, gCO2eq"));
+  c.vars.push_back(f64("embodied_g", full, n_held, "g", "embodied emissions, gCO2eq"));
+  c.vars.push_back(f64("energy_kwh", full, n_held, "kWh", "energy drawn from the grid"));
+  c.vars.push_back(f64("savings_pct", full, n_held, "%",
                        "emissions saved against starting at the requested time"));
   c.vars.push_back(
-      f64("delay_h", full, n_full, "h", "finish minus requested start minus duration"));
-  c.vars.push_back(Variable{"pauses",
-                            full,
-                            DType::i32,
-                            {},
-                            std::vector<std::int32_t>(n_full, kMissingI32),
-                            {{"units", "1"}, {"long_name", "number of pauses"}}});
+      f64("delay_h", full, n_held, "h", "finish minus requested start minus duration"));
+  c.vars.push_back(variable("pauses", full, DType::i32, n_held,
+                            {{"units", "1"}, {"long_name", "number of pauses"}}));
+  // Chunked per cell (1 on every cell dimension, the start axis cut only past 1 MiB), so that a
+  // cell's chunks are its own: compressed on the worker that computed it, and copied as they are
+  // from the journal into the file.
+  for (auto& v : c.vars) {
+    if (starts_.empty()) break;
+    v.chunk.assign(full.size(), 1);
+    const std::size_t value = v.type == DType::f64 ? sizeof(double) : sizeof(std::int32_t);
+    v.chunk.back() = std::min<std::uint64_t>(starts_.size(), kChunkBytes / value);
+    v.external = !hold;
+  }
   c.vars.push_back(f64("baseline_g", {"workload", "region", "start"},
                        c.dim("workload").size() * c.dim("region").size() * starts_.size(), "g",
                        "operational emissions when started at the requested time, gCO2eq"));
@@ -434,13 +497,9 @@ Cube Sweep::make_cube(const RunOptions& o) const {
     c.vars.push_back(f64(v + "_quantiles", qd, n_summary * kQuantiles.size(), units,
                          "quantiles over starts of " + v));
   }
-  c.vars.push_back(
-      Variable{"valid_starts",
-               summary,
-               DType::i32,
-               {},
-               std::vector<std::int32_t>(n_summary, 0),
-               {{"units", "1"}, {"long_name", "starts that finished within the data"}}});
+  c.vars.push_back(variable("valid_starts", summary, DType::i32, n_summary,
+                            {{"units", "1"}, {"long_name", "starts that finished within the data"}},
+                            0));
 
   std::string warning;
   std::vector<std::pair<std::string, const grids::Series*>> series;
@@ -494,7 +553,7 @@ void Sweep::fill_fixed_hours(Cube& cube) const {
   });
 }
 
-void Sweep::run_cell(std::size_t c, Cube& cube) const {
+void Sweep::run_cell(std::size_t c, Cube& cube, CellJournal* journal) const {
   const std::size_t nf = specs_.size(), np = e_.policies.size(), nr = regions_.size();
   const std::size_t f = c % nf, p = (c / nf) % np, r = (c / nf / np) % nr, w = c / nf / np / nr;
   sim::Policy policy = e_.policies[p].policy;
@@ -505,28 +564,23 @@ void Sweep::run_cell(std::size_t c, Cube& cube) const {
       cell(workloads_[w], regions_[r], plan, policy, archive.empty() ? nullptr : &archive);
 
   const std::size_t t = starts_.size();
-  const std::size_t base = c * t;  // forecast x seed are the cube's [forecast][seed] in order
-  // Looked up once per cell, not per start.
-  auto& emissions = cube.var("emissions_g").f64;
-  auto& embodied = cube.var("embodied_g").f64;
-  auto& energy = cube.var("energy_kwh").f64;
-  auto& delay = cube.var("delay_h").f64;
-  auto& pauses = cube.var("pauses").i32;
-  auto& savings = cube.var("savings_pct").f64;
+  // The per-start values, in the order of the cube's variables (make_cube).
+  std::vector<double> emissions(t), embodied(t), energy(t), savings(t), delay(t);
+  std::vector<std::int32_t> pauses(t);
   const auto& baseline = cube.var("baseline_g").f64;
   const std::size_t b0 = (w * nr + r) * t;
   std::vector<double> em, sav, del, pau;
   for (std::size_t i = 0; i < t; ++i) {
     const auto& o = out[i];
-    emissions[base + i] = o.emissions;
-    embodied[base + i] = o.embodied;
-    energy[base + i] = o.energy;
-    delay[base + i] = o.delay_h;
-    pauses[base + i] = o.pauses;
+    emissions[i] = o.emissions;
+    embodied[i] = o.embodied;
+    energy[i] = o.energy;
+    delay[i] = o.delay_h;
+    pauses[i] = o.pauses;
     const double b = baseline[b0 + i];
     const double s =
         std::isnan(o.emissions) || std::isnan(b) || b == 0 ? kNaN : 100.0 * (b - o.emissions) / b;
-    savings[base + i] = s;
+    savings[i] = s;
     if (!std::isnan(o.emissions)) {
       em.push_back(o.emissions);
       del.push_back(o.delay_h);
@@ -548,16 +602,41 @@ void Sweep::run_cell(std::size_t c, Cube& cube) const {
   summarise("savings_pct", sav);
   summarise("delay_h", del);
   summarise("pauses", pau);
+
+  const std::array<std::pair<const char*, const unsigned char*>, 6> values{{
+      {"emissions_g", reinterpret_cast<const unsigned char*>(emissions.data())},
+      {"embodied_g", reinterpret_cast<const unsigned char*>(embodied.data())},
+      {"energy_kwh", reinterpret_cast<const unsigned char*>(energy.data())},
+      {"savings_pct", reinterpret_cast<const unsigned char*>(savings.data())},
+      {"delay_h", reinterpret_cast<const unsigned char*>(delay.data())},
+      {"pauses", reinterpret_cast<const unsigned char*>(pauses.data())},
+  }};
+  if (journal == nullptr) {
+    // forecast x seed are the cube's [forecast][seed] in order: the cell's slots start at c * t.
+    for (const auto& [name, bytes] : values) {
+      auto& v = cube.var(name);
+      const std::size_t size = v.type == DType::f64 ? sizeof(double) : sizeof(std::int32_t);
+      auto* to = v.type == DType::f64 ? reinterpret_cast<unsigned char*>(v.f64.data())
+                                      : reinterpret_cast<unsigned char*>(v.i32.data());
+      std::memcpy(to + c * t * size, bytes, t * size);
+    }
+    return;
+  }
+  journal->append(c, cube, cell_chunks(cube, [&](const std::string& name) {
+                    for (const auto& [n, bytes] : values)
+                      if (name == n) return bytes;
+                    throw InternalError("runner: no per-start values for " + name);
+                  }));
 }
 
 }  // namespace
 
 RunPlan plan_experiment(const Experiment& e, const grids::GridStore& store, std::size_t shard_index,
-                        std::size_t shard_count) {
+                        std::size_t shard_count, int threads) {
   if (shard_count == 0 || shard_index >= shard_count)
     throw ConfigError(fmt::format("--shard {}/{}: the shard index must be below the count",
                                   shard_index, shard_count));
-  return Sweep(e, store).plan(shard_index, shard_count);
+  return Sweep(e, store).plan(shard_index, shard_count, threads);
 }
 
 RunResult run_experiment(const Experiment& e, const grids::GridStore& store,
@@ -567,7 +646,10 @@ RunResult run_experiment(const Experiment& e, const grids::GridStore& store,
                                   options.shard_index, options.shard_count));
   }
   const Sweep sweep(e, store);
-  RunResult result{sweep.make_cube(options), sweep.cells(), 0, sweep.coverage_warning()};
+  // With a journal, the per-start values live only there (streamed); without, in the cube.
+  const bool streamed = !options.journal.empty();
+  RunResult result{sweep.make_cube(options, streamed), sweep.cells(), 0, sweep.coverage_warning(),
+                   nullptr};
   ThreadArena arena(options.threads);
   // The baseline is part of the skeleton a resumed cube or a journal is checked against.
   arena.execute([&] {
@@ -578,12 +660,10 @@ RunResult run_experiment(const Experiment& e, const grids::GridStore& store,
   std::vector<std::uint8_t> done(cells, 0);
   auto add_done = [&](Cube& cube) {
     std::vector<std::string> dims = cube.var("valid_starts").dims;
-    cube.vars.push_back(Variable{kCellDone,
-                                 dims,
-                                 DType::i32,
-                                 {},
-                                 std::vector<std::int32_t>(done.begin(), done.end()),
-                                 {{"units", "1"}, {"long_name", "1 where the cell is computed"}}});
+    Variable v = variable(kCellDone, dims, DType::i32, 0,
+                          {{"units", "1"}, {"long_name", "1 where the cell is computed"}});
+    v.i32.assign(done.begin(), done.end());
+    cube.vars.push_back(std::move(v));
   };
   if (options.resume != nullptr) {
     Cube skeleton = result.cube;
@@ -594,40 +674,54 @@ RunResult run_experiment(const Experiment& e, const grids::GridStore& store,
           "grid store (its dimensions, coordinates or provenance differ); delete it "
           "or run without --resume");
     }
-    const auto& kept = options.resume->var(kCellDone).i32;
-    for (std::size_t c = 0; c < cells; ++c) {
-      if (kept[c] == 0) continue;
-      copy_cell(*options.resume, result.cube, c);
-      done[c] = 1;
-    }
   }
-  std::optional<CellJournal> journal;
-  const bool new_journal = !options.journal.empty() &&
-                           !(options.resume_journal && std::filesystem::exists(options.journal));
-  if (!options.journal.empty()) {
-    journal = new_journal ? CellJournal::create(options.journal, result.cube)
-                          : CellJournal::reopen(options.journal, result.cube, done);
+  const bool new_journal =
+      streamed && !(options.resume_journal && std::filesystem::exists(options.journal));
+  if (streamed) {
+    result.journal = std::make_shared<CellJournal>(
+        new_journal ? CellJournal::create(options.journal, result.cube)
+                    : CellJournal::reopen(options.journal, result.cube, done));
   }
   // Restored cells must be this run's share: a partial or journal of another shard would make
   // this part overlap that one, and merge would refuse them only later.
   for (std::size_t c = 0; c < cells; ++c) {
-    if (done[c] != 0 && c % options.shard_count != options.shard_index) {
+    const bool kept = options.resume != nullptr && options.resume->var(kCellDone).i32[c] != 0;
+    if ((done[c] != 0 || kept) && c % options.shard_count != options.shard_index) {
+      if (new_journal) std::filesystem::remove(options.journal);
       throw ConfigError(fmt::format(
           "the partial result to resume holds cells of another shard than {}/{} (the first: "
           "cell {}); resume it with the --shard it was started with",
           options.shard_index, options.shard_count, c));
     }
   }
-  std::size_t appended = 0;
-  SweepSteps steps;
-  // Cells write disjoint slots; the cube's buffers are never resized here.
-  steps.compute = [&](std::size_t c) { sweep.run_cell(c, result.cube); };
-  if (journal) {
-    steps.finished = [&](std::size_t c) {
-      journal->append(c, result.cube);
-      ++appended;
-    };
+  if (options.resume != nullptr) {
+    // The partial cube's cells the journal does not have yet; into it, when streamed, so that
+    // every done cell's chunks are there for the writer.
+    const auto& kept = options.resume->var(kCellDone).i32;
+    const std::size_t t = result.cube.dim("start").size();
+    for (std::size_t c = 0; c < cells; ++c) {
+      if (kept[c] == 0 || done[c] != 0) continue;
+      copy_cell(*options.resume, result.cube, c);
+      if (streamed) {
+        result.journal->append(
+            c, result.cube, cell_chunks(result.cube, [&](const std::string& n) {
+              const auto& v = options.resume->var(n);
+              return v.type == DType::f64
+                         ? reinterpret_cast<const unsigned char*>(v.f64.data() + c * t)
+                         : reinterpret_cast<const unsigned char*>(v.i32.data() + c * t);
+            }));
+      }
+      done[c] = 1;
+    }
   }
+  std::atomic<std::size_t> appended{0};
+  SweepSteps steps;
+  // Cells write disjoint slots; the cube's buffers are never resized here. A streamed cell's
+  // chunks are compressed on its worker and appended to the journal there (under its lock).
+  steps.compute = [&](std::size_t c) {
+    sweep.run_cell(c, result.cube, result.journal.get());
+    if (streamed) ++appended;
+  };
   steps.progress = options.progress;
   try {
     run_sweep(arena, done, SweepShare{options.shard_index, options.shard_count}, options.stop,
@@ -646,6 +740,28 @@ RunResult run_experiment(const Experiment& e, const grids::GridStore& store,
   if (!result.complete()) add_done(result.cube);
   result.cube.check();
   return result;
+}
+
+}  // namespace shiftsim::experiments
+
+namespace shiftsim::experiments {
+
+void write_result(const RunResult& r, const std::filesystem::path& path, bool overwrite) {
+  if (!r.journal) {
+    write_cube(r.cube, path, overwrite);
+    return;
+  }
+  const ExternalShares ext = external_shares(r.cube);
+  std::vector<unsigned char> buffer;
+  const ChunkSource source{
+      [&](std::size_t var,
+          const std::vector<std::uint64_t>& origin) -> std::span<const unsigned char> {
+        const auto [cell, index] = ext.locate(r.cube, var, origin);
+        if (!r.journal->read_chunk(cell, index, buffer)) return {};
+        return buffer;
+      },
+      r.journal->chunk_bytes()};
+  write_cube(r.cube, path, overwrite, &source);
 }
 
 }  // namespace shiftsim::experiments

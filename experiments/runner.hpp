@@ -31,10 +31,12 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "experiments/cube.hpp"
 #include "experiments/experiment.hpp"
+#include "experiments/journal.hpp"
 #include "grids/store.hpp"
 
 namespace shiftsim::experiments {
@@ -49,7 +51,9 @@ struct RunOptions {
   // kept as they are, the others computed. ConfigError if it belongs to another experiment.
   const Cube* resume = nullptr;
   // The cell journal (journal.hpp): every cell this run finishes is appended to it as it
-  // finishes, so that a run killed with no chance to save keeps them. Empty: no journal. A new
+  // finishes, so that a run killed with no chance to save keeps them, and its per-start values
+  // are kept only there (the result's cube has them external; write it with write_result), so
+  // that memory does not grow with the cells. Empty: no journal, every value in the cube. A new
   // journal is created unless resume_journal and the file exists: then its cells are restored
   // first (with those of `resume`) and new ones appended.
   std::filesystem::path journal;
@@ -71,36 +75,48 @@ inline constexpr std::array<int, 8> kFixedHours{0, 3, 6, 9, 12, 15, 18, 21};
 inline constexpr const char* kCellDone = "cell_done";
 
 struct RunResult {
-  Cube cube;  // complete, or partial with kCellDone
+  // Complete, or partial with kCellDone. With a journal, its per-start variables are external
+  // (cube.hpp): their chunks are in the journal, and write_result writes them from there.
+  Cube cube;
   std::size_t cells = 0;
   std::size_t cells_done = 0;  // including those kept from `resume` and the journal
   // One line when some starts lie beyond a region's data (their slots stay NaN): how many cells
   // and starts, and what each such region's data covers. Also in the cube's data_warning
   // attribute, so that the report shows it. Empty when every start is within every region's data.
   std::string coverage_warning;
+  std::shared_ptr<CellJournal> journal;  // the run's, when it had one
   bool complete() const { return cells_done == cells; }
 };
 
+// Writes the result's cube to `path` as write_cube does (cube_file.hpp), the chunks of its
+// external variables copied from the run's journal: memory holds one chunk at a time.
+void write_result(const RunResult& result, const std::filesystem::path& path, bool overwrite);
+
 // What a run will make and need, known before any work (shiftsim run --dry-run, and the first
-// line of every run). The runner holds the whole cube in memory until it is written (partial
-// cubes and shards too: they keep every cell's slots), so memory grows with cells x starts.
+// line of every run). A run with a journal (the CLI's) holds in memory only the cube's summaries
+// and baseline, its inputs and each worker's cell: a cell's per-start values are compressed on
+// its worker and kept in the journal, from which the cube file is written chunk by chunk.
 struct RunPlan {
   std::size_t cells = 0;            // in the cube
   std::size_t cells_to_run = 0;     // this shard's share (all of them unsharded)
   std::size_t starts = 0;           // per cell
-  std::uint64_t cube_bytes = 0;     // the cube's values, uncompressed: held in memory while running
+  std::size_t threads = 1;          // workers
+  std::uint64_t cube_bytes = 0;     // the cube's values, uncompressed
   std::uint64_t cell_bytes = 0;     // one cell's share of them (cells.hpp)
-  std::uint64_t journal_bytes = 0;  // the journal once every cell of this run is in it
+  std::uint64_t held_bytes = 0;     // what of them stays in memory: summaries, baseline_g, ...
+  std::uint64_t journal_bytes = 0;  // at most, the journal once every cell of this run is in it
   std::uint64_t input_bytes = 0;    // the grid store, and the series, forecasts, archives and
                                     // workloads prepared from it
-  // At most: the cube, its file (built in memory before it is saved, grids/hdf5/file.hpp; its
-  // compressed size is unknown before the run, at most the cube's), and the inputs. Measured on
-  // experiments/em_2021_2024.toml: a peak of 3.52 GB against this bound of 4.7 GB. A --resume
-  // also reads the partial cube (once more the cube), which this does not count.
-  std::uint64_t memory_bytes() const { return 2 * cube_bytes + input_bytes; }
-  // The cube file's bound: this run's cells uncompressed; the rest (other shards' cells, NaN)
-  // compresses to almost nothing, and what belongs to no cell (baseline_g, fixed-hour runs) is
-  // counted whole.
+  std::uint64_t worker_bytes = 0;   // at most, what one worker holds while computing a cell
+  // At most: the held values, the inputs, every worker's cell, and the writer's buffers (the
+  // file's structure and a batch of chunks: kWriterBytes). A --resume from a .partial cube also
+  // reads it whole, which this does not count.
+  static constexpr std::uint64_t kWriterBytes = std::uint64_t{96} << 20;
+  std::uint64_t memory_bytes() const {
+    return held_bytes + input_bytes + threads * worker_bytes + kWriterBytes;
+  }
+  // The cube file's bound: this run's cells uncompressed; the rest (other shards' cells) is not
+  // written, and what belongs to no cell (baseline_g, fixed-hour runs) is counted whole.
   std::uint64_t file_bytes() const {
     return cells_to_run * cell_bytes + (cube_bytes - cells * cell_bytes);
   }
@@ -108,8 +124,9 @@ struct RunPlan {
 };
 
 // The plan of `e` on `store` for shard shard_index of shard_count. Errors as run_experiment's.
+// `threads`: as RunOptions (0: all the machine's cores).
 RunPlan plan_experiment(const Experiment& e, const grids::GridStore& store,
-                        std::size_t shard_index = 0, std::size_t shard_count = 1);
+                        std::size_t shard_index = 0, std::size_t shard_count = 1, int threads = 0);
 
 // Throws ConfigError for a region without a series in the store (at the line of regions or
 // signal), for starts that all lie beyond every region's data (at the line of years: a cube of

@@ -90,7 +90,7 @@ std::string describe(const ex::RunPlan& p, const fs::path& target,
   const std::string share =
       p.cells_to_run == p.cells ? "" : fmt::format(" ({} in this shard)", p.cells_to_run);
   return fmt::format(
-      "{} cells{} x {} starts = {} runs; cube {} in memory (its file at most {}: {}), "
+      "{} cells{} x {} starts = {} runs; cube {} (its file at most {}: {}), "
       "journal {}, memory at most {}; {} free at {}",
       p.cells, share, p.starts, format_count(p.runs()), format_bytes(p.cube_bytes),
       format_bytes(p.file_bytes()), target.string(), format_bytes(p.journal_bytes),
@@ -107,13 +107,13 @@ void check_plan(const ex::RunPlan& p, const Args& a, std::optional<std::uint64_t
                                                   : kDefaultMaxSize;
   if (p.memory_bytes() > limit) {
     throw ConfigError(fmt::format(
-        "{}: this run may hold up to {} in memory ({} cells x {} starts: the cube, {}, is kept "
-        "whole until it is written, and its file is built in memory before it is saved, with {} "
-        "of inputs), above the limit of {}{}; make the sweep "
-        "smaller (fewer regions, workloads or policies, or starts further apart with `every`), "
-        "or raise the limit with --max-size (e.g. --max-size {}){}",
-        a.experiment, format_bytes(p.memory_bytes()), p.cells, p.starts, format_bytes(p.cube_bytes),
-        format_bytes(p.input_bytes), format_bytes(limit),
+        "{}: this run may hold up to {} in memory ({} cells x {} starts: the summaries and "
+        "baseline, {}, {} of inputs, and {} per worker for {} workers), above the limit of {}{}; "
+        "make the sweep smaller (fewer regions, workloads or policies, or starts further apart "
+        "with `every`), run fewer workers (--threads), or raise the limit with --max-size (e.g. "
+        "--max-size {}){}",
+        a.experiment, format_bytes(p.memory_bytes()), p.cells, p.starts, format_bytes(p.held_bytes),
+        format_bytes(p.input_bytes), format_bytes(p.worker_bytes), p.threads, format_bytes(limit),
         a.max_size.empty() ? " (the default: 8 GiB or 3/4 of this machine's memory)" : "",
         fmt::format("{}GB", p.memory_bytes() / 1000000000 + 1),
         ram > 0 ? fmt::format("; this machine has {}", format_bytes(ram)) : ""));
@@ -296,7 +296,7 @@ int run(const Args& a) {
                  a.force || a.dry_run);
   // Know before you start: what the run makes and needs, refused if it cannot fit.
   const grids::GridStore store = grids::GridStore::load(e.store);
-  const ex::RunPlan plan = ex::plan_experiment(e, store, shard.index, shard.count);
+  const ex::RunPlan plan = ex::plan_experiment(e, store, shard.index, shard.count, a.threads);
   fs::path where;
   const auto free = free_space(target, where);
   if (a.dry_run) {
@@ -356,15 +356,15 @@ int run(const Args& a) {
 
   const bool finished = sharded ? shard_complete(r.cube, shard) : r.complete();
   if (!finished) {
-    ex::write_cube(r.cube, partial, /*overwrite=*/true);
-    fs::remove(journal);  // its cells are all in the partial cube now
+    // The journal holds every finished cell (and those of a .partial resumed from): it is what
+    // --resume continues from, with nothing to write now.
     fmt::print(stderr,
                "shiftsim run: stopped after {} of {} cells; they are kept in {}. Run the same "
                "command with --resume to finish.\n",
-               r.cells_done, r.cells, partial.string());
+               r.cells_done, r.cells, journal.string());
     return kInterruptedExit;
   }
-  ex::write_cube(r.cube, target, a.force);
+  ex::write_result(r, target, a.force);
   fs::remove(partial);
   fs::remove(journal);
   if (!a.quiet) {
@@ -392,7 +392,8 @@ void add_run_command(CLI::App& app) {
                   "I/N: compute share I (0..N-1) of the cells into a part file "
                   "(<output>.partI-of-N unless --out); single-job sweeps only");
   cmd->add_flag("--resume", a->resume,
-                "finish an interrupted run from its .partial file (single-job sweeps only)");
+                "finish an interrupted run from its .journal (or an older .partial) file "
+                "(single-job sweeps only)");
   cmd->add_flag("--force", a->force, "replace an existing cube");
   cmd->add_flag("--quiet", a->quiet, "no progress on stderr");
   cmd->add_flag("--dry-run", a->dry_run,
@@ -403,7 +404,7 @@ void add_run_command(CLI::App& app) {
                   "machine's memory)");
   cmd->footer(
       "Ctrl-C (SIGINT) or SIGTERM stops after the cells in progress, keeps them in the "
-      ".partial file and exits 130; a signal while the finished cube is written lets the write "
+      ".journal file and exits 130; a signal while the finished cube is written lets the write "
       "finish, says so on stderr and exits 130.");
   cmd->callback([a] {
     const int code = run(*a);

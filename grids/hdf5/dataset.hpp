@@ -35,6 +35,8 @@ class Dataset : public Object {
   std::uint64_t size() const;  // elements, 1 for a scalar
   // The element type, or nullopt for a type shiftsim does not store (any other class or size).
   std::optional<Element> element() const;
+  // The chunk shape, one extent per axis; empty for a contiguous dataset.
+  std::vector<std::uint64_t> chunk() const;
 
   // Writes all elements (none: nothing is written). values.size() must be size().
   void write(std::span<const double> values);

@@ -5,6 +5,9 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <hdf5_hl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -168,6 +171,7 @@ struct FileState {
   std::string name;
   std::unique_ptr<Image> image;  // created files only
   std::unique_ptr<H5::H5File> file;
+  int disk_fd = -1;  // a file appended on disk: holds the reservation until close()
 };
 
 }  // namespace detail
@@ -520,6 +524,17 @@ std::uint64_t Dataset::size() const {
   return n;
 }
 
+std::vector<std::uint64_t> Dataset::chunk() const {
+  return guard(node_->file, node_->path, "cannot read the chunk shape", [&] {
+    const H5::DSetCreatPropList dcpl = node_->dataset().getCreatePlist();
+    if (dcpl.getLayout() != H5D_CHUNKED) return std::vector<std::uint64_t>{};
+    const H5::DataSpace space = node_->dataset().getSpace();
+    std::vector<hsize_t> dims(static_cast<std::size_t>(space.getSimpleExtentNdims()));
+    if (!dims.empty()) dcpl.getChunk(static_cast<int>(dims.size()), dims.data());
+    return std::vector<std::uint64_t>(dims.begin(), dims.end());
+  });
+}
+
 std::optional<Element> Dataset::element() const {
   return guard(node_->file, node_->path, "cannot read the type", [&]() -> std::optional<Element> {
     const H5::DataType type = node_->dataset().getDataType();
@@ -681,8 +696,10 @@ File::~File() {
     if (state_->file) state_->file->close();  // strong: closes the file's objects still open too
   } catch (const H5::Exception&) {
     // Unreachable for a file in memory (nothing to write to); a read-only file has nothing to
-    // flush. Either way the error was the caller's to see, and it already has one.
+    // flush; a file appended on disk writes within its reservation. Either way the error was the
+    // caller's to see, and it already has one.
   }
+  if (state_->disk_fd >= 0) ::close(state_->disk_fd);
 }
 
 File File::create(const fs::path& name, const Options& options) {
@@ -755,6 +772,74 @@ Group File::root() const {
   return Group(node(state_->name, "/", guard(state_->name, "/", "cannot open the root group", [&] {
                       return std::make_unique<H5::Group>(state_->file->openGroup("/"));
                     })));
+}
+
+namespace {
+
+[[noreturn]] void refuse_reserve(const std::string& name, const fs::path& path, int error,
+                                 std::uint64_t need, const std::string& why) {
+  throw IoError(
+      fmt::format("{}: cannot write {}: {} (it needs {} MB more{}); free some space or "
+                  "write it elsewhere",
+                  name, path.string(), std::strerror(error), (need + 999'999) / 1'000'000, why));
+}
+
+// Reserves `more` bytes beyond the end of the file open at `fd` without changing its size, so that
+// the writes HDF5 makes there cannot meet a full disk. Where the file system cannot reserve, the
+// free space is checked instead.
+void reserve(int fd, const std::string& name, const fs::path& path, std::uint64_t more) {
+  rlimit limit{};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) refuse_reserve(name, path, errno, more, "");
+  const std::uint64_t end = static_cast<std::uint64_t>(st.st_size) + more;
+  if (::getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+      end > limit.rlim_cur)
+    refuse_reserve(name, path, EFBIG, more,
+                   fmt::format("; this process may write files of at most {} bytes (ulimit -f)",
+                               limit.rlim_cur));
+  if (::fallocate(fd, FALLOC_FL_KEEP_SIZE, st.st_size, static_cast<off_t>(more)) == 0) return;
+  const int error = errno;
+  if (error != EOPNOTSUPP && error != ENOSYS) refuse_reserve(name, path, error, more, "");
+  struct statvfs fsinfo {};
+  if (::fstatvfs(fd, &fsinfo) == 0 &&
+      static_cast<std::uint64_t>(fsinfo.f_bavail) * fsinfo.f_frsize < more)
+    refuse_reserve(name, path, ENOSPC, more, "");
+}
+
+}  // namespace
+
+File File::append_on_disk(const fs::path& path, const fs::path& name, const Options& options,
+                          std::uint64_t more) {
+  quiet();
+  auto state = std::make_unique<detail::FileState>();
+  state->name = name.string();
+  state->disk_fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+  if (state->disk_fd < 0)
+    throw IoError(
+        fmt::format("{}: cannot open {}: {}", state->name, path.string(), std::strerror(errno)));
+  reserve(state->disk_fd, state->name, path, more);
+  guard(state->name, "/", "cannot open the file", [&] {
+    H5::FileAccPropList fapl;
+    if (options.hdf5_1_8_format) fapl.setLibverBounds(H5F_LIBVER_V18, H5F_LIBVER_V18);
+    fapl.setFcloseDegree(H5F_CLOSE_STRONG);
+    state->file = std::make_unique<H5::H5File>(path.string(), H5F_ACC_RDWR,
+                                               H5::FileCreatPropList::DEFAULT, fapl);
+  });
+  return File(std::move(state));
+}
+
+void File::close() {
+  if (!state_ || state_->disk_fd < 0)
+    throw InternalError("only a file appended on disk can be closed so");
+  auto state = std::move(state_);
+  guard(state->name, "/", "cannot finish the file", [&] { state->file->close(); });
+  state->file.reset();
+  // Truncating to its own size gives back the reserved blocks beyond the end.
+  struct stat st {};
+  if (::fstat(state->disk_fd, &st) == 0) (void)::ftruncate(state->disk_fd, st.st_size);
+  const int fd = std::exchange(state->disk_fd, -1);
+  if (::close(fd) != 0)
+    throw IoError(fmt::format("{}: cannot finish the file: {}", state->name, std::strerror(errno)));
 }
 
 void File::save(const fs::path& path) {
