@@ -70,6 +70,18 @@ std::vector<std::uint64_t> chunk_shape(const std::vector<std::uint64_t>& shape,
   return chunk;
 }
 
+std::vector<std::uint64_t> chunk_origin(const std::vector<std::uint64_t>& shape,
+                                        const std::vector<std::uint64_t>& chunk,
+                                        std::uint64_t index) {
+  std::vector<std::uint64_t> o(shape.size());
+  for (std::size_t i = shape.size(); i-- > 0;) {
+    const std::uint64_t grid = (shape[i] + chunk[i] - 1) / chunk[i];
+    o[i] = (index % grid) * chunk[i];
+    index /= grid;
+  }
+  return o;
+}
+
 void compress_chunks(const std::vector<std::uint64_t>& shape,
                      const std::vector<std::uint64_t>& chunk, const unsigned char* values,
                      std::size_t value_bytes, const unsigned char* fill, const ChunkSink& write) {
@@ -81,15 +93,7 @@ void compress_chunks(const std::vector<std::uint64_t>& shape,
     chunks *= grid[i];
     per_chunk *= chunk[i];
   }
-  // The chunk's origin (in values) from its row-major index.
-  auto origin = [&](std::size_t index) {
-    std::vector<std::uint64_t> o(rank);
-    for (std::size_t i = rank; i-- > 0;) {
-      o[i] = (index % grid[i]) * chunk[i];
-      index /= grid[i];
-    }
-    return o;
-  };
+  auto origin = [&](std::size_t index) { return chunk_origin(shape, chunk, index); };
   std::vector<std::vector<unsigned char>> packed(kChunksPerBatch);
   for (std::size_t first = 0; first < chunks; first += kChunksPerBatch) {
     const std::size_t batch = std::min(kChunksPerBatch, chunks - first);

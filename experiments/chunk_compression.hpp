@@ -45,6 +45,12 @@ std::vector<std::vector<unsigned char>> compress_row(const unsigned char* values
                                                      std::size_t value_bytes, std::size_t chunk_len,
                                                      const unsigned char* fill);
 
+// The origin (in values) of chunk `index` of the chunks of `chunk` covering `shape`, in row-major
+// order of their origins (the order compress_chunks hands them over in).
+std::vector<std::uint64_t> chunk_origin(const std::vector<std::uint64_t>& shape,
+                                        const std::vector<std::uint64_t>& chunk,
+                                        std::uint64_t index);
+
 // One chunk, ready for the file: its origin (in values) and its filtered bytes.
 using ChunkSink =
     std::function<void(const std::vector<std::uint64_t>& origin, std::span<const unsigned char>)>;

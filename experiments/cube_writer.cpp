@@ -60,24 +60,19 @@ hdf5::Dataset write_dimension(hdf5::Group& root, const Dimension& d, int index) 
   return ds;
 }
 
-// The variable's chunk shape; empty when it is contiguous (HDF5 cannot chunk a scalar or a
-// dataset with an empty dimension).
-std::vector<std::uint64_t> chunk_of(const Cube& cube, const Variable& v) {
-  std::uint64_t count = 1;
-  std::vector<std::uint64_t> shape;
-  for (const auto& name : v.dims) {
-    shape.push_back(cube.dim(name).size());
-    count *= shape.back();
-  }
-  if (count == 0 || shape.empty()) return {};
-  if (!v.chunk.empty()) return v.chunk;
-  return chunk_shape(shape, v.type == DType::f64 ? sizeof(double) : sizeof(std::int32_t));
-}
-
 std::vector<std::uint64_t> shape_of(const Cube& cube, const Variable& v) {
   std::vector<std::uint64_t> shape;
   for (const auto& name : v.dims) shape.push_back(cube.dim(name).size());
   return shape;
+}
+
+// The variable's chunk shape; empty when it is contiguous (HDF5 cannot chunk a scalar or a
+// dataset with an empty dimension).
+std::vector<std::uint64_t> chunk_of(const Cube& cube, const Variable& v) {
+  const auto shape = shape_of(cube, v);
+  if (shape.empty() || std::find(shape.begin(), shape.end(), 0) != shape.end()) return {};
+  if (!v.chunk.empty()) return v.chunk;
+  return chunk_shape(shape, v.type == DType::f64 ? sizeof(double) : sizeof(std::int32_t));
 }
 
 const double kFillF64 = std::numeric_limits<double>::quiet_NaN();
@@ -128,15 +123,9 @@ void write_chunks(hdf5::Group& root, const Cube& cube, std::size_t index,
   const auto shape = shape_of(cube, v);
   hdf5::Dataset ds = root.open_dataset(v.name);
   if (v.external) {
-    std::vector<std::uint64_t> grid(shape.size()), origin(shape.size(), 0);
-    for (std::size_t i = 0; i < shape.size(); ++i) grid[i] = (shape[i] + chunk[i] - 1) / chunk[i];
     const std::uint64_t n = chunk_count(shape, chunk);
     for (std::uint64_t c = 0; c < n; ++c) {
-      std::uint64_t rest = c;
-      for (std::size_t i = shape.size(); i-- > 0;) {
-        origin[i] = (rest % grid[i]) * chunk[i];
-        rest /= grid[i];
-      }
+      const auto origin = chunk_origin(shape, chunk, c);
       const auto bytes = source->chunk(index, origin);
       if (!bytes.empty()) ds.write_chunk(origin, bytes);
     }

@@ -138,21 +138,6 @@ void write_all(int fd, const unsigned char* p, std::size_t n, const std::filesys
   }
 }
 
-// Reads up to n bytes; fewer only at the end of the file.
-std::size_t read_full(int fd, unsigned char* p, std::size_t n, const std::filesystem::path& path) {
-  std::size_t got = 0;
-  while (got < n) {
-    const ssize_t r = ::read(fd, p + got, n - got);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      fail(path, "cannot read the cell journal");
-    }
-    if (r == 0) break;
-    got += static_cast<std::size_t>(r);
-  }
-  return got;
-}
-
 // Reads n bytes at `at`; fewer only at the end of the file.
 std::size_t read_at(int fd, unsigned char* p, std::size_t n, std::uint64_t at,
                     const std::filesystem::path& path) {
@@ -275,7 +260,8 @@ CellJournal CellJournal::reopen(const std::filesystem::path& path, Cube& cube,
   CellJournal j(path, fd, cube);
   const std::string expected = header(cube, j.held_bytes_, j.chunks_);
   std::string h(kHeaderBytes, '\0');
-  const std::size_t got = read_full(fd, reinterpret_cast<unsigned char*>(h.data()), h.size(), path);
+  const std::size_t got =
+      read_at(fd, reinterpret_cast<unsigned char*>(h.data()), h.size(), 0, path);
   if (got < kMagic.size() + 8 || h.compare(0, kMagic.size(), kMagic) != 0) {
     throw IoError(
         fmt::format("{}: not a shiftsim cell journal (or its header is cut short); "
