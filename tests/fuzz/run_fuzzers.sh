@@ -2,8 +2,8 @@
 # Runs every libFuzzer target of tests/fuzz for N seconds each (default 10; first argument
 # overrides), each on a temporary copy of its seed corpus, with -max_len=4096.
 # Configures and builds the `fuzz` preset (build/fuzz, clang++) when needed.
-# Prints one line per target; exits 1 if any target crashed, leaked, timed out or hit a
-# sanitizer report. Reproducers are copied to tests/fuzz/crashes/<target>/.
+# Runs one target per core at a time (SHIFTSIM_FUZZ_JOBS overrides). Prints one line per target;
+# exits 1 if any target crashed, leaked, timed out or hit a sanitizer report. Reproducers are copied to tests/fuzz/crashes/<target>/.
 set -euo pipefail
 
 seconds=${1:-10}
@@ -32,12 +32,13 @@ trap 'rm -rf "$work"' EXIT
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
-failed=0
-for t in "${targets[@]}"; do
-  bin="$build/tests/fuzz/$t"
+# One target per core at a time (each fuzzer is single-threaded): the same seconds per target,
+# half the wall time on two cores. Each target's result line is written to its own file and the
+# lines are printed in target order, so the report does not depend on which finished first.
+run_target() {
+  local t=$1 bin="$build/tests/fuzz/$1" log="$work/$1/log" rc runs cov corp kind saved a
   mkdir -p "$work/$t/corpus" "$work/$t/artifacts"
   cp -R "$here/corpus/$t/." "$work/$t/corpus/"
-  log="$work/$t/log"
   set +e
   "$bin" -max_len=4096 -max_total_time="$seconds" -timeout=25 -print_final_stats=1 \
     -artifact_prefix="$work/$t/artifacts/" "$work/$t/corpus" >"$log" 2>&1
@@ -48,21 +49,48 @@ for t in "${targets[@]}"; do
   corp=$(find "$work/$t/corpus" -type f | wc -l)
   if (( rc == 0 )); then
     printf '%-26s ok     %9s runs in %ss, coverage %s edges, corpus %s inputs\n' \
-      "$t" "${runs:-?}" "$seconds" "${cov:-?}" "$corp"
+      "$t" "${runs:-?}" "$seconds" "${cov:-?}" "$corp" > "$work/$t/result"
+    return 0
+  fi
+  kind=$(grep -Eo 'ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer): [a-zA-Z -]+|runtime error: .*|fuzz invariant broken: .*' \
+         "$log" | head -1 | sed 's/[[:space:]]*$//' || true)
+  mkdir -p "$here/crashes/$t"
+  saved=""
+  for a in "$work/$t/artifacts"/*; do
+    [[ -e $a ]] || continue
+    cp "$a" "$here/crashes/$t/"
+    saved+=" tests/fuzz/crashes/$t/$(basename "$a")"
+  done
+  cp "$log" "$here/crashes/$t/last.log"
+  printf '%-26s FAILED (exit %s) %s; reproducer:%s; log: tests/fuzz/crashes/%s/last.log\n' \
+    "$t" "$rc" "${kind:-see log}" "${saved:- none}" "$t" > "$work/$t/result"
+  return 1
+}
+
+parallel=${SHIFTSIM_FUZZ_JOBS:-$(nproc)}
+if ! [[ $parallel =~ ^[0-9]+$ ]] || (( parallel < 1 )); then
+  echo "SHIFTSIM_FUZZ_JOBS must be a positive whole number, not '$parallel'" >&2
+  exit 2
+fi
+running=0
+for t in "${targets[@]}"; do
+  if (( running >= parallel )); then
+    wait -n || true
+    running=$((running - 1))
+  fi
+  run_target "$t" &
+  running=$((running + 1))
+done
+wait || true
+
+failed=0
+for t in "${targets[@]}"; do
+  if [[ -f $work/$t/result ]]; then
+    cat "$work/$t/result"
+    grep -q ' FAILED ' "$work/$t/result" && failed=1
   else
+    echo "$t: no result (the runner itself failed)"
     failed=1
-    kind=$(grep -Eo 'ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer): [a-zA-Z -]+|runtime error: .*|fuzz invariant broken: .*' \
-           "$log" | head -1 | sed 's/[[:space:]]*$//' || true)
-    mkdir -p "$here/crashes/$t"
-    saved=""
-    for a in "$work/$t/artifacts"/*; do
-      [[ -e $a ]] || continue
-      cp "$a" "$here/crashes/$t/"
-      saved+=" tests/fuzz/crashes/$t/$(basename "$a")"
-    done
-    cp "$log" "$here/crashes/$t/last.log"
-    printf '%-26s FAILED (exit %s) %s; reproducer:%s; log: tests/fuzz/crashes/%s/last.log\n' \
-      "$t" "$rc" "${kind:-see log}" "${saved:- none}" "$t"
   fi
 done
 
