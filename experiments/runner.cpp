@@ -338,26 +338,32 @@ std::vector<StartOut> Sweep::cell(const WorkloadInput& w, const RegionInput& r,
   const sim::kernels::Grid grid{plan.empty() ? std::span<const double>(actual.values) : plan,
                                 actual.values};
   const Seconds n = p.window.for_duration(d);
+  // The kernels at the starts' step indices only (in order: the axis increases), result j for
+  // the j-th start inside the series; the online policies over [from, to), indexed from `from`.
+  std::vector<std::int64_t> at;
+  at.reserve(starts_.size());
+  for (auto i : index)
+    if (i >= 0) at.push_back(i);
   std::vector<sim::kernels::StartResult> k;
   if (issued) k = online(w, r, p, *archive, index, from, to);
   if (!issued) switch (p.kind) {
       case sim::PolicyKind::flexible_start:
-        k = sim::kernels::flexible_start(grid, w.kwh, sim::flexible_start_offsets(n, step), from,
-                                         to);
+        k = sim::kernels::flexible_start_at(grid, w.kwh, sim::flexible_start_offsets(n, step), at);
         break;
       case sim::PolicyKind::pause_resume:
-        k = sim::kernels::pause_resume(grid, w.kwh, sim::pause_resume_window(w.kwh.size(), n, step),
-                                       from, to);
+        k = sim::kernels::pause_resume_at(grid, w.kwh,
+                                          sim::pause_resume_window(w.kwh.size(), n, step), at);
         break;
       default:
-        k = sim::kernels::baseline(grid, w.kwh, from, to);
+        k = sim::kernels::baseline_at(grid, w.kwh, at);
         break;
     }
   // The last work step holds what is left of the duration.
   const Seconds last_len = d - step * (k_steps - 1);
+  std::size_t j = 0;  // the next of `at`
   for (std::size_t i = 0; i < starts_.size(); ++i) {
     if (index[i] < 0) continue;
-    const auto& r0 = k[static_cast<std::size_t>(index[i] - from)];
+    const auto& r0 = k[issued ? static_cast<std::size_t>(index[i] - from) : j++];
     if (r0.status != sim::kernels::Status::ok) continue;
     const TimePoint finish = actual.start + step * r0.last + last_len;
     out[i] = StartOut{r0.emissions_g, w.embodied_g, w.energy_kwh,

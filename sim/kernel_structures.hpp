@@ -67,6 +67,11 @@ class MinQueue {
     while (tail_ != head_ && cheaper(x, ring_[(tail_ - 1) & mask_])) --tail_;
     ring_[tail_++ & mask_] = x;
   }
+  // Lets the candidates before s leave, so that the ring holds only candidates from s on (a
+  // caller that skips candidates calls it before pushing, to stay within the capacity).
+  void drop_before(i64 s) {
+    while (head_ != tail_ && ring_[head_ & mask_].c < s) ++head_;
+  }
   // The front once the candidates before s have left.
   const Entry& front(i64 s) {
     while (ring_[head_ & mask_].c < s) ++head_;

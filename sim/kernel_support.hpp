@@ -34,6 +34,26 @@ inline void check_args(const char* fn, const Grid& grid, std::size_t work_steps,
                         "; the two series must be aligned");
 }
 
+// The starts of the *_at kernels: non-negative and non-decreasing.
+inline void check_starts(const char* fn, const Grid& grid, std::size_t work_steps,
+                         std::span<const i64> starts) {
+  check_args(fn, grid, work_steps, 0, 0);
+  for (std::size_t i = 0; i < starts.size(); ++i) {
+    if (starts[i] < 0 || (i > 0 && starts[i] < starts[i - 1]))
+      throw InternalError(std::string("kernels::") + fn + ": start " + std::to_string(i) + " (" +
+                          std::to_string(starts[i]) +
+                          ") is negative or before the one before it; starts must be "
+                          "non-negative and non-decreasing");
+  }
+}
+
+// The starts from, from + 1, ..., to - 1 (the range kernels are the *_at kernels on these).
+inline std::vector<i64> iota_starts(i64 from, i64 to) {
+  std::vector<i64> v(static_cast<std::size_t>(to - from));
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = from + static_cast<i64>(i);
+  return v;
+}
+
 inline void check_pause_window(const char* fn, std::size_t work_steps, i64 window_steps) {
   if (window_steps < 0 || static_cast<std::size_t>(window_steps) < work_steps)
     throw InternalError(std::string("kernels::") + fn + ": the window of " +
@@ -62,6 +82,14 @@ inline i64 as_i64(std::size_t n) {
 inline i64 fit_end(i64 T, i64 span, i64 from, i64 to) {
   if (span > T) return from;
   return std::clamp(T - span + 1, from, to);
+}
+
+// How many of the non-decreasing starts have their window [s, s + span) inside T values: a
+// prefix of them.
+inline std::size_t fitting(std::span<const i64> starts, i64 T, i64 span) {
+  if (span > T) return 0;
+  return static_cast<std::size_t>(std::upper_bound(starts.begin(), starts.end(), T - span) -
+                                  starts.begin());
 }
 
 inline double finite_or_zero(double v) { return std::isnan(v) ? 0.0 : v; }

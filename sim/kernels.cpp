@@ -42,23 +42,24 @@ bool is_uniform(std::span<const double> kwh) {
 
 // ---- Baseline ----------------------------------------------------------------------------------
 
-std::vector<StartResult> baseline(const Grid& grid, std::span<const double> kwh, std::int64_t from,
-                                  std::int64_t to) {
-  check_args("baseline", grid, kwh.size(), from, to);
-  std::vector<StartResult> out(static_cast<std::size_t>(to - from));
-  const i64 T = as_i64(grid.plan.size());
+std::vector<StartResult> baseline_at(const Grid& grid, std::span<const double> kwh,
+                                     std::span<const std::int64_t> starts) {
+  check_starts("baseline_at", grid, kwh.size(), starts);
+  std::vector<StartResult> out(starts.size());
   const i64 K = as_i64(kwh.size());
-  const i64 end = fit_end(T, K, from, to);
-  if (end == from) return out;
-  NanScan nan(grid.plan, end - 1 + K);
+  const std::size_t fit = fitting(starts, as_i64(grid.plan.size()), K);
+  if (fit == 0) return out;
+  const i64 from = starts[0];
+  NanScan nan(grid.plan, starts[fit - 1] + K);
   const long double e = kwh[0];
   const long double e_last = kwh.back();
   const bool uniform = is_uniform(kwh);
   // Uniform: e * (P(s + K - 1) - P(s)) + e_last * v[s + K - 1] for v = charge and plan.
   Prefix charge_lo(grid.charge, from), charge_hi(grid.charge, from);
   Prefix plan_lo(grid.plan, from), plan_hi(grid.plan, from);
-  for (i64 s = from; s < end; ++s) {
-    StartResult& r = out[static_cast<std::size_t>(s - from)];
+  for (std::size_t i = 0; i < fit; ++i) {
+    const i64 s = starts[i];
+    StartResult& r = out[i];
     if (nan.any(s, K)) {
       r.status = Status::no_forecast;
       continue;
@@ -80,21 +81,30 @@ std::vector<StartResult> baseline(const Grid& grid, std::span<const double> kwh,
   return out;
 }
 
+std::vector<StartResult> baseline(const Grid& grid, std::span<const double> kwh, std::int64_t from,
+                                  std::int64_t to) {
+  check_args("baseline", grid, kwh.size(), from, to);
+  return baseline_at(grid, kwh, iota_starts(from, to));
+}
+
 // ---- Flexible start ----------------------------------------------------------------------------
 
-std::vector<StartResult> flexible_start(const Grid& grid, std::span<const double> kwh,
-                                        std::int64_t window_steps, std::int64_t from,
-                                        std::int64_t to) {
-  check_args("flexible_start", grid, kwh.size(), from, to);
-  check_flexible_window("flexible_start", window_steps);
-  std::vector<StartResult> out(static_cast<std::size_t>(to - from));
-  const i64 T = as_i64(grid.plan.size());
+std::vector<StartResult> flexible_start_at(const Grid& grid, std::span<const double> kwh,
+                                           std::int64_t window_steps,
+                                           std::span<const std::int64_t> starts) {
+  check_starts("flexible_start_at", grid, kwh.size(), starts);
+  check_flexible_window("flexible_start_at", window_steps);
+  std::vector<StartResult> out(starts.size());
   const i64 K = as_i64(kwh.size());
   const i64 n = window_steps;
   const i64 span = sat_add(n, K);
-  const i64 end = fit_end(T, span, from, to);  // so n < T here
-  if (end == from) return out;
-  const i64 lim = end - 1 + span;  // the touched steps are [from, lim)
+  const std::size_t fit = fitting(starts, as_i64(grid.plan.size()), span);  // so n < T here
+  if (fit == 0) return out;
+  const i64 from = starts[0];
+  const i64 lim = starts[fit - 1] + span;  // the touched steps are [from, lim)
+  // Candidates c in [from, starts[fit - 1] + n]; only those in some start's [s, s + n] are
+  // computed (all of them when the window is at least the gap between starts).
+  const auto candidates = static_cast<std::size_t>(starts[fit - 1] + n + 1 - from);
   NanScan nan(grid.plan, lim);
   const double e = kwh[0];
   const double e_last = kwh.back();
@@ -108,12 +118,14 @@ std::vector<StartResult> flexible_start(const Grid& grid, std::span<const double
     };
     MinQueue<Entry> queue(n + 2);
     const auto cheaper = [](const Entry& a, const Entry& b) { return a.cost < b.cost; };
-    FirstAtMost costs(static_cast<std::size_t>(end - from + n));
+    FirstAtMost costs(candidates);
     Prefix plan_lo(grid.plan, from), plan_hi(grid.plan, from);
     Prefix charge_lo(grid.charge, from), charge_hi(grid.charge, from);
     i64 next = from;  // the next candidate to enter
-    for (i64 s = from; s < end; ++s) {
-      for (; next <= s + n; ++next) {
+    for (std::size_t i = 0; i < fit; ++i) {
+      const i64 s = starts[i];
+      queue.drop_before(s);
+      for (next = std::max(next, s); next <= s + n; ++next) {
         const i64 l = next + K - 1;
         const auto lu = static_cast<std::size_t>(l);
         const long double cost = e * (plan_hi.at(l) - plan_lo.at(next)) +
@@ -123,12 +135,12 @@ std::vector<StartResult> flexible_start(const Grid& grid, std::span<const double
         queue.push({next, cost, em}, cheaper);
         costs.set(static_cast<std::size_t>(next - from), static_cast<double>(cost));
       }
-      const Entry& best = queue.front(s);
-      StartResult& r = out[static_cast<std::size_t>(s - from)];
+      StartResult& r = out[i];
       if (nan.any(s, span)) {
         r.status = Status::no_forecast;
         continue;
       }
+      const Entry& best = queue.front(s);
       r.status = Status::ok;
       // An earlier candidate within the tie tolerance of the cheapest wins.
       const auto tie = static_cast<i64>(costs.find(static_cast<std::size_t>(s - from),
@@ -151,21 +163,31 @@ std::vector<StartResult> flexible_start(const Grid& grid, std::span<const double
 
   // Non-uniform: cost(c) = sum_k kwh[k] * plan[c + k], summed over k in order (as the brute force
   // does, so the same doubles), vectorised across candidates: for each k an axpy over a block of
-  // candidates that stays in L1. NaN counts as 0 (those starts are no_forecast).
-  const auto candidates = static_cast<std::size_t>(end - from + n);  // c in [from, end - 1 + n]
+  // candidates that stays in L1, over each run of candidates some start needs. NaN counts as 0
+  // (those starts are no_forecast).
   std::vector<double> plan(static_cast<std::size_t>(lim - from));
   for (std::size_t j = 0; j < plan.size(); ++j)
     plan[j] = finite_or_zero(grid.plan[static_cast<std::size_t>(from) + j]);
   std::vector<double> cost(candidates, 0.0);
+  FirstAtMost ties(candidates);
   constexpr std::size_t kBlock = 1024;
-  for (std::size_t c0 = 0; c0 < candidates; c0 += kBlock) {
-    const std::size_t len = std::min(kBlock, candidates - c0);
-    double* acc = cost.data() + c0;
-    for (std::size_t k = 0; k < kwh.size(); ++k) {
-      const double w = kwh[k];
-      const double* p = plan.data() + c0 + k;
-      for (std::size_t j = 0; j < len; ++j) acc[j] += w * p[j];
+  const auto costs_of = [&](std::size_t a, std::size_t b) {  // candidates [a, b), from-relative
+    for (std::size_t c0 = a; c0 < b; c0 += kBlock) {
+      const std::size_t len = std::min(kBlock, b - c0);
+      double* acc = cost.data() + c0;
+      for (std::size_t k = 0; k < kwh.size(); ++k) {
+        const double w = kwh[k];
+        const double* p = plan.data() + c0 + k;
+        for (std::size_t j = 0; j < len; ++j) acc[j] += w * p[j];
+      }
     }
+    for (std::size_t j = a; j < b; ++j) ties.set(j, cost[j]);
+  };
+  for (std::size_t i = 0; i < fit;) {  // the union of the windows, run by run
+    const i64 a = starts[i];
+    i64 b = a + n + 1;
+    for (++i; i < fit && starts[i] <= b; ++i) b = starts[i] + n + 1;
+    costs_of(static_cast<std::size_t>(a - from), static_cast<std::size_t>(b - from));
   }
   struct Entry {
     i64 c;
@@ -173,20 +195,20 @@ std::vector<StartResult> flexible_start(const Grid& grid, std::span<const double
   };
   MinQueue<Entry> queue(n + 2);
   const auto cheaper = [](const Entry& a, const Entry& b) { return a.cost < b.cost; };
-  FirstAtMost ties(candidates);
-  for (std::size_t j = 0; j < candidates; ++j) ties.set(j, cost[j]);
   i64 next = from;
   i64 memo_c = -1;
   double memo_emissions = 0;
-  for (i64 s = from; s < end; ++s) {
-    for (; next <= s + n; ++next)
+  for (std::size_t i = 0; i < fit; ++i) {
+    const i64 s = starts[i];
+    queue.drop_before(s);
+    for (next = std::max(next, s); next <= s + n; ++next)
       queue.push({next, cost[static_cast<std::size_t>(next - from)]}, cheaper);
-    const Entry best = queue.front(s);
-    StartResult& r = out[static_cast<std::size_t>(s - from)];
+    StartResult& r = out[i];
     if (nan.any(s, span)) {
       r.status = Status::no_forecast;
       continue;
     }
+    const Entry best = queue.front(s);
     // An earlier candidate within the tie tolerance of the cheapest wins.
     const i64 chosen =
         static_cast<i64>(ties.find(static_cast<std::size_t>(s - from),
@@ -205,16 +227,27 @@ std::vector<StartResult> flexible_start(const Grid& grid, std::span<const double
   return out;
 }
 
+std::vector<StartResult> flexible_start(const Grid& grid, std::span<const double> kwh,
+                                        std::int64_t window_steps, std::int64_t from,
+                                        std::int64_t to) {
+  check_args("flexible_start", grid, kwh.size(), from, to);
+  return flexible_start_at(grid, kwh, window_steps, iota_starts(from, to));
+}
+
 // ---- Pause-resume ------------------------------------------------------------------------------
 
 namespace {
 
-// The starts [from, end) of pause_resume, all fitting in the data, into out[s - from].
+// The first `fit` starts of pause_resume_at, all fitting in the data, into out[0 .. fit). The
+// window slides over every step from the first start to the last (a slide changes the chosen set
+// by at most one step besides the leaving and the entering one); results are read at the starts.
 template <class Pos>
-void pause_resume_fitting(const Grid& grid, std::span<const double> kwh, i64 W, i64 from, i64 end,
+void pause_resume_fitting(const Grid& grid, std::span<const double> kwh, i64 W,
+                          std::span<const i64> starts, std::size_t fit,
                           std::vector<StartResult>& out) {
   const i64 K = as_i64(kwh.size());
-  const i64 lim = end - 1 + W;
+  const i64 from = starts[0];
+  const i64 lim = starts[fit - 1] + W;
   NanScan nan(grid.plan, lim);
   SlidingSelection<Pos> sel(grid, from, lim, K, W);
   const bool uniform = is_uniform(kwh);
@@ -222,10 +255,12 @@ void pause_resume_fitting(const Grid& grid, std::span<const double> kwh, i64 W, 
   const long double e_last = kwh.back();
   const double* charge = grid.charge.data() + from;
   const double* plan = grid.plan.data() + from;
-  for (i64 s = from; s < end; ++s) {
+  i64 at = 0;  // the window's position, relative to from
+  for (std::size_t i = 0; i < fit; ++i) {
+    const i64 s = starts[i];
     const i64 p = s - from;
-    if (s > from) sel.slide(p - 1);
-    StartResult& r = out[static_cast<std::size_t>(p)];
+    for (; at < p; ++at) sel.slide(at);
+    StartResult& r = out[i];
     if (nan.any(s, W)) {
       r.status = Status::no_forecast;
       continue;
@@ -257,20 +292,27 @@ void pause_resume_fitting(const Grid& grid, std::span<const double> kwh, i64 W, 
 
 }  // namespace
 
+std::vector<StartResult> pause_resume_at(const Grid& grid, std::span<const double> kwh,
+                                         std::int64_t window_steps,
+                                         std::span<const std::int64_t> starts) {
+  check_starts("pause_resume_at", grid, kwh.size(), starts);
+  check_pause_window("pause_resume_at", kwh.size(), window_steps);
+  std::vector<StartResult> out(starts.size());
+  const std::size_t fit = fitting(starts, as_i64(grid.plan.size()), window_steps);
+  if (fit == 0) return out;
+  if (starts[fit - 1] + window_steps - starts[0] <= i64{std::numeric_limits<std::uint32_t>::max()})
+    pause_resume_fitting<std::uint32_t>(grid, kwh, window_steps, starts, fit, out);
+  else
+    pause_resume_fitting<std::uint64_t>(grid, kwh, window_steps, starts, fit, out);
+  return out;
+}
+
 std::vector<StartResult> pause_resume(const Grid& grid, std::span<const double> kwh,
                                       std::int64_t window_steps, std::int64_t from,
                                       std::int64_t to) {
   check_args("pause_resume", grid, kwh.size(), from, to);
   check_pause_window("pause_resume", kwh.size(), window_steps);
-  std::vector<StartResult> out(static_cast<std::size_t>(to - from));
-  const i64 T = as_i64(grid.plan.size());
-  const i64 end = fit_end(T, window_steps, from, to);
-  if (end == from) return out;
-  if (end - 1 + window_steps - from <= i64{std::numeric_limits<std::uint32_t>::max()})
-    pause_resume_fitting<std::uint32_t>(grid, kwh, window_steps, from, end, out);
-  else
-    pause_resume_fitting<std::uint64_t>(grid, kwh, window_steps, from, end, out);
-  return out;
+  return pause_resume_at(grid, kwh, window_steps, iota_starts(from, to));
 }
 
 std::vector<std::int64_t> pause_resume_steps(const Grid& grid, std::size_t work_steps,

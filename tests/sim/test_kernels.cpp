@@ -4,6 +4,7 @@
 // last step, non-uniform energy, oracle and noisy plans, heavy ties, NaN gaps, windows of
 // thousands of steps).
 #include <algorithm>
+#include <bit>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
@@ -504,6 +505,70 @@ TEST_CASE("kernels: fast paths equal the brute-force definitions on random serie
       CHECK(pauses == r.pauses);
     }
   }
+}
+
+// Bitwise: the *_at kernels promise the range kernels' bits at each start.
+bool same(const StartResult& a, const StartResult& b) {
+  return a.status == b.status && a.first == b.first && a.last == b.last && a.pauses == b.pauses &&
+         std::bit_cast<std::uint64_t>(a.emissions_g) ==
+             std::bit_cast<std::uint64_t>(b.emissions_g) &&
+         std::bit_cast<std::uint64_t>(a.planned_g) == std::bit_cast<std::uint64_t>(b.planned_g);
+}
+
+// Random non-decreasing starts in [0, T + 3): dense runs, gaps wider than any window, repeats.
+std::vector<std::int64_t> random_starts(Rng& rng, std::int64_t T) {
+  std::vector<std::int64_t> v;
+  std::int64_t s = rng.below(T / 2 + 1);
+  const std::int64_t stride = 1 + rng.below(15);
+  while (s < T + 3) {
+    v.push_back(s);
+    if (rng.chance(10)) continue;  // the same start again
+    s += rng.chance(10) ? 1 + rng.below(T / 3 + 1) : stride;
+  }
+  return v;
+}
+
+TEST_CASE("kernels: at given starts, the range kernels' bits and the brute force's values",
+          "[sim][kernels][property]") {
+  Rng rng(0x5EED0A7ULL);
+  for (int i = 0; i < 320; ++i) {
+    const Case c = random_case(rng);
+    const Grid g = c.grid();
+    const auto T = static_cast<std::int64_t>(c.plan.size());
+    const auto at = random_starts(rng, T);
+    INFO("case " << i << ": " << c.label() << ", " << at.size() << " starts from " << at.front());
+    const std::int64_t from = at.front(), to = at.back() + 1;
+    const auto b = kn::baseline_at(g, c.kwh, at);
+    const auto f = kn::flexible_start_at(g, c.kwh, c.n, at);
+    const auto p = kn::pause_resume_at(g, c.kwh, c.W, at);
+    const auto b_range = kn::baseline(g, c.kwh, from, to);
+    const auto f_range = kn::flexible_start(g, c.kwh, c.n, from, to);
+    const auto p_range = kn::pause_resume(g, c.kwh, c.W, from, to);
+    REQUIRE(b.size() == at.size());
+    REQUIRE(f.size() == at.size());
+    REQUIRE(p.size() == at.size());
+    const bool exact = c.integer_plan() && c.energy == Energy::unit;
+    for (std::size_t j = 0; j < at.size(); ++j) {
+      const std::int64_t s = at[j];
+      INFO("start " << s);
+      const auto k = static_cast<std::size_t>(s - from);
+      CHECK(same(b[j], b_range[k]));
+      CHECK(same(f[j], f_range[k]));
+      CHECK(same(p[j], p_range[k]));
+      CHECK(compare_all({b[j]}, kn::brute_force::baseline(g, c.kwh, s, s + 1), s) == "");
+      CHECK(compare_flexible({f[j]}, kn::brute_force::flexible_start(g, c.kwh, c.n, s, s + 1), g,
+                             c.kwh, s, exact) == "");
+      CHECK(compare_all({p[j]}, kn::brute_force::pause_resume(g, c.kwh, c.W, s, s + 1), s) == "");
+    }
+  }
+  // No starts; and starts that go back are a caller's bug.
+  const std::vector<double> v = {1, 2, 3, 4}, kwh = {1, 1};
+  const Grid g{v, v};
+  CHECK(kn::flexible_start_at(g, kwh, 1, {}).empty());
+  const std::vector<std::int64_t> back = {2, 1}, negative = {-1};
+  CHECK_THROWS_AS(kn::baseline_at(g, kwh, back), shiftsim::InternalError);
+  CHECK_THROWS_AS(kn::flexible_start_at(g, kwh, 1, negative), shiftsim::InternalError);
+  CHECK_THROWS_AS(kn::pause_resume_at(g, kwh, 2, back), shiftsim::InternalError);
 }
 
 TEST_CASE("kernels: windows of thousands of steps against the brute force", "[sim][kernels]") {
