@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
+#include <string>
 
 namespace shiftsim::experiments {
 
@@ -17,13 +19,33 @@ std::vector<unsigned char> filter_chunk(const unsigned char* raw, std::size_t by
     unsigned char* out = shuffled.data() + b * n;
     for (std::size_t i = 0; i < n; ++i) out[i] = raw[i * value_bytes + b];
   }
-  uLongf size = compressBound(static_cast<uLong>(bytes));
-  std::vector<unsigned char> packed(size);
-  if (compress2(packed.data(), &size, shuffled.data(), static_cast<uLong>(bytes), kDeflateLevel) !=
-      Z_OK) {
-    throw std::runtime_error("zlib compress2 failed");  // only on memory exhaustion
+  // One deflate stream per thread, reset for each chunk: a fresh one allocates and clears about
+  // 270 KB, which costs more than compressing a small chunk.
+  struct Stream {
+    z_stream z{};
+    bool ready = false;
+    ~Stream() {
+      if (ready) deflateEnd(&z);
+    }
+  };
+  thread_local Stream stream;
+  if (!stream.ready) {
+    if (deflateInit2(&stream.z, kDeflateLevel, Z_DEFLATED, 15, 8, Z_RLE) != Z_OK)
+      throw std::runtime_error("zlib deflateInit2 failed");  // only on memory exhaustion
+    stream.ready = true;
+  } else if (deflateReset(&stream.z) != Z_OK) {
+    throw std::runtime_error("zlib deflateReset failed");
   }
-  packed.resize(size);
+  if (bytes > std::numeric_limits<uInt>::max())  // chunks hold at most kChunkBytes
+    throw std::runtime_error("a chunk of " + std::to_string(bytes) + " bytes is beyond zlib's");
+  std::vector<unsigned char> packed(filtered_bound(bytes));
+  stream.z.next_in = shuffled.data();
+  stream.z.avail_in = static_cast<uInt>(bytes);
+  stream.z.next_out = packed.data();
+  stream.z.avail_out = static_cast<uInt>(packed.size());
+  if (deflate(&stream.z, Z_FINISH) != Z_STREAM_END)
+    throw std::runtime_error("zlib deflate did not finish within its bound");
+  packed.resize(stream.z.total_out);
   return packed;
 }
 
