@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -259,6 +260,37 @@ TEST_CASE("an existing cube is replaced only when asked", "[experiments][cube]")
   CHECK(test::read_bytes(dir.file("c.h5")) == before);
   write_cube(d, dir.file("c.h5"), true);
   CHECK(read_cube(dir.file("c.h5")).attrs.at("shiftsim_version") == "0.2.0");
+  CHECK(no_temp_files(dir.path()));
+}
+
+// Bytes this process has read through read(2) and pread(2) so far (Linux), or -1.
+long long bytes_read() {
+  std::ifstream io("/proc/self/io");
+  std::string key;
+  long long value = -1;
+  while (io >> key >> value)
+    if (key == "rchar:") return value;
+  return -1;
+}
+
+TEST_CASE("replacing a file does not read it", "[experiments][cube]") {
+  // HDF5 opens an existing file of the name it creates in memory (to see whether it has it open
+  // already), and its core driver reads all of it: seconds for a sweep's cube.
+  test::TempDir dir;
+  const auto path = dir.file("c.h5");
+  {
+    std::ofstream big(path, std::ios::binary);
+    const std::string mib(std::size_t{1} << 20, 'x');
+    for (int i = 0; i < 32; ++i) big << mib;
+  }
+  const long long before = bytes_read();
+  if (before < 0) {
+    WARN("no /proc/self/io to count the bytes read: not tested");
+    return;
+  }
+  write_cube(sample(), path, true);
+  CHECK(bytes_read() - before < (1LL << 20));
+  CHECK(read_cube(path).dims.size() == sample().dims.size());
   CHECK(no_temp_files(dir.path()));
 }
 
