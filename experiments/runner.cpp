@@ -163,6 +163,19 @@ class Sweep {
         }
       }
     }
+    // Pause-resume's order of each plan's steps, made once for all its windows and workloads.
+    const bool ranked = std::any_of(e.policies.begin(), e.policies.end(), [](const auto& p) {
+      return p.policy.kind == sim::PolicyKind::pause_resume && p.policy.costs.is_free();
+    });
+    ranks_.resize(plans_.size());
+    for (std::size_t r = 0; ranked && r < regions_.size(); ++r) {
+      for (std::size_t f = 0; f < specs_.size(); ++f) {
+        const auto& plan = plans_[r * specs_.size() + f];
+        const auto& steps = plan.empty() ? regions_[r].actual.values : plan;
+        if (!specs_[f].is_issued() && steps.size() < std::numeric_limits<std::uint32_t>::max())
+          ranks_[r * specs_.size() + f] = sim::kernels::rank_plan(steps);
+      }
+    }
   }
 
   std::size_t cells() const {
@@ -189,9 +202,11 @@ class Sweep {
   void check_coverage();
   // Refuses a policy an issued forecast cannot drive (pause costs are not modelled online).
   void check_issued_policies(const sim::ForecastSpec& spec) const;
+  // `ranks`: the plan's steps ranked (rank_plan), or nullptr.
   std::vector<StartOut> cell(const WorkloadInput& w, const RegionInput& r,
                              std::span<const double> plan, const sim::Policy& p,
-                             const sim::IssuedArchive* archive = nullptr) const;
+                             const sim::IssuedArchive* archive = nullptr,
+                             const sim::kernels::PlanRanks* ranks = nullptr) const;
   // The online policies' results (sim/online.hpp) for starts in [from, to), indexed from
   // `from`; only the starts of the axis are computed when they are sparse in the range.
   std::vector<sim::kernels::StartResult> online(const WorkloadInput& w, const RegionInput& r,
@@ -208,6 +223,8 @@ class Sweep {
   std::vector<sim::ForecastSpec> specs_;  // forecast-major, then seed
   std::vector<std::vector<double>> plans_;
   std::vector<sim::IssuedArchive> archives_;  // for issued forecasts; else empty
+  // Per plan, its steps ranked for pause-resume (empty when no policy needs them).
+  std::vector<sim::kernels::PlanRanks> ranks_;
   bool with_forecast_ = false, with_seed_ = false;
   // The fixed-hour runs' region (index in regions_) and days (midnight UTC); none without it.
   std::optional<std::size_t> fixed_region_;
@@ -296,7 +313,8 @@ std::vector<sim::kernels::StartResult> Sweep::online(const WorkloadInput& w, con
 
 std::vector<StartOut> Sweep::cell(const WorkloadInput& w, const RegionInput& r,
                                   std::span<const double> plan, const sim::Policy& p,
-                                  const sim::IssuedArchive* archive) const {
+                                  const sim::IssuedArchive* archive,
+                                  const sim::kernels::PlanRanks* ranks) const {
   const auto& actual = r.actual;
   const Seconds step = e_.step;
   const Seconds d = w.power.duration();
@@ -351,8 +369,8 @@ std::vector<StartOut> Sweep::cell(const WorkloadInput& w, const RegionInput& r,
         k = sim::kernels::flexible_start_at(grid, w.kwh, sim::flexible_start_offsets(n, step), at);
         break;
       case sim::PolicyKind::pause_resume:
-        k = sim::kernels::pause_resume_at(grid, w.kwh,
-                                          sim::pause_resume_window(w.kwh.size(), n, step), at);
+        k = sim::kernels::pause_resume_at(
+            grid, w.kwh, sim::pause_resume_window(w.kwh.size(), n, step), at, ranks);
         break;
       default:
         k = sim::kernels::baseline_at(grid, w.kwh, at);
@@ -407,6 +425,7 @@ RunPlan Sweep::plan(std::size_t shard_index, std::size_t shard_count, int thread
   for (const auto& w : workloads_) p.input_bytes += w.kwh.size() * f64;
   for (const auto& v : plans_) p.input_bytes += v.size() * f64;
   for (const auto& a : archives_) p.input_bytes += a.rows.size() * f64;
+  for (const auto& k : ranks_) p.input_bytes += (k.rank.size() + k.order.size()) * i32;
   for (const auto& [key, series] : store_.series())  // the store is loaded whole
     p.input_bytes += series.values.size() * (f64 + 1) + series.forecast.values.size() * f64;
   return p;
@@ -566,8 +585,10 @@ void Sweep::run_cell(std::size_t c, Cube& cube, CellJournal* journal) const {
   policy.forecast = specs_[f];
   const auto& plan = plans_[r * nf + f];
   const auto& archive = archives_[r * nf + f];
+  const auto& ranks = ranks_[r * nf + f];
   const auto out =
-      cell(workloads_[w], regions_[r], plan, policy, archive.empty() ? nullptr : &archive);
+      cell(workloads_[w], regions_[r], plan, policy, archive.empty() ? nullptr : &archive,
+           ranks.rank.empty() ? nullptr : &ranks);
 
   const std::size_t t = starts_.size();
   // The per-start values, in the order of the cube's variables (make_cube).

@@ -268,6 +268,14 @@ class BitTree {
   std::vector<std::vector<u64>> levels_;
 };
 
+// Ranks of every step of a plan, as rank_steps gives them for [0, steps), made once elsewhere.
+template <class Pos>
+struct SharedRanks {
+  const Pos* rank;
+  const Pos* order;
+  i64 steps;
+};
+
 // The K smallest steps, by (plan value, step index), of a window sliding over [base, lim).
 // Positions are relative to base, stored as Pos (32 bits when they fit: less memory to touch).
 // Keeps the chosen set (bits), the running sums of charge and plan over it in long double, and
@@ -275,15 +283,26 @@ class BitTree {
 template <class Pos>
 class SlidingSelection {
  public:
-  SlidingSelection(const Grid& grid, i64 base, i64 lim, i64 K, i64 W)
+  // `shared`: the ranks of every step of the plan (rank_plan), or nullptr to rank [base, lim)
+  // here. Ranks over more steps order those of the window the same way, so the choice is the same.
+  SlidingSelection(const Grid& grid, i64 base, i64 lim, i64 K, i64 W,
+                   const SharedRanks<Pos>* shared)
       : charge_(grid.charge.data() + base),
         plan_(grid.plan.data() + base),
         K_(K),
         W_(W),
         n_(lim - base),
-        present_(n_),
+        present_(shared != nullptr ? shared->steps : n_),
         chosen_(n_) {
-    rank_steps(grid.plan, base, n_, &rank_, &order_);
+    if (shared != nullptr) {
+      rank_of_ = shared->rank + base;
+      order_of_ = shared->order;
+      order_base_ = base;
+    } else {
+      rank_steps(grid.plan, base, n_, &rank_, &order_);
+      rank_of_ = rank_.data();
+      order_of_ = order_.data();
+    }
     for (i64 p = 0; p < W_; ++p) present_.set(rank(p));
     i64 r = -1;
     for (i64 k = 0; k < K_; ++k) {
@@ -332,8 +351,8 @@ class SlidingSelection {
  private:
   static constexpr i64 kResync = 4096;  // slides between exact recomputations of the sums
 
-  i64 rank(i64 p) const { return static_cast<i64>(rank_[static_cast<std::size_t>(p)]); }
-  i64 order(i64 r) const { return static_cast<i64>(order_[static_cast<std::size_t>(r)]); }
+  i64 rank(i64 p) const { return static_cast<i64>(rank_of_[p]); }
+  i64 order(i64 r) const { return static_cast<i64>(order_of_[r]) - order_base_; }
 
   i64 neighbours(i64 q) const {
     return (q > 0 && chosen_.test(q - 1) ? 1 : 0) + (q + 1 < n_ && chosen_.test(q + 1) ? 1 : 0);
@@ -366,7 +385,10 @@ class SlidingSelection {
   const double* charge_;
   const double* plan_;  // NaN counts as 0
   i64 K_, W_, n_;
-  std::vector<Pos> rank_, order_;
+  std::vector<Pos> rank_, order_;  // when ranked here
+  const Pos* rank_of_ = nullptr;   // rank of the step at position p: rank_of_[p]
+  const Pos* order_of_ = nullptr;  // the step of rank r: order_of_[r] - order_base_
+  i64 order_base_ = 0;
   BitTree present_;  // ranks of the steps in the window
   BitTree chosen_;   // positions of the chosen steps
   i64 threshold_ = -1;

@@ -244,12 +244,12 @@ namespace {
 template <class Pos>
 void pause_resume_fitting(const Grid& grid, std::span<const double> kwh, i64 W,
                           std::span<const i64> starts, std::size_t fit,
-                          std::vector<StartResult>& out) {
+                          const SharedRanks<Pos>* shared, std::vector<StartResult>& out) {
   const i64 K = as_i64(kwh.size());
   const i64 from = starts[0];
   const i64 lim = starts[fit - 1] + W;
   NanScan nan(grid.plan, lim);
-  SlidingSelection<Pos> sel(grid, from, lim, K, W);
+  SlidingSelection<Pos> sel(grid, from, lim, K, W, shared);
   const bool uniform = is_uniform(kwh);
   const long double e = kwh[0];
   const long double e_last = kwh.back();
@@ -294,17 +294,38 @@ void pause_resume_fitting(const Grid& grid, std::span<const double> kwh, i64 W,
 
 std::vector<StartResult> pause_resume_at(const Grid& grid, std::span<const double> kwh,
                                          std::int64_t window_steps,
-                                         std::span<const std::int64_t> starts) {
+                                         std::span<const std::int64_t> starts,
+                                         const PlanRanks* ranks) {
   check_starts("pause_resume_at", grid, kwh.size(), starts);
   check_pause_window("pause_resume_at", kwh.size(), window_steps);
+  if (ranks != nullptr &&
+      (ranks->rank.size() != grid.plan.size() || ranks->order.size() != grid.plan.size()))
+    throw InternalError("kernels::pause_resume_at: ranks of " + std::to_string(ranks->rank.size()) +
+                        " steps for a plan of " + std::to_string(grid.plan.size()) +
+                        "; give rank_plan(grid.plan)");
   std::vector<StartResult> out(starts.size());
   const std::size_t fit = fitting(starts, as_i64(grid.plan.size()), window_steps);
   if (fit == 0) return out;
-  if (starts[fit - 1] + window_steps - starts[0] <= i64{std::numeric_limits<std::uint32_t>::max()})
-    pause_resume_fitting<std::uint32_t>(grid, kwh, window_steps, starts, fit, out);
-  else
-    pause_resume_fitting<std::uint64_t>(grid, kwh, window_steps, starts, fit, out);
+  if (ranks != nullptr) {
+    const SharedRanks<std::uint32_t> shared{ranks->rank.data(), ranks->order.data(),
+                                            as_i64(grid.plan.size())};
+    pause_resume_fitting<std::uint32_t>(grid, kwh, window_steps, starts, fit, &shared, out);
+  } else if (starts[fit - 1] + window_steps - starts[0] <=
+             i64{std::numeric_limits<std::uint32_t>::max()}) {
+    pause_resume_fitting<std::uint32_t>(grid, kwh, window_steps, starts, fit, nullptr, out);
+  } else {
+    pause_resume_fitting<std::uint64_t>(grid, kwh, window_steps, starts, fit, nullptr, out);
+  }
   return out;
+}
+
+PlanRanks rank_plan(std::span<const double> plan) {
+  if (plan.size() >= std::numeric_limits<std::uint32_t>::max())
+    throw InternalError("kernels::rank_plan: a plan of " + std::to_string(plan.size()) +
+                        " steps; ranks hold fewer than 2^32");
+  PlanRanks r;
+  rank_steps(plan, 0, as_i64(plan.size()), &r.rank, &r.order);
+  return r;
 }
 
 std::vector<StartResult> pause_resume(const Grid& grid, std::span<const double> kwh,

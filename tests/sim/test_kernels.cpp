@@ -541,6 +541,8 @@ TEST_CASE("kernels: at given starts, the range kernels' bits and the brute force
     const auto b = kn::baseline_at(g, c.kwh, at);
     const auto f = kn::flexible_start_at(g, c.kwh, c.n, at);
     const auto p = kn::pause_resume_at(g, c.kwh, c.W, at);
+    const auto ranks = kn::rank_plan(c.plan);  // shared across windows and jobs by sweeps
+    const auto p_ranked = kn::pause_resume_at(g, c.kwh, c.W, at, &ranks);
     const auto b_range = kn::baseline(g, c.kwh, from, to);
     const auto f_range = kn::flexible_start(g, c.kwh, c.n, from, to);
     const auto p_range = kn::pause_resume(g, c.kwh, c.W, from, to);
@@ -555,6 +557,7 @@ TEST_CASE("kernels: at given starts, the range kernels' bits and the brute force
       CHECK(same(b[j], b_range[k]));
       CHECK(same(f[j], f_range[k]));
       CHECK(same(p[j], p_range[k]));
+      CHECK(same(p_ranked[j], p[j]));
       CHECK(compare_all({b[j]}, kn::brute_force::baseline(g, c.kwh, s, s + 1), s) == "");
       CHECK(compare_flexible({f[j]}, kn::brute_force::flexible_start(g, c.kwh, c.n, s, s + 1), g,
                              c.kwh, s, exact) == "");
@@ -569,6 +572,9 @@ TEST_CASE("kernels: at given starts, the range kernels' bits and the brute force
   CHECK_THROWS_AS(kn::baseline_at(g, kwh, back), shiftsim::InternalError);
   CHECK_THROWS_AS(kn::flexible_start_at(g, kwh, 1, negative), shiftsim::InternalError);
   CHECK_THROWS_AS(kn::pause_resume_at(g, kwh, 2, back), shiftsim::InternalError);
+  const auto other = kn::rank_plan(std::vector<double>{1, 2, 3});  // ranks of another plan
+  const std::vector<std::int64_t> one = {0};
+  CHECK_THROWS_AS(kn::pause_resume_at(g, kwh, 2, one, &other), shiftsim::InternalError);
 }
 
 TEST_CASE("kernels: windows of thousands of steps against the brute force", "[sim][kernels]") {
