@@ -18,6 +18,17 @@
 //                            in memory, made by an untimed run without a journal). It is the cost
 //                            of writing a cube of that shape, whatever the sweep computes, so it
 //                            is the floor that the sweep is judged against.
+//   BM_MarginalPerStart/copies:N  N = 1, 25. The paper sweep's 16 regions and 17 policies for
+//                            N copies of one workload (ViT Base, as N workload files that name
+//                            it as their base), at one thread, end to end as BM_PaperSweep. The
+//                            marginal cost per start is (time(25) - time(1)) / (24 x 16 x 17 x
+//                            8,784): what one more (workload, region, policy, start) costs once
+//                            the fixed costs (load, inputs, the write's own work) are paid.
+//   BM_FourYears             The paper sweep over the four years 2020-2023 (the surrogate's
+//                            four years, hourly starts: 35,064 of them, 4x the runs), at two
+//                            threads, end to end. Its peak memory (peak_MB, the process's peak
+//                            resident set from a reset just before the iteration) is compared
+//                            with BM_PaperSweep/threads:2's, measured the same way.
 // The time is wall time, measured around exactly those calls (manual time). Freeing the previous
 // iteration's cube is left out. A sweep takes 10-25 s, so each benchmark runs a fixed 2
 // iterations. The summary takes the best iteration (of all, with --benchmark_repetitions).
@@ -67,15 +78,19 @@ namespace {
 constexpr std::size_t kCells = 11 * 16 * 17;
 constexpr std::size_t kStarts = 366 * 24;  // 2020 is a leap year
 constexpr int kIterations = 2;
-constexpr double kGoal = 2.0;  // the sweep at 2 threads within kGoal x the I/O floor
+constexpr double kGoal = 2.0;             // the sweep at 2 threads within kGoal x the I/O floor
+constexpr double kGoalPerStartUs = 0.18;  // marginal cost per start
+constexpr double kGoalFourTime = 4.4;     // the four-year sweep's time / the paper sweep's
+constexpr double kGoalFourPeak = 1.10;    // its peak memory / the paper sweep's
 
 using Clock = std::chrono::steady_clock;
 
 double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
 struct Env {
-  fs::path dir;    // owned temporary folder
-  fs::path store;  // the grid store in it
+  fs::path dir;       // owned temporary folder
+  fs::path store;     // the grid store in it
+  fs::path store_4y;  // 2020-2023, made when BM_FourYears first runs
   ex::Experiment experiment;
 };
 
@@ -151,7 +166,49 @@ struct Figures {
   double total = std::numeric_limits<double>::infinity();
   double load = 0, compute = 0, write = 0;
   std::uintmax_t bytes = 0;  // of the file written
+  double peak_mb = 0;        // the largest peak resident set of its iterations
 };
+
+// The process's peak resident set (VmHWM) starts again from what it holds now (Linux 4.0 and
+// later; false where it cannot).
+bool reset_peak() {
+  std::ofstream f("/proc/self/clear_refs");
+  f << "5";
+  f.flush();
+  return static_cast<bool>(f);
+}
+
+// The process's peak resident set since the last reset, in MB (0 where unknown).
+double peak_mb() {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) * 1024 / 1e6;  // kB
+  }
+  return 0;
+}
+
+// One timed sweep as `shiftsim run` does it: load the store, run with a journal, write the cube.
+// The previous result is freed by the caller, outside the timing.
+Figures timed_sweep(const ex::Experiment& e, const fs::path& store_path, int threads,
+                    const fs::path& out, ex::RunResult& result) {
+  const bool peak = reset_peak();
+  const auto t0 = Clock::now();
+  const auto store = g::GridStore::load(store_path);
+  const auto t1 = Clock::now();
+  const fs::path journal = g_env.dir / "sweep.journal";
+  fs::remove(journal);
+  ex::RunOptions o = options(threads);
+  o.journal = journal;
+  result = ex::run_experiment(e, store, o);
+  const auto t2 = Clock::now();
+  ex::write_result(result, out, /*overwrite=*/true);
+  const auto t3 = Clock::now();
+  result.journal.reset();
+  fs::remove(journal);
+  return {seconds(t3 - t0),    seconds(t1 - t0), seconds(t2 - t1), seconds(t3 - t2), 0,
+          peak ? peak_mb() : 0};
+}
 
 std::map<int, Figures> g_sweep;  // by thread count
 std::optional<Figures> g_zero;
@@ -169,30 +226,18 @@ void BM_PaperSweep(benchmark::State& state) {
   const int threads = static_cast<int>(state.range(0));
   const fs::path out = sweep_file(threads);
   Figures best;
-  double load = 0, compute = 0, write = 0;
+  double load = 0, compute = 0, write = 0, peak = 0;
   ex::RunResult result;
   std::string problem;
   for (auto _ : state) {
     result = {};  // frees the previous cube outside the timed calls, and halves the peak memory
     try {
-      const auto t0 = Clock::now();
-      const auto store = g::GridStore::load(g_env.store);
-      const auto t1 = Clock::now();
-      const fs::path journal = g_env.dir / "sweep.journal";
-      fs::remove(journal);
-      ex::RunOptions o = options(threads);
-      o.journal = journal;
-      result = ex::run_experiment(g_env.experiment, store, o);
-      const auto t2 = Clock::now();
-      ex::write_result(result, out, /*overwrite=*/true);
-      const auto t3 = Clock::now();
-      result.journal.reset();
-      fs::remove(journal);
-      const Figures f{seconds(t3 - t0), seconds(t1 - t0), seconds(t2 - t1), seconds(t3 - t2), 0};
+      const Figures f = timed_sweep(g_env.experiment, g_env.store, threads, out, result);
       state.SetIterationTime(f.total);
       load += f.load;
       compute += f.compute;
       write += f.write;
+      peak = std::max(peak, f.peak_mb);
       if (f.total < best.total) best = f;
     } catch (const std::exception& e) {
       problem = std::string("the sweep failed: ") + e.what();
@@ -206,6 +251,7 @@ void BM_PaperSweep(benchmark::State& state) {
   }
   if (!problem.empty()) return fail(state, problem);
   best.bytes = fs::file_size(out);
+  best.peak_mb = peak;
   auto [slot, fresh] = g_sweep.try_emplace(threads, best);
   if (!fresh && best.total < slot->second.total) slot->second = best;
 
@@ -214,6 +260,7 @@ void BM_PaperSweep(benchmark::State& state) {
   state.counters["compute_s"] = Counter(compute, Counter::kAvgIterations);
   state.counters["write_s"] = Counter(write, Counter::kAvgIterations);
   state.counters["cube_MB"] = static_cast<double>(best.bytes) / 1e6;
+  state.counters["peak_MB"] = peak;
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kCells * kStarts));
 }
 
@@ -247,6 +294,106 @@ void BM_ZeroCube(benchmark::State& state) {
   best.bytes = fs::file_size(out);
   if (!g_zero || best.total < g_zero->total) g_zero = best;
   state.counters["cube_MB"] = static_cast<double>(best.bytes) / 1e6;
+  g_zero_cube.reset();  // 1.2 GB held: not to be in the peaks of the benchmarks after this one
+}
+
+// The paper sweep (16 regions, 17 policies, 2020's hourly starts) for `copies` copies of one
+// workload, each a workload file naming ViT Base as its base.
+ex::Experiment copies_of_one(int copies) {
+  ex::Experiment e = g_env.experiment;
+  e.workloads.clear();
+  for (int i = 1; i <= copies; ++i) {
+    const fs::path file = g_env.dir / ("copy-" + std::to_string(i) + ".toml");
+    std::ofstream(file) << "name = \"copy-" << i << "\"\nbase = \"vit-base\"\n";
+    e.workloads.push_back(file.string());
+  }
+  e.output = g_env.dir / "copies.h5";
+  return e;
+}
+
+std::map<int, Figures> g_copies;             // by number of copies
+constexpr std::size_t kCopyCells = 16 * 17;  // cells per copy
+
+void BM_MarginalPerStart(benchmark::State& state) {
+  const int copies = static_cast<int>(state.range(0));
+  const ex::Experiment e = copies_of_one(copies);
+  const fs::path out = g_env.dir / ("copies-" + std::to_string(copies) + ".h5");
+  Figures best;
+  ex::RunResult result;
+  std::string problem;
+  for (auto _ : state) {
+    result = {};
+    try {
+      const Figures f = timed_sweep(e, g_env.store, 1, out, result);
+      state.SetIterationTime(f.total);
+      if (f.total < best.total) best = f;
+    } catch (const std::exception& ex) {
+      problem = std::string("the sweep failed: ") + ex.what();
+      break;
+    }
+    if (!result.complete() || result.cells != kCopyCells * static_cast<std::size_t>(copies)) {
+      problem = "the copies' sweep did not compute every cell";
+      break;
+    }
+  }
+  if (!problem.empty()) return fail(state, problem);
+  best.bytes = fs::file_size(out);
+  g_copies[copies] = best;
+  state.counters["cube_MB"] = static_cast<double>(best.bytes) / 1e6;
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kCopyCells * kStarts) *
+                          copies);
+}
+
+std::optional<Figures> g_four;
+constexpr std::size_t kStarts4 = (366 + 365 + 365 + 365) * 24;  // 2020-2023, hourly
+
+void BM_FourYears(benchmark::State& state) {
+  if (g_env.store_4y.empty()) {  // untimed: the surrogate's 2020-2023
+    try {
+      g::GridStore store;
+      for (auto& s :
+           g::synthesize(g::SynthOptions{{2020, 2021, 2022, 2023}, shiftsim::Seconds{300}, 1}))
+        store.put(std::move(s));
+      g_env.store_4y = g_env.dir / "grids-2020-2023.h5";
+      store.save(g_env.store_4y);
+    } catch (const std::exception& e) {
+      return fail(state, std::string("preparing the four years failed: ") + e.what());
+    }
+  }
+  ex::Experiment e = g_env.experiment;
+  e.store = g_env.store_4y;
+  e.years = {2020, 2021, 2022, 2023};
+  if (ex::start_times(e).size() != kStarts4)
+    return fail(state, "the four-year sweep does not have 35,064 starts");
+  const fs::path out = g_env.dir / "four-years.h5";
+  Figures best;
+  double peak = 0;
+  ex::RunResult result;
+  std::string problem;
+  for (auto _ : state) {
+    result = {};
+    try {
+      const Figures f = timed_sweep(e, g_env.store_4y, 2, out, result);
+      state.SetIterationTime(f.total);
+      peak = std::max(peak, f.peak_mb);
+      if (f.total < best.total) best = f;
+    } catch (const std::exception& ex) {
+      problem = std::string("the sweep failed: ") + ex.what();
+      break;
+    }
+    if (!result.complete() || result.cells != kCells) {
+      problem = "the four-year sweep did not compute every cell";
+      break;
+    }
+  }
+  if (!problem.empty()) return fail(state, problem);
+  result = {};
+  best.bytes = fs::file_size(out);
+  best.peak_mb = peak;
+  g_four = best;
+  state.counters["cube_MB"] = static_cast<double>(best.bytes) / 1e6;
+  state.counters["peak_MB"] = peak;
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kCells * kStarts4));
 }
 
 // Empty when the two files hold the same bytes; else where they differ.
@@ -301,6 +448,27 @@ void summary() {
     std::printf("%s: the sweep within %.0fx of the I/O floor (reported only)\n",
                 ratio <= kGoal ? "PASS" : "FAIL", kGoal);
   }
+  const auto c1 = g_copies.find(1), c25 = g_copies.find(25);
+  if (c1 != g_copies.end() && c25 != g_copies.end()) {
+    const double runs = 24.0 * kCopyCells * kStarts;
+    const double us = (c25->second.total - c1->second.total) / runs * 1e6;
+    std::printf(
+        "Marginal cost per start (one thread, ViT Base, 25 copies %.2f s - 1 copy %.2f s over "
+        "%.1f M more runs): %.3f us\n",
+        c25->second.total, c1->second.total, runs / 1e6, us);
+    std::printf("%s: at most %.2f us per start (reported only)\n",
+                us <= kGoalPerStartUs ? "PASS" : "FAIL", kGoalPerStartUs);
+  }
+  if (g_four && two != g_sweep.end()) {
+    std::printf(
+        "Four years 2020-2023 (2 threads, %zu starts, %.1f M runs): %.2f s = %.2fx the "
+        "paper sweep's time (goal <= %.1fx); peak %.1f MB = %.2fx its %.1f MB (goal <= "
+        "%.2fx); file %.1f MB\n",
+        kStarts4, static_cast<double>(kCells * kStarts4) / 1e6, g_four->total,
+        g_four->total / two->second.total, kGoalFourTime, g_four->peak_mb,
+        g_four->peak_mb / two->second.peak_mb, two->second.peak_mb, kGoalFourPeak,
+        static_cast<double>(g_four->bytes) / 1e6);
+  }
   if (one != g_sweep.end() && two != g_sweep.end()) {
     const std::string diff = compare_files(sweep_file(1), sweep_file(2));
     if (diff.empty()) {
@@ -323,6 +491,14 @@ BENCHMARK(BM_PaperSweep)
     ->Unit(benchmark::kSecond)
     ->Iterations(kIterations);
 BENCHMARK(BM_ZeroCube)->UseManualTime()->Unit(benchmark::kSecond)->Iterations(kIterations);
+BENCHMARK(BM_MarginalPerStart)
+    ->ArgName("copies")
+    ->Arg(1)
+    ->Arg(25)
+    ->UseManualTime()
+    ->Unit(benchmark::kSecond)
+    ->Iterations(kIterations);
+BENCHMARK(BM_FourYears)->UseManualTime()->Unit(benchmark::kSecond)->Iterations(kIterations);
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
