@@ -1,6 +1,6 @@
 #pragma once
 // The fast kernels' data structures (kernels.cpp), each walking a start axis once: a forward NaN
-// scan, a streaming prefix sum, a monotonic deque for sliding minima, a first-at-most search
+// scan, a streaming prefix sum, block minima for sliding-window minima, a first-at-most search
 // over block minima, and for pause-resume the rank of every step by (plan value, step index), a
 // hierarchical bit set over ranks and the sliding selection of the K smallest. Internal to sim/.
 #include <algorithm>
@@ -53,35 +53,34 @@ class Prefix {
   long double sum_ = 0;
 };
 
-// A monotonic deque for sliding-window minima, in a ring of at least `capacity` entries (an entry
-// has the candidate .c): candidates increasing from the front, costs non-decreasing, so the front
-// is the earliest of the cheapest.
-template <class Entry>
-class MinQueue {
+// The minimum of every window v[j .. j + w) for j in runs of indices [a, b) (each window inside
+// its run), in O(1) each after O(b - a) work per run (van Herk / Gil-Werman): the run is cut into
+// blocks of w from a; within each, the minimum from its start to each index and from each index
+// to its end. A window starting at j ends in j's block or the next, so its minimum is
+// min(to the end of j's block from j, from the next block's start to j + w - 1). Branch-free,
+// unlike a monotonic deque, whose pops follow the data.
+class WindowMinima {
  public:
-  explicit MinQueue(i64 capacity)
-      : ring_(std::bit_ceil(static_cast<std::size_t>(capacity))), mask_(ring_.size() - 1) {}
-  // cheaper(a, b): a costs strictly less than b. An earlier entry of equal cost stays in front.
-  template <class Cheaper>
-  void push(const Entry& x, Cheaper&& cheaper) {
-    while (tail_ != head_ && cheaper(x, ring_[(tail_ - 1) & mask_])) --tail_;
-    ring_[tail_++ & mask_] = x;
+  WindowMinima(const std::vector<double>& v,
+               const std::vector<std::pair<std::size_t, std::size_t>>& runs, std::size_t w)
+      : w_(w), head_(v.size()), tail_(v.size()) {
+    for (const auto& [a, b] : runs) {
+      for (std::size_t k = a; k < b; k += w) {  // block [k, e)
+        const std::size_t e = std::min(b, k + w);
+        double m = v[k];
+        for (std::size_t j = k; j < e; ++j) head_[j] = m = std::min(m, v[j]);
+        m = v[e - 1];
+        for (std::size_t j = e; j-- > k;) tail_[j] = m = std::min(m, v[j]);
+      }
+    }
   }
-  // Lets the candidates before s leave, so that the ring holds only candidates from s on (a
-  // caller that skips candidates calls it before pushing, to stay within the capacity).
-  void drop_before(i64 s) {
-    while (head_ != tail_ && ring_[head_ & mask_].c < s) ++head_;
-  }
-  // The front once the candidates before s have left.
-  const Entry& front(i64 s) {
-    while (ring_[head_ & mask_].c < s) ++head_;
-    return ring_[head_ & mask_];
-  }
+  // The minimum of v[j .. j + w), a window inside one run.
+  double at(std::size_t j) const { return std::min(tail_[j], head_[j + w_ - 1]); }
 
  private:
-  std::vector<Entry> ring_;
-  std::size_t mask_;
-  std::size_t head_ = 0, tail_ = 0;
+  std::size_t w_;
+  std::vector<double> head_;  // minimum from the start of j's block to j
+  std::vector<double> tail_;  // minimum from j to the end of j's block
 };
 
 // The first index in [l, r) whose value is at most a limit, over values added in index order:

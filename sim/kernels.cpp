@@ -102,125 +102,93 @@ std::vector<StartResult> flexible_start_at(const Grid& grid, std::span<const dou
   if (fit == 0) return out;
   const i64 from = starts[0];
   const i64 lim = starts[fit - 1] + span;  // the touched steps are [from, lim)
-  // Candidates c in [from, starts[fit - 1] + n]; only those in some start's [s, s + n] are
-  // computed (all of them when the window is at least the gap between starts).
+  // Candidates c in [from, starts[fit - 1] + n], indexed c - from; only the runs of them that
+  // some start's [s, s + n] covers are computed (all when the window spans the gap between
+  // starts).
   const auto candidates = static_cast<std::size_t>(starts[fit - 1] + n + 1 - from);
-  NanScan nan(grid.plan, lim);
-  const double e = kwh[0];
-  const double e_last = kwh.back();
-
-  if (is_uniform(kwh)) {
-    // cost(c) = e * (P(c + K - 1) - P(c)) + e_last * plan[c + K - 1], P the prefix sums of the
-    // plan; the emissions of each candidate likewise from the charge, computed as it enters.
-    struct Entry {
-      i64 c;
-      long double cost, emissions;
-    };
-    MinQueue<Entry> queue(n + 2);
-    const auto cheaper = [](const Entry& a, const Entry& b) { return a.cost < b.cost; };
-    FirstAtMost costs(candidates);
-    Prefix plan_lo(grid.plan, from), plan_hi(grid.plan, from);
-    Prefix charge_lo(grid.charge, from), charge_hi(grid.charge, from);
-    i64 next = from;  // the next candidate to enter
-    for (std::size_t i = 0; i < fit; ++i) {
-      const i64 s = starts[i];
-      queue.drop_before(s);
-      for (next = std::max(next, s); next <= s + n; ++next) {
-        const i64 l = next + K - 1;
-        const auto lu = static_cast<std::size_t>(l);
-        const long double cost = e * (plan_hi.at(l) - plan_lo.at(next)) +
-                                 static_cast<long double>(e_last) * finite_or_zero(grid.plan[lu]);
-        const long double em = e * (charge_hi.at(l) - charge_lo.at(next)) +
-                               static_cast<long double>(e_last) * grid.charge[lu];
-        queue.push({next, cost, em}, cheaper);
-        costs.set(static_cast<std::size_t>(next - from), static_cast<double>(cost));
-      }
-      StartResult& r = out[i];
-      if (nan.any(s, span)) {
-        r.status = Status::no_forecast;
-        continue;
-      }
-      const Entry& best = queue.front(s);
-      r.status = Status::ok;
-      // An earlier candidate within the tie tolerance of the cheapest wins.
-      const auto tie = static_cast<i64>(costs.find(static_cast<std::size_t>(s - from),
-                                                   static_cast<std::size_t>(best.c - from),
-                                                   tie_limit(static_cast<double>(best.cost)))) +
-                       from;
-      if (tie != best.c) {
-        const auto t = static_cast<std::size_t>(tie);
-        r.planned_g = costs.at(static_cast<std::size_t>(tie - from));
-        r.emissions_g = dot(kwh.data(), grid.charge.data() + t, kwh.size());
-      } else {
-        r.planned_g = static_cast<double>(best.cost);
-        r.emissions_g = static_cast<double>(best.emissions);
-      }
-      r.first = tie;
-      r.last = tie + K - 1;
-    }
-    return out;
-  }
-
-  // Non-uniform: cost(c) = sum_k kwh[k] * plan[c + k], summed over k in order (as the brute force
-  // does, so the same doubles), vectorised across candidates: for each k an axpy over a block of
-  // candidates that stays in L1, over each run of candidates some start needs. NaN counts as 0
-  // (those starts are no_forecast).
-  std::vector<double> plan(static_cast<std::size_t>(lim - from));
-  for (std::size_t j = 0; j < plan.size(); ++j)
-    plan[j] = finite_or_zero(grid.plan[static_cast<std::size_t>(from) + j]);
-  std::vector<double> cost(candidates, 0.0);
-  FirstAtMost ties(candidates);
-  constexpr std::size_t kBlock = 1024;
-  const auto costs_of = [&](std::size_t a, std::size_t b) {  // candidates [a, b), from-relative
-    for (std::size_t c0 = a; c0 < b; c0 += kBlock) {
-      const std::size_t len = std::min(kBlock, b - c0);
-      double* acc = cost.data() + c0;
-      for (std::size_t k = 0; k < kwh.size(); ++k) {
-        const double w = kwh[k];
-        const double* p = plan.data() + c0 + k;
-        for (std::size_t j = 0; j < len; ++j) acc[j] += w * p[j];
-      }
-    }
-    for (std::size_t j = a; j < b; ++j) ties.set(j, cost[j]);
-  };
-  for (std::size_t i = 0; i < fit;) {  // the union of the windows, run by run
+  std::vector<std::pair<std::size_t, std::size_t>> runs;  // [a, b), and the starts' order
+  for (std::size_t i = 0; i < fit;) {
     const i64 a = starts[i];
     i64 b = a + n + 1;
     for (++i; i < fit && starts[i] <= b; ++i) b = starts[i] + n + 1;
-    costs_of(static_cast<std::size_t>(a - from), static_cast<std::size_t>(b - from));
+    runs.emplace_back(static_cast<std::size_t>(a - from), static_cast<std::size_t>(b - from));
   }
-  struct Entry {
-    i64 c;
-    double cost;
-  };
-  MinQueue<Entry> queue(n + 2);
-  const auto cheaper = [](const Entry& a, const Entry& b) { return a.cost < b.cost; };
-  i64 next = from;
+  NanScan nan(grid.plan, lim);
+  const bool uniform = is_uniform(kwh);
+
+  // Each candidate's planned cost, as a double (the tie rule compares doubles), and for uniform
+  // energy its charged emissions. NaN counts as 0 (those starts are no_forecast).
+  std::vector<double> cost(candidates, 0.0), emissions;
+  if (uniform) {
+    // cost(c) = e * (P(c + K - 1) - P(c)) + e_last * plan[c + K - 1], P the prefix sums of the
+    // plan in long double; the emissions likewise from the charge.
+    emissions.resize(candidates);
+    const long double e = kwh[0];
+    const long double e_last = kwh.back();
+    Prefix plan_lo(grid.plan, from), plan_hi(grid.plan, from);
+    Prefix charge_lo(grid.charge, from), charge_hi(grid.charge, from);
+    for (const auto& [a, b] : runs) {
+      for (std::size_t j = a; j < b; ++j) {
+        const i64 c = from + static_cast<i64>(j);
+        const i64 l = c + K - 1;
+        const auto lu = static_cast<std::size_t>(l);
+        cost[j] = static_cast<double>(e * (plan_hi.at(l) - plan_lo.at(c)) +
+                                      e_last * finite_or_zero(grid.plan[lu]));
+        emissions[j] =
+            static_cast<double>(e * (charge_hi.at(l) - charge_lo.at(c)) + e_last * grid.charge[lu]);
+      }
+    }
+  } else {
+    // cost(c) = sum_k kwh[k] * plan[c + k], summed over k in order (as the brute force does, so
+    // the same doubles), vectorised across candidates: for each k an axpy over a block of
+    // candidates that stays in L1.
+    std::vector<double> plan(static_cast<std::size_t>(lim - from));
+    for (std::size_t j = 0; j < plan.size(); ++j)
+      plan[j] = finite_or_zero(grid.plan[static_cast<std::size_t>(from) + j]);
+    constexpr std::size_t kBlock = 1024;
+    for (const auto& [a, b] : runs) {
+      for (std::size_t c0 = a; c0 < b; c0 += kBlock) {
+        const std::size_t len = std::min(kBlock, b - c0);
+        double* acc = cost.data() + c0;
+        for (std::size_t k = 0; k < kwh.size(); ++k) {
+          const double w = kwh[k];
+          const double* p = plan.data() + c0 + k;
+          for (std::size_t j = 0; j < len; ++j) acc[j] += w * p[j];
+        }
+      }
+    }
+  }
+  FirstAtMost ties(candidates);
+  for (const auto& [a, b] : runs)
+    for (std::size_t j = a; j < b; ++j) ties.set(j, cost[j]);
+  const WindowMinima minima(cost, runs, static_cast<std::size_t>(n) + 1);
+
+  const auto nn = static_cast<std::size_t>(n);
   i64 memo_c = -1;
   double memo_emissions = 0;
   for (std::size_t i = 0; i < fit; ++i) {
     const i64 s = starts[i];
-    queue.drop_before(s);
-    for (next = std::max(next, s); next <= s + n; ++next)
-      queue.push({next, cost[static_cast<std::size_t>(next - from)]}, cheaper);
     StartResult& r = out[i];
     if (nan.any(s, span)) {
       r.status = Status::no_forecast;
       continue;
     }
-    const Entry best = queue.front(s);
-    // An earlier candidate within the tie tolerance of the cheapest wins.
-    const i64 chosen =
-        static_cast<i64>(ties.find(static_cast<std::size_t>(s - from),
-                                   static_cast<std::size_t>(best.c - from), tie_limit(best.cost))) +
-        from;
-    if (chosen != memo_c) {  // the chosen candidate usually stays for many consecutive starts
-      memo_c = chosen;
-      memo_emissions = dot(kwh.data(), grid.charge.data() + chosen, kwh.size());
-    }
+    // The earliest candidate within the tie tolerance of the cheapest; the cheapest itself is
+    // one, so the search ends at or before it.
+    const auto j = static_cast<std::size_t>(s - from);
+    const std::size_t best = ties.find(j, j + nn + 1, tie_limit(minima.at(j)));
+    const i64 chosen = from + static_cast<i64>(best);
     r.status = Status::ok;
-    r.planned_g = cost[static_cast<std::size_t>(chosen - from)];
-    r.emissions_g = memo_emissions;
+    r.planned_g = cost[best];
+    if (uniform) {
+      r.emissions_g = emissions[best];
+    } else {
+      if (chosen != memo_c) {  // the chosen candidate usually stays for many consecutive starts
+        memo_c = chosen;
+        memo_emissions = dot(kwh.data(), grid.charge.data() + chosen, kwh.size());
+      }
+      r.emissions_g = memo_emissions;
+    }
     r.first = chosen;
     r.last = chosen + K - 1;
   }

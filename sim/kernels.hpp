@@ -30,7 +30,8 @@
 //
 // Uniform energy means every value but the last is the same (the last may be a partial step).
 // Complexity for T starts: baseline and uniform flexible start O(T + K) (prefix sums in long
-// double and a monotonic-deque sliding minimum); pause-resume O(T log W) for uniform energy (a
+// double, sliding-window minima from block minima, then the first candidate within the tie
+// tolerance of the minimum); pause-resume O(T log W) for uniform energy (a
 // sliding window keeping the sum of the K smallest values); non-uniform flexible start and
 // pause-resume O(T * K) (exact, slower). The brute_force namespace holds the direct definitions
 // the tests and benchmarks compare against.
