@@ -1,6 +1,7 @@
 // shiftsim: carbon-aware scheduling simulator for ML training jobs.
 #include <fmt/format.h>
 
+#include <csignal>
 #include <cstdio>
 #include <exception>
 
@@ -11,6 +12,9 @@
 namespace {
 
 int run(int argc, char** argv) {
+  // Past a file-size limit (ulimit -f) a write fails with EFBIG and is said, with the file, like
+  // a full disk; the default action of SIGXFSZ would kill the process without a word.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{
       "shiftsim: how much CO2 does a training job emit, here and now, later, paused, "
       "or elsewhere"};

@@ -25,8 +25,10 @@ namespace {
 
 constexpr rlim_t kLimit = rlim_t{1} << 20;  // 1 MiB: less than the store and the cube
 
-// shiftsim in `cwd` with files limited to kLimit bytes.
-test::CliResult run_on_full_disk(const std::vector<std::string>& args, const fs::path& cwd) {
+// shiftsim in `cwd` with files limited to kLimit bytes; SIGXFSZ as a shell leaves it (its default
+// action kills the process) unless `ignore_sigxfsz`.
+test::CliResult run_on_full_disk(const std::vector<std::string>& args, const fs::path& cwd,
+                                 bool ignore_sigxfsz = true) {
   const std::string err_path = (cwd / "stderr.txt").string();
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
@@ -36,7 +38,8 @@ test::CliResult run_on_full_disk(const std::vector<std::string>& args, const fs:
     ::dup2(null, 1);
     ::dup2(err, 2);
     if (::chdir(cwd.c_str()) != 0) ::_exit(126);
-    std::signal(SIGXFSZ, SIG_IGN);  // a write past the limit fails (EFBIG) instead of killing
+    // A write past the limit fails (EFBIG) instead of killing.
+    std::signal(SIGXFSZ, ignore_sigxfsz ? SIG_IGN : SIG_DFL);
     const rlimit limit{kLimit, kLimit};
     if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(125);
     std::vector<std::string> copy = args;
@@ -100,5 +103,17 @@ TEST_CASE("a full disk: the result cube is refused cleanly and left as it was", 
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.err, Catch::Contains("cube.h5") && Catch::Contains("File too large"));
   CHECK(test::read_bytes(dir.file("cube.h5")) == old);
+  CHECK(no_temp_files(dir.path()));
+}
+
+TEST_CASE("a file-size limit (ulimit -f) is said like a full disk, not a silent kill",
+          "[cli][hdf5]") {
+  test::TempDir dir;
+  const auto r = run_on_full_disk(
+      {"grids", "synth", "--years", "2020", "--step", "5min", "--seed", "2", "--into", "grids.h5"},
+      dir.path(), /*ignore_sigxfsz=*/false);
+  CHECK(r.exit_code == 1);  // not 153 (killed by SIGXFSZ)
+  CHECK_THAT(r.err, Catch::Contains("grids.h5") && Catch::Contains("File too large"));
+  CHECK_FALSE(fs::exists(dir.file("grids.h5")));
   CHECK(no_temp_files(dir.path()));
 }
