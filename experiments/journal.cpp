@@ -278,7 +278,13 @@ CellJournal CellJournal::reopen(const std::filesystem::path& path, Cube& cube,
         "again",
         path.string(), version, version < kVersion ? "an older" : "a newer", kVersion));
   }
-  if (got < kHeaderBytes || h != expected) {
+  if (got < kHeaderBytes) {
+    throw IoError(fmt::format(
+        "{}: the cell journal's header is cut short ({} of its {} bytes; the run that made it "
+        "died while starting): it holds no cell; delete it and run again",
+        path.string(), got, kHeaderBytes));
+  }
+  if (h != expected) {
     // Same magic, different header: another byte order, experiment or input.
     throw ConfigError(fmt::format(
         "{}: this cell journal was written for another experiment, grid store, version or "

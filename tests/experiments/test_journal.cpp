@@ -300,6 +300,19 @@ TEST_CASE("journal records come back byte for byte; a torn tail is cut", "[exper
     CHECK(fs::file_size(path) == size4);
     CHECK(std::count(done.begin(), done.end(), 1) == 0);
   }
+  SECTION("a journal whose header is cut short says so, and is left as it is") {
+    const std::string bytes = test::read_bytes(path);
+    const auto cut = dir.write("cut.journal", bytes.substr(0, 40));  // magic and version kept
+    std::vector<std::uint8_t> done(cells, 0);
+    Cube cube = s.empty;
+    try {
+      (void)CellJournal::reopen(cut, cube, done);
+      FAIL("a cut journal was read");
+    } catch (const IoError& err) {
+      CHECK_THAT(err.what(), Catch::Contains("cut short") && Catch::Contains("delete it"));
+    }
+    CHECK(fs::file_size(cut) == 40);
+  }
   SECTION("something else is not a journal") {
     const auto junk =
         dir.write("junk", "hello, this is not a journal at all, not even close..........");
