@@ -122,14 +122,20 @@ fs::path make_temp_dir() {
   return tmpl;
 }
 
+// The built-in surrogate series of the 16 regions over `years` (5-minute step, seed 1), saved as a
+// grid store at `path`.
+void save_surrogate(std::vector<int> years, const fs::path& path) {
+  g::GridStore store;
+  for (auto& s : g::synthesize(g::SynthOptions{std::move(years), shiftsim::Seconds{300}, 1}))
+    store.put(std::move(s));
+  store.save(path);
+}
+
 void set_up() {
   g_env.dir = make_temp_dir();
   g_env.store = g_env.dir / "grids.h5";
   try {
-    g::GridStore store;
-    for (auto& s : g::synthesize(g::SynthOptions{{2020}, shiftsim::Seconds{300}, 1}))
-      store.put(std::move(s));
-    store.save(g_env.store);
+    save_surrogate({2020}, g_env.store);
     const fs::path example = SHIFTSIM_SOURCE_DIR "/experiments/dodge2022_hourly.toml";
     g_env.experiment = ex::parse_experiment(shiftsim::read_file(example),
                                             "experiments/dodge2022_hourly.toml", g_env.dir);
@@ -210,6 +216,48 @@ Figures timed_sweep(const ex::Experiment& e, const fs::path& store_path, int thr
           peak ? peak_mb() : 0};
 }
 
+// The benchmark's iterations of one sweep, each a timed_sweep that must compute all `cells`: the
+// best iteration with the largest peak of all, and in `sums` (if given) the phases summed over
+// the iterations. Empty, the benchmark failed, on an error or an undone cell.
+std::optional<Figures> iterate(benchmark::State& state, const ex::Experiment& e,
+                               const fs::path& store, int threads, const fs::path& out,
+                               std::size_t cells, Figures* sums = nullptr) {
+  Figures best;
+  double peak = 0;
+  ex::RunResult result;
+  std::string problem;
+  for (auto _ : state) {
+    result = {};  // frees the previous cube outside the timed calls, and halves the peak memory
+    try {
+      const Figures f = timed_sweep(e, store, threads, out, result);
+      state.SetIterationTime(f.total);
+      if (sums != nullptr) {
+        sums->load += f.load;
+        sums->compute += f.compute;
+        sums->write += f.write;
+      }
+      peak = std::max(peak, f.peak_mb);
+      if (f.total < best.total) best = f;
+    } catch (const std::exception& ex) {
+      problem = std::string("the sweep failed: ") + ex.what();
+      break;
+    }
+    if (!result.complete() || result.cells != cells) {
+      problem = "the sweep computed " + std::to_string(result.cells_done) + " of " +
+                std::to_string(result.cells) + " cells, expected all " + std::to_string(cells);
+      break;
+    }
+  }
+  if (!problem.empty()) {
+    fail(state, problem);
+    return std::nullopt;
+  }
+  best.bytes = fs::file_size(out);
+  best.peak_mb = peak;
+  state.counters["cube_MB"] = static_cast<double>(best.bytes) / 1e6;
+  return best;
+}
+
 std::map<int, Figures> g_sweep;  // by thread count
 std::optional<Figures> g_zero;
 std::optional<ex::Cube> g_zero_cube;
@@ -224,43 +272,18 @@ void zero(ex::Cube& cube) {
 
 void BM_PaperSweep(benchmark::State& state) {
   const int threads = static_cast<int>(state.range(0));
-  const fs::path out = sweep_file(threads);
-  Figures best;
-  double load = 0, compute = 0, write = 0, peak = 0;
-  ex::RunResult result;
-  std::string problem;
-  for (auto _ : state) {
-    result = {};  // frees the previous cube outside the timed calls, and halves the peak memory
-    try {
-      const Figures f = timed_sweep(g_env.experiment, g_env.store, threads, out, result);
-      state.SetIterationTime(f.total);
-      load += f.load;
-      compute += f.compute;
-      write += f.write;
-      peak = std::max(peak, f.peak_mb);
-      if (f.total < best.total) best = f;
-    } catch (const std::exception& e) {
-      problem = std::string("the sweep failed: ") + e.what();
-      break;
-    }
-    if (!result.complete() || result.cells != kCells) {
-      problem = "the sweep computed " + std::to_string(result.cells_done) + " of " +
-                std::to_string(result.cells) + " cells, expected all " + std::to_string(kCells);
-      break;
-    }
-  }
-  if (!problem.empty()) return fail(state, problem);
-  best.bytes = fs::file_size(out);
-  best.peak_mb = peak;
-  auto [slot, fresh] = g_sweep.try_emplace(threads, best);
-  if (!fresh && best.total < slot->second.total) slot->second = best;
+  Figures sums;
+  const auto best =
+      iterate(state, g_env.experiment, g_env.store, threads, sweep_file(threads), kCells, &sums);
+  if (!best) return;
+  auto [slot, fresh] = g_sweep.try_emplace(threads, *best);
+  if (!fresh && best->total < slot->second.total) slot->second = *best;
 
   using benchmark::Counter;
-  state.counters["load_s"] = Counter(load, Counter::kAvgIterations);
-  state.counters["compute_s"] = Counter(compute, Counter::kAvgIterations);
-  state.counters["write_s"] = Counter(write, Counter::kAvgIterations);
-  state.counters["cube_MB"] = static_cast<double>(best.bytes) / 1e6;
-  state.counters["peak_MB"] = peak;
+  state.counters["load_s"] = Counter(sums.load, Counter::kAvgIterations);
+  state.counters["compute_s"] = Counter(sums.compute, Counter::kAvgIterations);
+  state.counters["write_s"] = Counter(sums.write, Counter::kAvgIterations);
+  state.counters["peak_MB"] = best->peak_mb;
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kCells * kStarts));
 }
 
@@ -316,32 +339,12 @@ constexpr std::size_t kCopyCells = 16 * 17;  // cells per copy
 
 void BM_MarginalPerStart(benchmark::State& state) {
   const int copies = static_cast<int>(state.range(0));
-  const ex::Experiment e = copies_of_one(copies);
+  const auto n = static_cast<std::size_t>(copies);
   const fs::path out = g_env.dir / ("copies-" + std::to_string(copies) + ".h5");
-  Figures best;
-  ex::RunResult result;
-  std::string problem;
-  for (auto _ : state) {
-    result = {};
-    try {
-      const Figures f = timed_sweep(e, g_env.store, 1, out, result);
-      state.SetIterationTime(f.total);
-      if (f.total < best.total) best = f;
-    } catch (const std::exception& ex) {
-      problem = std::string("the sweep failed: ") + ex.what();
-      break;
-    }
-    if (!result.complete() || result.cells != kCopyCells * static_cast<std::size_t>(copies)) {
-      problem = "the copies' sweep did not compute every cell";
-      break;
-    }
-  }
-  if (!problem.empty()) return fail(state, problem);
-  best.bytes = fs::file_size(out);
-  g_copies[copies] = best;
-  state.counters["cube_MB"] = static_cast<double>(best.bytes) / 1e6;
-  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kCopyCells * kStarts) *
-                          copies);
+  const auto best = iterate(state, copies_of_one(copies), g_env.store, 1, out, kCopyCells * n);
+  if (!best) return;
+  g_copies[copies] = *best;
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kCopyCells * kStarts * n));
 }
 
 std::optional<Figures> g_four;
@@ -350,12 +353,8 @@ constexpr std::size_t kStarts4 = (366 + 365 + 365 + 365) * 24;  // 2020-2023, ho
 void BM_FourYears(benchmark::State& state) {
   if (g_env.store_4y.empty()) {  // untimed: the surrogate's 2020-2023
     try {
-      g::GridStore store;
-      for (auto& s :
-           g::synthesize(g::SynthOptions{{2020, 2021, 2022, 2023}, shiftsim::Seconds{300}, 1}))
-        store.put(std::move(s));
       g_env.store_4y = g_env.dir / "grids-2020-2023.h5";
-      store.save(g_env.store_4y);
+      save_surrogate({2020, 2021, 2022, 2023}, g_env.store_4y);
     } catch (const std::exception& e) {
       return fail(state, std::string("preparing the four years failed: ") + e.what());
     }
@@ -365,34 +364,10 @@ void BM_FourYears(benchmark::State& state) {
   e.years = {2020, 2021, 2022, 2023};
   if (ex::start_times(e).size() != kStarts4)
     return fail(state, "the four-year sweep does not have 35,064 starts");
-  const fs::path out = g_env.dir / "four-years.h5";
-  Figures best;
-  double peak = 0;
-  ex::RunResult result;
-  std::string problem;
-  for (auto _ : state) {
-    result = {};
-    try {
-      const Figures f = timed_sweep(e, g_env.store_4y, 2, out, result);
-      state.SetIterationTime(f.total);
-      peak = std::max(peak, f.peak_mb);
-      if (f.total < best.total) best = f;
-    } catch (const std::exception& ex) {
-      problem = std::string("the sweep failed: ") + ex.what();
-      break;
-    }
-    if (!result.complete() || result.cells != kCells) {
-      problem = "the four-year sweep did not compute every cell";
-      break;
-    }
-  }
-  if (!problem.empty()) return fail(state, problem);
-  result = {};
-  best.bytes = fs::file_size(out);
-  best.peak_mb = peak;
-  g_four = best;
-  state.counters["cube_MB"] = static_cast<double>(best.bytes) / 1e6;
-  state.counters["peak_MB"] = peak;
+  const auto best = iterate(state, e, g_env.store_4y, 2, g_env.dir / "four-years.h5", kCells);
+  if (!best) return;
+  g_four = *best;
+  state.counters["peak_MB"] = best->peak_mb;
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kCells * kStarts4));
 }
 

@@ -13,6 +13,8 @@ namespace shiftsim::experiments {
 
 std::vector<unsigned char> filter_chunk(const unsigned char* raw, std::size_t bytes,
                                         std::size_t value_bytes) {
+  if (bytes > std::numeric_limits<uInt>::max())  // chunks hold at most kChunkBytes
+    throw std::runtime_error("a chunk of " + std::to_string(bytes) + " bytes is beyond zlib's");
   std::vector<unsigned char> shuffled(bytes);
   const std::size_t n = bytes / value_bytes;
   for (std::size_t b = 0; b < value_bytes; ++b) {
@@ -36,8 +38,6 @@ std::vector<unsigned char> filter_chunk(const unsigned char* raw, std::size_t by
   } else if (deflateReset(&stream.z) != Z_OK) {
     throw std::runtime_error("zlib deflateReset failed");
   }
-  if (bytes > std::numeric_limits<uInt>::max())  // chunks hold at most kChunkBytes
-    throw std::runtime_error("a chunk of " + std::to_string(bytes) + " bytes is beyond zlib's");
   std::vector<unsigned char> packed(filtered_bound(bytes));
   stream.z.next_in = shuffled.data();
   stream.z.avail_in = static_cast<uInt>(bytes);

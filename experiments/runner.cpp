@@ -359,9 +359,11 @@ std::vector<StartOut> Sweep::cell(const WorkloadInput& w, const RegionInput& r,
   // The kernels at the starts' step indices only (in order: the axis increases), result j for
   // the j-th start inside the series; the online policies over [from, to), indexed from `from`.
   std::vector<std::int64_t> at;
-  at.reserve(starts_.size());
-  for (auto i : index)
-    if (i >= 0) at.push_back(i);
+  if (!issued) {
+    at.reserve(starts_.size());
+    for (auto i : index)
+      if (i >= 0) at.push_back(i);
+  }
   std::vector<sim::kernels::StartResult> k;
   if (issued) k = online(w, r, p, *archive, index, from, to);
   if (!issued) switch (p.kind) {

@@ -267,14 +267,6 @@ class BitTree {
   std::vector<std::vector<u64>> levels_;
 };
 
-// Ranks of every step of a plan, as rank_steps gives them for [0, steps), made once elsewhere.
-template <class Pos>
-struct SharedRanks {
-  const Pos* rank;
-  const Pos* order;
-  i64 steps;
-};
-
 // The K smallest steps, by (plan value, step index), of a window sliding over [base, lim).
 // Positions are relative to base, stored as Pos (32 bits when they fit: less memory to touch).
 // Keeps the chosen set (bits), the running sums of charge and plan over it in long double, and
@@ -282,20 +274,20 @@ struct SharedRanks {
 template <class Pos>
 class SlidingSelection {
  public:
-  // `shared`: the ranks of every step of the plan (rank_plan), or nullptr to rank [base, lim)
+  // `ranks` and `orders`: every step of the plan ranked (rank_plan), or empty to rank [base, lim)
   // here. Ranks over more steps order those of the window the same way, so the choice is the same.
-  SlidingSelection(const Grid& grid, i64 base, i64 lim, i64 K, i64 W,
-                   const SharedRanks<Pos>* shared)
+  SlidingSelection(const Grid& grid, i64 base, i64 lim, i64 K, i64 W, std::span<const Pos> ranks,
+                   std::span<const Pos> orders)
       : charge_(grid.charge.data() + base),
         plan_(grid.plan.data() + base),
         K_(K),
         W_(W),
         n_(lim - base),
-        present_(shared != nullptr ? shared->steps : n_),
+        present_(ranks.empty() ? n_ : as_i64(ranks.size())),
         chosen_(n_) {
-    if (shared != nullptr) {
-      rank_of_ = shared->rank + base;
-      order_of_ = shared->order;
+    if (!ranks.empty()) {
+      rank_of_ = ranks.data() + base;
+      order_of_ = orders.data();
       order_base_ = base;
     } else {
       rank_steps(grid.plan, base, n_, &rank_, &order_);

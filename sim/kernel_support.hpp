@@ -78,12 +78,6 @@ inline i64 as_i64(std::size_t n) {
              : static_cast<i64>(n);
 }
 
-// The end of the starts in [from, to) whose window [s, s + span) fits in T values: [from, end).
-inline i64 fit_end(i64 T, i64 span, i64 from, i64 to) {
-  if (span > T) return from;
-  return std::clamp(T - span + 1, from, to);
-}
-
 // How many of the non-decreasing starts have their window [s, s + span) inside T values: a
 // prefix of them.
 inline std::size_t fitting(std::span<const i64> starts, i64 T, i64 span) {

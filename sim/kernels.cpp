@@ -211,13 +211,13 @@ namespace {
 // by at most one step besides the leaving and the entering one); results are read at the starts.
 template <class Pos>
 void pause_resume_fitting(const Grid& grid, std::span<const double> kwh, i64 W,
-                          std::span<const i64> starts, std::size_t fit,
-                          const SharedRanks<Pos>* shared, std::vector<StartResult>& out) {
+                          std::span<const i64> starts, std::size_t fit, std::span<const Pos> rank,
+                          std::span<const Pos> order, std::vector<StartResult>& out) {
   const i64 K = as_i64(kwh.size());
   const i64 from = starts[0];
   const i64 lim = starts[fit - 1] + W;
   NanScan nan(grid.plan, lim);
-  SlidingSelection<Pos> sel(grid, from, lim, K, W, shared);
+  SlidingSelection<Pos> sel(grid, from, lim, K, W, rank, order);
   const bool uniform = is_uniform(kwh);
   const long double e = kwh[0];
   const long double e_last = kwh.back();
@@ -274,16 +274,14 @@ std::vector<StartResult> pause_resume_at(const Grid& grid, std::span<const doubl
   std::vector<StartResult> out(starts.size());
   const std::size_t fit = fitting(starts, as_i64(grid.plan.size()), window_steps);
   if (fit == 0) return out;
-  if (ranks != nullptr) {
-    const SharedRanks<std::uint32_t> shared{ranks->rank.data(), ranks->order.data(),
-                                            as_i64(grid.plan.size())};
-    pause_resume_fitting<std::uint32_t>(grid, kwh, window_steps, starts, fit, &shared, out);
-  } else if (starts[fit - 1] + window_steps - starts[0] <=
-             i64{std::numeric_limits<std::uint32_t>::max()}) {
-    pause_resume_fitting<std::uint32_t>(grid, kwh, window_steps, starts, fit, nullptr, out);
-  } else {
-    pause_resume_fitting<std::uint64_t>(grid, kwh, window_steps, starts, fit, nullptr, out);
-  }
+  if (ranks != nullptr)
+    pause_resume_fitting<std::uint32_t>(grid, kwh, window_steps, starts, fit, ranks->rank,
+                                        ranks->order, out);
+  else if (starts[fit - 1] + window_steps - starts[0] <=
+           i64{std::numeric_limits<std::uint32_t>::max()})
+    pause_resume_fitting<std::uint32_t>(grid, kwh, window_steps, starts, fit, {}, {}, out);
+  else
+    pause_resume_fitting<std::uint64_t>(grid, kwh, window_steps, starts, fit, {}, {}, out);
   return out;
 }
 
