@@ -97,9 +97,10 @@ class View {
       const auto& f = labels("forecast");
       const auto it = std::find(f.begin(), f.end(), "perfect");
       fi = it == f.end() ? 0 : static_cast<std::size_t>(it - f.begin());
-      reading = fmt::format("forecast '{}'", f[fi]);
+      // Said when it is a choice (every sweep cube has the dimension, often of length one).
+      if (f.size() > 1) reading = fmt::format("forecast '{}'", f[fi]);
     }
-    if (std::find(dims.begin(), dims.end(), "seed") != dims.end()) {
+    if (std::find(dims.begin(), dims.end(), "seed") != dims.end() && labels("seed").size() > 1) {
       reading += fmt::format("{}seed {}", reading.empty() ? "" : ", ", labels("seed")[0]);
     }
     // The summaries are read at that forecast and the first seed.

@@ -28,7 +28,9 @@ std::vector<CellShare> cell_shares(const Cube& cube) {
     // are not).
     const bool over_cells = var.dims.size() >= cell_dims.size() &&
                             std::equal(cell_dims.begin(), cell_dims.end(), var.dims.begin());
-    if (!over_cells || var.name == kCellDone || var.external) continue;
+    if (!over_cells || var.name == kCellDone || var.external || var.coordinate ||
+        var.type == DType::text)
+      continue;
     shares.push_back({v, cells == 0 ? 0 : values(var) / cells});
   }
   return shares;

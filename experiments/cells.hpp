@@ -1,6 +1,6 @@
 #pragma once
 // The cells of a result cube: one per combination of its dimensions but start and quantile
-// (workload, region, policy, [forecast], [seed]), numbered in that order, the last fastest.
+// (workload, region, policy, forecast, seed), numbered in that order, the last fastest.
 //
 // A cell owns a contiguous share of every variable over all the cell dimensions (first, in that
 // order): not baseline_g (per workload and region) nor fixed_hour_g (per day and hour), nor

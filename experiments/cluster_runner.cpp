@@ -195,7 +195,7 @@ Cube ClusterSweep::make_cube(const std::vector<std::optional<ScenarioOut>>& outs
   for (const auto& v : kScalars) {
     Variable var{
         v.name, scenario_dims, v.type, {}, {}, {{"units", v.units}, {"long_name", v.long_name}},
-        {},     false};
+        {},     false,         false,  {}};
     if (v.type == DType::f64)
       var.f64.assign(n, kNaN);
     else
@@ -217,7 +217,9 @@ Cube ClusterSweep::make_cube(const std::vector<std::optional<ScenarioOut>>& outs
       {},
       {{"units", "1"}, {"long_name", "mean share of the site's accelerators held over the step"}},
       {},
-      false};
+      false,
+      false,
+      {}};
   for (std::size_t s = 0; s < n; ++s) {
     if (!outs[s]) continue;
     for (std::size_t i = 0; i < ns; ++i) {
@@ -239,7 +241,8 @@ Cube ClusterSweep::make_cube(const std::vector<std::optional<ScenarioOut>>& outs
       "capacity", {"capacity_scale", "site"},
       DType::i32, {},
       {},         {{"units", "1"}, {"long_name", "accelerators of the site at this scale"}},
-      {},         false};
+      {},         false,
+      false,      {}};
   for (double scale : e_.capacity_scales)
     for (const auto& site : e_.sites) capacity.i32.push_back(scaled_capacity(site.capacity, scale));
   c.vars.push_back(std::move(capacity));

@@ -39,7 +39,11 @@ void Cube::check() const {
     if (!names.insert(v.name).second) throw InternalError("cube: duplicate name " + v.name);
     std::size_t n = 1;
     for (const auto& d : v.dims) n *= dim(d).size();
-    const std::size_t have = v.type == DType::f64 ? v.f64.size() : v.i32.size();
+    const std::size_t have = v.type == DType::f64   ? v.f64.size()
+                             : v.type == DType::i32 ? v.i32.size()
+                                                    : v.text.size();
+    if ((v.type == DType::text || v.coordinate) && (v.external || !v.chunk.empty()))
+      throw InternalError("cube: variable " + v.name + " is text or a coordinate and chunked");
     if (have != (v.external ? 0 : n))
       throw InternalError("cube: variable " + v.name + " has the wrong size");
     if (!v.chunk.empty() || v.external) {

@@ -35,9 +35,12 @@ struct Dimension {
   std::size_t size() const;
 };
 
-enum class DType : std::uint8_t { f64, i32 };
+// text: a label per value (an auxiliary coordinate such as a policy's kind or a region's zone).
+enum class DType : std::uint8_t { f64, i32, text };
 
-// Missing values: NaN for f64 (written with _FillValue NaN), kMissingI32 for i32.
+// Missing values: NaN for f64 (written with _FillValue NaN), kMissingI32 for i32 (the HDF5 fill
+// value, with no _FillValue attribute, so that xarray keeps counts as integers; the variable's
+// `missing_means` attribute says what -1 stands for).
 constexpr std::int32_t kMissingI32 = -1;
 
 struct Variable {
@@ -54,6 +57,13 @@ struct Variable {
   // a ChunkSource (cube_file.hpp). The sweep runner streams its per-start variables so, from the
   // cell journal, so that a sweep never holds them whole. Needs `chunk`.
   bool external = false;
+  // An auxiliary coordinate (CF): a label or number per index of its dimensions that describes
+  // them (a policy's kind and window, a region's zone), not a result. On disk every variable over
+  // a superset of its dimensions names it in its `coordinates` attribute, so xarray shows it with
+  // the coordinates (cube.where(cube.policy_kind == "pause-resume")). Not chunked, never
+  // external.
+  bool coordinate = false;
+  std::vector<std::string> text;  // used when type == text
 };
 
 struct Cube {

@@ -10,10 +10,14 @@
 //   (its index). Labels are variable-length UTF-8 strings (str in h5py/xarray), numbers float64,
 //   times int64 with units "seconds since 1970-01-01 00:00:00", calendar "proleptic_gregorian"
 //   (xarray decodes them to datetime64[ns]);
-// - one dataset per variable: float64 with _FillValue NaN, or int32 with _FillValue kMissingI32
-//   (also the HDF5 fill value); its dimensions are the dimension scales attached to its axes, in
-//   order (DIMENSION_LIST; h5netcdf and netCDF-C read them from there; there is no other record
-//   of them). Chunked, shuffled and deflated (level 4): as the variable's `chunk` says, or by
+// - one dataset per variable: float64 with _FillValue NaN, int32 with HDF5 fill value kMissingI32
+//   and no _FillValue attribute (xarray would decode the counts to float64 to put NaN in), or
+//   text (variable-length UTF-8); its dimensions are the dimension scales attached to its axes,
+//   in order (DIMENSION_LIST; h5netcdf and netCDF-C read them from there; there is no other
+//   record of them). The auxiliary coordinates (Variable::coordinate) are contiguous, and every
+//   other variable over all of one's dimensions names it in CF's `coordinates` attribute, so
+//   xarray lists it among the coordinates; read_cube marks the variables so named. The others
+//   are chunked, shuffled and deflated (level 4): as the variable's `chunk` says, or by
 //   default chunks holding whole fastest dimensions, as many as fit in 1 MiB (HDF5's default
 //   chunk cache), the next one cut to what fits, the slower ones 1. Scalars and variables with an
 //   empty dimension are contiguous (HDF5 cannot chunk them). The writer shuffles and deflates the
@@ -21,7 +25,8 @@
 //   HDF5's own filters, which read them back. An external variable's chunks come filtered from a
 //   ChunkSource; one it does not have is not written (it reads as the fill value);
 // - attributes (cube, dimensions, variables) as scalar variable-length UTF-8 strings, plus the
-//   global format = "shiftsim-cube" and format_version = 1 (int64), which xarray shows too.
+//   global format = "shiftsim-cube" and format_version = 2 (int64, cube_layout.hpp), which xarray
+//   shows too.
 // The file format is HDF5 1.8's (libver bounds V18, whatever the library's version), so netCDF-4
 // (ncdump), h5py and HDF5 >= 1.8 read it.
 //
@@ -60,15 +65,16 @@ struct ChunkSource {
 };
 
 // InternalError, before anything is written, for a cube that fails Cube::check() or sets an
-// attribute the layout owns: CLASS, NAME, REFERENCE_LIST, DIMENSION_LIST or a name starting with
-// '_' (netCDF's: _FillValue, ...) on a dimension or variable; units or calendar on a Times
-// dimension; format, format_version or a name starting with '_' on the cube. IoError when `path`
-// exists and !overwrite, or when writing fails (names HDF5 cannot hold, such as "a/b", fail here).
-// A cube with external variables needs `source` (InternalError without).
+// attribute the layout owns: CLASS, NAME, REFERENCE_LIST, DIMENSION_LIST, coordinates or a name
+// starting with '_' (netCDF's: _FillValue, ...) on a dimension or variable; units or calendar on a
+// Times dimension; format, format_version or a name starting with '_' on the cube. IoError when
+// `path` exists and !overwrite, or when writing fails (names HDF5 cannot hold, such as "a/b", fail
+// here). A cube with external variables needs `source` (InternalError without).
 void write_cube(const Cube& cube, const std::filesystem::path& path, bool overwrite,
                 const ChunkSource* source = nullptr);
 // Reads a cube written by write_cube (for tests, merge and resume), equal to it field by field.
 // Coordinates: strings -> Labels, float64 -> Numbers, int64 with the units above -> Times.
+// A cube of another format version is refused (IoError) saying which it is and what to do.
 // Attributes: the scalar string ones, without those the layout owns (above). IoError naming the
 // path if it is missing, not HDF5, not a cube (no format attribute) or not a consistent one.
 Cube read_cube(const std::filesystem::path& path);

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
+#include <sstream>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -88,8 +90,11 @@ Variable read_variable(const hdf5::Dataset& ds, const std::string& name, const C
   } else if (element == hdf5::Element::i32) {
     v.type = DType::i32;
     v.i32 = ds.read_i32();
+  } else if (element == hdf5::Element::utf8) {
+    v.type = DType::text;
+    v.text = ds.read_strings();
   } else {
-    not_a_cube(ds, "a variable that is neither float64 nor int32");
+    not_a_cube(ds, "a variable that is neither float64, int32 nor text");
   }
   v.attrs = get_attrs(ds, reserved_dataset_attr);
   // Kept, so that a cube read and written again (merge) has the chunks it had.
@@ -106,11 +111,21 @@ Cube read_file(const fs::path& path) {
                     "attribute '{}')",
                     path.string(), kFormat));
   const auto version = root.find_int("format_version");
-  if (version != kFormatVersion)
-    throw IoError(
-        fmt::format("{}: result cube format version {} is not supported (this "
-                    "shiftsim reads version {})",
-                    path.string(), version ? std::to_string(*version) : "(none)", kFormatVersion));
+  if (version != kFormatVersion) {
+    const bool older = version && *version < kFormatVersion;
+    const auto experiment = root.find_string("experiment_file");
+    const auto wrote = root.find_string("shiftsim_version");
+    const std::string with =
+        wrote ? fmt::format("shiftsim {}, which wrote it", *wrote) : "the shiftsim that wrote it";
+    throw IoError(fmt::format(
+        "{}: result cube format version {} {}; this shiftsim reads version {} only. {}",
+        path.string(), version ? std::to_string(*version) : "(none)",
+        older ? "was written by an older shiftsim" : "is not one this shiftsim knows",
+        kFormatVersion,
+        older ? fmt::format("Make it again with 'shiftsim run {} --force', or read it with {}",
+                            experiment ? *experiment : "EXPERIMENT.toml", with)
+              : fmt::format("Read it with {}", with)));
+  }
   Cube cube;
   cube.attrs = get_attrs(root, reserved_global_attr);
   // Creation order gives the cube's order of dimensions and variables back.
@@ -125,7 +140,14 @@ Cube read_file(const fs::path& path) {
     else
       variables.emplace_back(std::move(name), std::move(ds));
   }
-  for (const auto& [name, ds] : variables) cube.vars.push_back(read_variable(ds, name, cube));
+  // CF's `coordinates` attributes name the auxiliary coordinates (write_cube sets them).
+  std::set<std::string> coordinates;
+  for (const auto& [name, ds] : variables) {
+    cube.vars.push_back(read_variable(ds, name, cube));
+    std::istringstream listed(ds.find_string("coordinates").value_or(""));
+    for (std::string c; listed >> c;) coordinates.insert(c);
+  }
+  for (auto& v : cube.vars) v.coordinate = coordinates.contains(v.name);
   return cube;
 }
 

@@ -11,6 +11,8 @@
 namespace shiftsim::experiments {
 
 CubeView::CubeView(const Cube& cube, std::string_view var) : var_(&cube.var(std::string(var))) {
+  if (var_->type == DType::text)
+    throw InternalError(fmt::format("{}: a text variable has no numbers to view", var_->name));
   std::size_t stride = 1;
   axes_.resize(var_->dims.size());
   for (std::size_t i = var_->dims.size(); i-- > 0;) {

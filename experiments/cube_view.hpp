@@ -31,7 +31,8 @@ struct At {
 
 class CubeView {
  public:
-  // std::out_of_range if the cube has no such variable (readers turn it into their own message).
+  // std::out_of_range if the cube has no such variable (readers turn it into their own message);
+  // InternalError for a text variable.
   CubeView(const Cube& cube, std::string_view var);
 
   const Variable& variable() const { return *var_; }

@@ -70,6 +70,7 @@ std::vector<std::uint64_t> shape_of(const Cube& cube, const Variable& v) {
 // dataset with an empty dimension).
 std::vector<std::uint64_t> chunk_of(const Cube& cube, const Variable& v) {
   const auto shape = shape_of(cube, v);
+  if (v.type == DType::text || v.coordinate) return {};
   if (shape.empty() || std::find(shape.begin(), shape.end(), 0) != shape.end()) return {};
   if (!v.chunk.empty()) return v.chunk;
   return chunk_shape(shape, v.type == DType::f64 ? sizeof(double) : sizeof(std::int32_t));
@@ -77,6 +78,21 @@ std::vector<std::uint64_t> chunk_of(const Cube& cube, const Variable& v) {
 
 const double kFillF64 = std::numeric_limits<double>::quiet_NaN();
 const std::int32_t kFillI32 = kMissingI32;
+
+// The auxiliary coordinates (Variable::coordinate) over dimensions all of which `v` has, in the
+// cube's order, as CF's `coordinates` attribute lists them: "policy_kind window zone".
+std::string coordinates_of(const Cube& cube, const Variable& v) {
+  std::string out;
+  if (v.coordinate) return out;
+  for (const auto& c : cube.vars) {
+    if (!c.coordinate) continue;
+    const bool covered = std::all_of(c.dims.begin(), c.dims.end(), [&](const std::string& d) {
+      return std::find(v.dims.begin(), v.dims.end(), d) != v.dims.end();
+    });
+    if (covered) out += (out.empty() ? "" : " ") + c.name;
+  }
+  return out;
+}
 
 // The dataset with its attributes, and its values when contiguous; chunks come later
 // (write_chunks), on disk.
@@ -88,28 +104,31 @@ void create_variable(hdf5::Group& root, const Cube& cube, const Variable& v,
                                  [&](const Dimension& d) { return d.name == name; });
     attached.push_back(&scales[static_cast<std::size_t>(it - cube.dims.begin())]);
   }
-  const bool f64 = v.type == DType::f64;
   hdf5::DatasetSpec spec;
-  spec.element = f64 ? hdf5::Element::f64 : hdf5::Element::i32;
+  spec.element = v.type == DType::f64   ? hdf5::Element::f64
+                 : v.type == DType::i32 ? hdf5::Element::i32
+                                        : hdf5::Element::utf8;
   spec.shape = shape_of(cube, v);
-  if (f64)
-    spec.fill = kFillF64;
-  else
-    spec.fill = kFillI32;
+  if (v.type == DType::f64) spec.fill = kFillF64;
+  if (v.type == DType::i32) spec.fill = kFillI32;
   spec.chunk = chunk_of(cube, v);
   if (!spec.chunk.empty()) {
     spec.shuffle = true;
     spec.deflate = kDeflateLevel;
   }
   hdf5::Dataset ds = root.create_dataset(v.name, spec);
-  if (spec.chunk.empty() && f64) ds.write(std::span<const double>(v.f64));
-  if (spec.chunk.empty() && !f64) ds.write(std::span<const std::int32_t>(v.i32));
+  if (spec.chunk.empty()) {
+    if (v.type == DType::f64) ds.write(std::span<const double>(v.f64));
+    if (v.type == DType::i32) ds.write(std::span<const std::int32_t>(v.i32));
+    if (v.type == DType::text) ds.write(v.text);
+  }
   for (std::size_t axis = 0; axis < attached.size(); ++axis)
     ds.attach_scale(*attached[axis], static_cast<unsigned>(axis));
-  if (f64)
-    ds.put_float64("_FillValue", kFillF64);
-  else
-    ds.put_int32("_FillValue", kFillI32);
+  // Only float64 says _FillValue: on an integer, xarray would decode the counts to float64 to
+  // put NaN in; an int32's missing value (-1) is HDF5's fill value and its attributes say it.
+  if (v.type == DType::f64) ds.put_float64("_FillValue", kFillF64);
+  if (const auto coords = coordinates_of(cube, v); !coords.empty())
+    ds.put_string("coordinates", coords);
   put_attrs(ds, v.attrs);
 }
 
@@ -148,7 +167,7 @@ std::uint64_t chunk_reserve(const Cube& cube, const ChunkSource* source) {
   std::uint64_t bytes = std::uint64_t{1} << 20;
   for (const auto& v : cube.vars) {
     const auto chunk = chunk_of(cube, v);
-    if (chunk.empty()) continue;
+    if (chunk.empty()) continue;  // contiguous: in the structure already
     const std::uint64_t n = chunk_count(shape_of(cube, v), chunk);
     std::uint64_t per = v.type == DType::f64 ? sizeof(double) : sizeof(std::int32_t);
     for (auto c : chunk) per *= c;

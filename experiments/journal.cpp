@@ -20,7 +20,8 @@ namespace shiftsim::experiments {
 namespace {
 
 constexpr std::string_view kMagic = "shiftsim cell journal\n";
-constexpr std::uint32_t kVersion = 2;
+// 3: the cube layout of format 2 (cube_layout.hpp: four per-start variables, coordinates).
+constexpr std::uint32_t kVersion = 3;
 constexpr std::uint32_t kByteOrder = 0x01020304;
 constexpr std::size_t kFingerprint = 32;
 constexpr std::size_t kHeaderBytes = kMagic.size() + 4 + 4 + kFingerprint + 8 + 8 + 4 + 4;
@@ -82,7 +83,13 @@ std::string fingerprint(const Cube& c) {
     put(s, static_cast<std::uint64_t>(v.dims.size()));
     for (const auto& d : v.dims) put_text(s, d);
     put(s, static_cast<std::uint8_t>(v.type));
+    put(s, static_cast<std::uint8_t>(v.coordinate));
     put_attrs(s, v.attrs);
+    if (!v.coordinate) continue;  // a coordinate's values identify the experiment too
+    put(s, static_cast<std::uint64_t>(v.f64.size() + v.i32.size() + v.text.size()));
+    for (double x : v.f64) put(s, x);
+    for (std::int32_t x : v.i32) put(s, x);
+    for (const auto& x : v.text) put_text(s, x);
   }
   const auto& base = c.var("baseline_g").f64;
   s.append(reinterpret_cast<const char*>(base.data()), base.size() * sizeof(double));

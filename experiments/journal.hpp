@@ -5,9 +5,10 @@
 // computes only the rest, and the cube is byte-identical to an uninterrupted run.
 //
 // File layout (native byte order; the header's byte-order mark refuses a foreign one):
-//   header   "shiftsim cell journal\n" (22 bytes), u32 format version (2), u32 byte-order mark
+//   header   "shiftsim cell journal\n" (22 bytes), u32 format version (3), u32 byte-order mark
 //            0x01020304, the 32-byte SHA-256 fingerprint of the cube's skeleton (its dimensions,
-//            coordinates, variable names, types and attributes, global attributes, and
+//            coordinates, variable names, types and attributes, the auxiliary coordinates' values,
+//            global attributes, and
 //            baseline_g's values: everything that identifies the experiment and its inputs),
 //            u64 cells, u64 bytes of a cell's held shares, u32 chunks per cell, u32 CRC-32 of the
 //            header so far;
@@ -24,7 +25,8 @@
 // records not yet on disk and leave a short or garbled last record:
 // reading stops at the first record that is short or fails its CRC (or names a cell out of range),
 // and `reopen` cuts the file there before appending, so a torn tail costs only the cells in it.
-// A journal of format 1 (shiftsim before bounded-memory sweeps) is refused with its version.
+// A journal of another format (1: before bounded-memory sweeps; 2: before the cube layout of
+// format 2) is refused with its version and what to do.
 //
 // Thread-safety: `append` and `read_chunk` from any thread (a lock serialises them).
 #include <cstddef>

@@ -30,7 +30,17 @@ bool same_skeleton(const Cube& a, const Cube& b) {
   }
   for (std::size_t i = 0; i < a.vars.size(); ++i) {
     if (a.vars[i].name != b.vars[i].name || a.vars[i].dims != b.vars[i].dims ||
-        a.vars[i].type != b.vars[i].type || a.vars[i].attrs != b.vars[i].attrs) {
+        a.vars[i].type != b.vars[i].type || a.vars[i].attrs != b.vars[i].attrs ||
+        a.vars[i].coordinate != b.vars[i].coordinate) {
+      return false;
+    }
+    // An auxiliary coordinate's values describe the experiment (a policy's window, a region's
+    // zone): parts must agree on them as on the dimensions' own coordinates.
+    if (a.vars[i].coordinate &&
+        (a.vars[i].text != b.vars[i].text || a.vars[i].i32 != b.vars[i].i32 ||
+         a.vars[i].f64.size() != b.vars[i].f64.size() ||
+         (!a.vars[i].f64.empty() && std::memcmp(a.vars[i].f64.data(), b.vars[i].f64.data(),
+                                                a.vars[i].f64.size() * sizeof(double)) != 0))) {
       return false;
     }
   }

@@ -55,7 +55,7 @@ struct WorkloadInput {
 
 // What one start of one cell gave; NaN / -1 when missing.
 struct StartOut {
-  double emissions = kNaN, embodied = kNaN, energy = kNaN, delay_h = kNaN;
+  double emissions = kNaN, delay_h = kNaN;
   std::int32_t pauses = kMissingI32;
 };
 
@@ -132,9 +132,6 @@ class Sweep {
       for (auto seed : e.seeds) specs_.push_back(sim::ForecastSpec::parse(f, seed));
     }
     check_coverage();
-    with_forecast_ =
-        !(e.forecasts.size() == 1 && sim::ForecastSpec::parse(e.forecasts[0]).is_oracle());
-    with_seed_ = e.seeds.size() > 1;
     for (std::size_t r = 0; r < regions_.size() && !fixed_region_; ++r) {
       if (iequals(regions_[r].name, kFixedHourRegion)) fixed_region_ = r;
     }
@@ -185,6 +182,8 @@ class Sweep {
   // The cube's skeleton; `streamed`: its per-start variables external (cube.hpp), their chunks
   // kept in the journal instead of memory.
   Cube make_cube(const RunOptions& o, bool streamed) const;
+  // The auxiliary coordinates of the policy and region dimensions (runner.hpp).
+  void add_coordinates(Cube& c) const;
   // make_cube's sizes without making it (runner.hpp).
   RunPlan plan(std::size_t shard_index, std::size_t shard_count, int threads) const;
   // The fixed-start-hour runs (runner.hpp): BERT finetune in Central US at each hour of
@@ -225,7 +224,6 @@ class Sweep {
   std::vector<sim::IssuedArchive> archives_;  // for issued forecasts; else empty
   // Per plan, its steps ranked for pause-resume (empty when no policy needs them).
   std::vector<sim::kernels::PlanRanks> ranks_;
-  bool with_forecast_ = false, with_seed_ = false;
   // The fixed-hour runs' region (index in regions_) and days (midnight UTC); none without it.
   std::optional<std::size_t> fixed_region_;
   std::vector<TimePoint> fixed_days_;
@@ -348,7 +346,7 @@ std::vector<StartOut> Sweep::cell(const WorkloadInput& w, const RegionInput& r,
                                                      w.workload.embodied, starts_[i], q});
       if (res.outcome != sim::Outcome::ok) continue;
       out[i] =
-          StartOut{res.record.operational.value, res.embodied.value, res.record.energy.value,
+          StartOut{res.record.operational.value,
                    static_cast<double>(res.delay().count()) / kSecondsPerHour, res.record.pauses};
     }
     return out;
@@ -386,7 +384,7 @@ std::vector<StartOut> Sweep::cell(const WorkloadInput& w, const RegionInput& r,
     const auto& r0 = k[issued ? static_cast<std::size_t>(index[i] - from) : j++];
     if (r0.status != sim::kernels::Status::ok) continue;
     const TimePoint finish = actual.start + step * r0.last + last_len;
-    out[i] = StartOut{r0.emissions_g, w.embodied_g, w.energy_kwh,
+    out[i] = StartOut{r0.emissions_g,
                       static_cast<double>((finish - (starts_[i] + d)).count()) / kSecondsPerHour,
                       r0.pauses};
   }
@@ -401,18 +399,27 @@ RunPlan Sweep::plan(std::size_t shard_index, std::size_t shard_count, int thread
   p.starts = starts_.size();
   p.threads =
       static_cast<std::size_t>(threads > 0 ? threads : tbb::this_task_arena::max_concurrency());
-  // As make_cube lays them out: per start, five float64 variables and pauses (int32); per cell,
-  // four means, four times the quantiles and valid_starts (int32).
+  // As make_cube lays them out: per start, three float64 variables and pauses (int32); per cell,
+  // energy_kwh, embodied_g, four means, four times the quantiles and valid_starts (int32).
   constexpr std::uint64_t f64 = sizeof(double), i32 = sizeof(std::int32_t);
   const std::uint64_t starts = p.starts, q = kQuantiles.size();
-  const std::uint64_t held_per_cell = 4 * f64 + 4 * q * f64 + i32;
-  p.cell_bytes = starts * (5 * f64 + i32) + held_per_cell;
+  const std::uint64_t held_per_cell = 6 * f64 + 4 * q * f64 + i32;
+  p.cell_bytes = starts * (3 * f64 + i32) + held_per_cell;
   p.cube_bytes = p.cells * p.cell_bytes + workloads_.size() * regions_.size() * starts * f64 +
                  fixed_days_.size() * kFixedHours.size() * f64;
-  p.held_bytes = p.cube_bytes - p.cells * starts * (5 * f64 + i32);
+  p.held_bytes = p.cube_bytes - p.cells * starts * (3 * f64 + i32);
+  // The policies' and regions' coordinates, as make_cube makes them (text: its characters).
+  Cube coordinates;
+  add_coordinates(coordinates);
+  for (const auto& v : coordinates.vars) {
+    std::uint64_t n = v.f64.size() * f64;
+    for (const auto& x : v.text) n += x.size();
+    p.cube_bytes += n;
+    p.held_bytes += n;
+  }
   // A cell's chunks as make_cube cuts them: the start axis whole up to 1 MiB of values.
   std::vector<std::uint64_t> chunks;
-  for (const std::uint64_t size : {f64, f64, f64, f64, f64, i32}) {
+  for (const std::uint64_t size : {f64, f64, f64, i32}) {
     const std::uint64_t len = std::max<std::uint64_t>(1, std::min(starts, kChunkBytes / size));
     for (std::uint64_t at = 0; at < starts; at += len) chunks.push_back(len * size);
   }
@@ -443,12 +450,14 @@ Cube Sweep::make_cube(const RunOptions& o, bool streamed) const {
   std::vector<std::string> policies;
   for (const auto& p : e_.policies) policies.push_back(p.label);
   c.dims.push_back(labels("policy", policies, "policy/window"));
-  if (with_forecast_) c.dims.push_back(labels("forecast", e_.forecasts, "what policies decide on"));
-  if (with_seed_) {
-    std::vector<std::string> seeds;
-    for (auto s : e_.seeds) seeds.push_back(std::to_string(s));
-    c.dims.push_back(labels("seed", seeds, "seed of forecast noise"));
-  }
+  // Forecast and seed in every sweep cube, of length one when the experiment has one ("perfect":
+  // the policies see the actual intensity, the oracle), so that code written for one cube runs
+  // on the next.
+  c.dims.push_back(labels("forecast", e_.forecasts,
+                          "what policies decide on (perfect: the actual intensity, an oracle)"));
+  std::vector<std::string> seeds;
+  for (auto s : e_.seeds) seeds.push_back(std::to_string(s));
+  c.dims.push_back(labels("seed", seeds, "seed of forecast noise"));
   std::vector<std::int64_t> t;
   for (auto s : starts_) t.push_back(s.time_since_epoch().count());
   c.dims.push_back(Dimension{"start", Times{t}, {{"long_name", "requested start (UTC)"}}});
@@ -484,25 +493,37 @@ Cube Sweep::make_cube(const RunOptions& o, bool streamed) const {
     return variable(std::move(name), std::move(dims), DType::f64, n,
                     {{"units", std::move(units)}, {"long_name", std::move(long_name)}});
   };
+  add_coordinates(c);
   c.vars.push_back(f64("emissions_g", full, n_held, "g", "operational emissions, gCO2eq"));
-  c.vars.push_back(f64("embodied_g", full, n_held, "g", "embodied emissions, gCO2eq"));
-  c.vars.push_back(f64("energy_kwh", full, n_held, "kWh", "energy drawn from the grid"));
   c.vars.push_back(f64("savings_pct", full, n_held, "%",
                        "emissions saved against starting at the requested time"));
   c.vars.push_back(
       f64("delay_h", full, n_held, "h", "finish minus requested start minus duration"));
-  c.vars.push_back(variable("pauses", full, DType::i32, n_held,
-                            {{"units", "1"}, {"long_name", "number of pauses"}}));
+  c.vars.push_back(
+      variable("pauses", full, DType::i32, n_held,
+               {{"units", "1"},
+                {"long_name", "number of pauses"},
+                {"comment", "-1 where the start has no result (emissions_g is NaN there)"}}));
   // Chunked per cell (1 on every cell dimension, the start axis cut only past 1 MiB), so that a
   // cell's chunks are its own: compressed on the worker that computed it, and copied as they are
   // from the journal into the file.
   for (auto& v : c.vars) {
     if (starts_.empty()) break;
+    if (v.coordinate) continue;
     v.chunk.assign(full.size(), 1);
     const std::size_t value = v.type == DType::f64 ? sizeof(double) : sizeof(std::int32_t);
     v.chunk.back() = std::min<std::uint64_t>(starts_.size(), kChunkBytes / value);
     v.external = !hold;
   }
+  // The same at every start of a cell (the job's energy and hardware time do not depend on when
+  // it runs); with pause costs each pause adds its checkpoint to both (policy coordinates
+  // checkpoint_energy_kwh and checkpoint_time_h).
+  c.vars.push_back(f64("energy_kwh", summary, n_summary, "kWh",
+                       "facility energy of the job's work (add pauses x checkpoint_energy_kwh "
+                       "for a policy with pause costs)"));
+  c.vars.push_back(f64("embodied_g", summary, n_summary, "g",
+                       "embodied emissions over the job's duration, gCO2eq (with pause costs "
+                       "each pause holds the hardware checkpoint_time_h longer)"));
   c.vars.push_back(f64("baseline_g", {"workload", "region", "start"},
                        c.dim("workload").size() * c.dim("region").size() * starts_.size(), "g",
                        "operational emissions when started at the requested time, gCO2eq"));
@@ -552,6 +573,85 @@ Cube Sweep::make_cube(const RunOptions& o, bool streamed) const {
   return c;
 }
 
+void Sweep::add_coordinates(Cube& c) const {
+  auto coordinate = [&](std::string name, std::string dim, std::string long_name,
+                        std::string units = {}) {
+    Variable v;
+    v.name = std::move(name);
+    v.dims = {std::move(dim)};
+    v.attrs["long_name"] = std::move(long_name);
+    if (!units.empty()) v.attrs["units"] = std::move(units);
+    v.coordinate = true;
+    return v;
+  };
+  auto text = [&](std::string name, std::string dim, std::string long_name,
+                  std::vector<std::string> values) {
+    Variable v = coordinate(std::move(name), std::move(dim), std::move(long_name));
+    v.type = DType::text;
+    v.text = std::move(values);
+    c.vars.push_back(std::move(v));
+  };
+  auto number = [&](std::string name, std::string long_name, std::string units,
+                    std::vector<double> values) {
+    Variable v = coordinate(std::move(name), "policy", std::move(long_name), std::move(units));
+    v.type = DType::f64;
+    v.f64 = std::move(values);
+    c.vars.push_back(std::move(v));
+  };
+  std::vector<std::string> kind, window;
+  std::vector<double> hours, fraction, threshold, ckpt_time, ckpt_energy;
+  for (const auto& p : e_.policies) {
+    const auto& q = p.policy;
+    const bool windowed = q.kind != sim::PolicyKind::baseline;
+    kind.emplace_back(sim::to_string(q.kind));
+    // As the experiment gives it: a windowed policy's label ends with it (experiment.hpp).
+    window.push_back(windowed ? p.label.substr(p.label.rfind('/') + 1) : std::string());
+    hours.push_back(windowed && !q.window.relative
+                        ? static_cast<double>(q.window.absolute.count()) / kSecondsPerHour
+                        : kNaN);
+    fraction.push_back(windowed && q.window.relative ? q.window.percent / 100 : kNaN);
+    threshold.push_back(q.kind == sim::PolicyKind::threshold ? q.threshold : kNaN);
+    ckpt_time.push_back(static_cast<double>(q.costs.checkpoint_time.count()) / kSecondsPerHour);
+    ckpt_energy.push_back(q.costs.checkpoint_energy.value);
+  }
+  text("policy_kind", "policy", "baseline, flexible-start, pause-resume or threshold",
+       std::move(kind));
+  text("window", "policy",
+       "the policy's window N as the experiment gives it (\"24h\", \"50%\"); empty for the "
+       "baseline",
+       std::move(window));
+  number("window_hours",
+         "window N given as a time; NaN when given as a share of the job's duration or not "
+         "applicable",
+         "h", std::move(hours));
+  number("window_fraction",
+         "window N given as a share of the job's duration (0.5 for 50%); NaN when given as a "
+         "time or not applicable",
+         "1", std::move(fraction));
+  number("threshold_g_per_kwh", "the threshold policy's intensity limit; NaN for other policies",
+         "g/kWh", std::move(threshold));
+  number("checkpoint_time_h", "time a pause's checkpoint holds the hardware (0: free pauses)", "h",
+         std::move(ckpt_time));
+  number("checkpoint_energy_kwh", "energy of a pause's checkpoint (0: free pauses)", "kWh",
+         std::move(ckpt_energy));
+  std::vector<std::string> zone, signal, basis, tz;
+  for (const auto& r : regions_) {
+    zone.push_back(r.series->key.zone);
+    signal.emplace_back(to_string(r.series->key.signal));
+    basis.emplace_back(to_string(r.series->key.basis));
+    const auto* region = grids::find_region(r.name);
+    if (region == nullptr) region = grids::find_region(r.series->key.zone);
+    tz.push_back(region != nullptr ? region->timezone : std::string());
+  }
+  text("zone", "region", "the grid series' zone id", std::move(zone));
+  text("signal", "region", "the grid series' signal: average, marginal or surrogate",
+       std::move(signal));
+  text("basis", "region", "the grid series' basis: direct or lifecycle", std::move(basis));
+  text("timezone", "region",
+       "the region's IANA time zone (empty for a zone that is not one of the paper's regions)",
+       std::move(tz));
+}
+
 void Sweep::fill_baseline(Cube& cube) const {
   auto& b = cube.var("baseline_g").f64;
   const std::size_t t = starts_.size();
@@ -594,7 +694,7 @@ void Sweep::run_cell(std::size_t c, Cube& cube, CellJournal* journal) const {
 
   const std::size_t t = starts_.size();
   // The per-start values, in the order of the cube's variables (make_cube).
-  std::vector<double> emissions(t), embodied(t), energy(t), savings(t), delay(t);
+  std::vector<double> emissions(t), savings(t), delay(t);
   std::vector<std::int32_t> pauses(t);
   const auto& baseline = cube.var("baseline_g").f64;
   const std::size_t b0 = (w * nr + r) * t;
@@ -602,8 +702,6 @@ void Sweep::run_cell(std::size_t c, Cube& cube, CellJournal* journal) const {
   for (std::size_t i = 0; i < t; ++i) {
     const auto& o = out[i];
     emissions[i] = o.emissions;
-    embodied[i] = o.embodied;
-    energy[i] = o.energy;
     delay[i] = o.delay_h;
     pauses[i] = o.pauses;
     const double b = baseline[b0 + i];
@@ -618,6 +716,8 @@ void Sweep::run_cell(std::size_t c, Cube& cube, CellJournal* journal) const {
     }
   }
   cube.var("valid_starts").i32[c] = static_cast<std::int32_t>(em.size());
+  cube.var("energy_kwh").f64[c] = workloads_[w].energy_kwh;
+  cube.var("embodied_g").f64[c] = workloads_[w].embodied_g;
   auto summarise = [&](const std::string& v, std::vector<double>& x) {
     double sum = 0;
     for (double y : x) sum += y;
@@ -632,10 +732,8 @@ void Sweep::run_cell(std::size_t c, Cube& cube, CellJournal* journal) const {
   summarise("delay_h", del);
   summarise("pauses", pau);
 
-  const std::array<std::pair<const char*, const unsigned char*>, 6> values{{
+  const std::array<std::pair<const char*, const unsigned char*>, 4> values{{
       {"emissions_g", reinterpret_cast<const unsigned char*>(emissions.data())},
-      {"embodied_g", reinterpret_cast<const unsigned char*>(embodied.data())},
-      {"energy_kwh", reinterpret_cast<const unsigned char*>(energy.data())},
       {"savings_pct", reinterpret_cast<const unsigned char*>(savings.data())},
       {"delay_h", reinterpret_cast<const unsigned char*>(delay.data())},
       {"pauses", reinterpret_cast<const unsigned char*>(pauses.data())},

@@ -10,14 +10,20 @@
 // pause-resume run on the fast kernels over the whole start axis; cells with pause costs or the
 // threshold policy go through the event engine start by start (exact, slower).
 //
-// Cube layout (dimension order): workload, region, policy, [forecast], [seed], start; forecast
-// is present unless the experiment only has "perfect", seed when it has more than one seed.
-// Variables per start: emissions_g (operational), embodied_g, energy_kwh, baseline_g (started at
-// the requested time), savings_pct (100 (baseline - emissions) / baseline), delay_h (finish
-// minus requested start minus duration), pauses; missing (NaN, -1) where the run cannot finish
-// within the data or has no forecast. Summaries over the start axis: <v>_mean and
-// <v>_quantiles (dimension quantile: 0, 0.25, 0.5, 0.75, 1; linear interpolation) for
-// emissions_g, savings_pct, delay_h and pauses, and valid_starts.
+// Cube layout (dimension order): workload, region, policy, forecast, seed, start, quantile; in
+// every sweep cube, forecast and seed of length one when the experiment has one ("perfect", the
+// oracle; its one seed), so that code written for one cube runs on the next.
+// Per start: emissions_g (operational), savings_pct (100 (baseline - emissions) / baseline),
+// delay_h (finish minus requested start minus duration), pauses (int32); missing (NaN, -1) where
+// the run cannot finish within the data or has no forecast. baseline_g (workload, region,
+// start): started at the requested time. Per cell: energy_kwh and embodied_g, the same at every
+// start (the job's work and duration; with pause costs each pause adds its checkpoint's energy
+// and time, the policy's coordinates checkpoint_energy_kwh and checkpoint_time_h), and the
+// summaries over the start axis: <v>_mean and <v>_quantiles (quantile: 0, 0.25, 0.5, 0.75, 1;
+// linear interpolation) for emissions_g, savings_pct, delay_h and pauses, and valid_starts.
+// Auxiliary coordinates (cube.hpp): policy_kind, window (as given), window_hours,
+// window_fraction, threshold_g_per_kwh, checkpoint_time_h, checkpoint_energy_kwh over policy
+// (NaN where not applicable); zone, signal, basis, timezone over region.
 // Fixed-hour runs (the paper's Table 3 and its midnight-versus-6:00 finding), when the experiment
 // has the region Central US: fixed_hour_g (day, hour), the baseline emissions of BERT finetune
 // (from the catalog, whether or not the sweep has it) started at each hour of kFixedHours (hour,

@@ -38,10 +38,10 @@ Cube hand_cube(std::vector<std::string> schedulers = {"backfill", "carbon-delay"
             {"forecast", Labels{{"perfect"}}, {}}, {"seed", Labels{{"1", "2"}}, {}},
             {"site", Labels{{"a", "b"}}, {}},      {"time", Times{{0, 3600, 7200}}, {}}};
   auto f64 = [&](const char* name, std::vector<double> v) {
-    c.vars.push_back({name, kScenario, DType::f64, std::move(v), {}, {}, {}, false});
+    c.vars.push_back({name, kScenario, DType::f64, std::move(v), {}, {}, {}, false, false, {}});
   };
   auto i32 = [&](const char* name, std::vector<std::int32_t> v) {
-    c.vars.push_back({name, kScenario, DType::i32, {}, std::move(v), {}, {}, false});
+    c.vars.push_back({name, kScenario, DType::i32, {}, std::move(v), {}, {}, false, false, {}});
   };
   f64("emissions_g", {1000, 3000, 1500, kNaN});
   f64("embodied_g", {10, 10, 10, 10});
@@ -68,7 +68,9 @@ Cube hand_cube(std::vector<std::string> schedulers = {"backfill", "carbon-delay"
                     {},
                     {},
                     {},
-                    false});
+                    false,
+                    false,
+                    {}});
   if (schedulers.size() == 1) {
     for (auto& v : c.vars) {
       if (v.type == DType::f64 && v.name != "utilisation") v.f64.resize(2);

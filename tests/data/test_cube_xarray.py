@@ -28,8 +28,9 @@ YEAR_START = int(datetime.datetime(2020, 1, 1, tzinfo=UTC).timestamp())
 YEAR_END = int(datetime.datetime(2021, 1, 1, tzinfo=UTC).timestamp())
 VARIABLES = ["emissions_g", "embodied_g", "energy_kwh", "baseline_g", "savings_pct", "delay_h",
              "pauses"]
-CELL_DIMS = ("workload", "region", "policy", "start")
-PER_RUN = {"emissions_g", "energy_kwh", "delay_h", "pauses"}
+CELL_DIMS = ("workload", "region", "policy", "forecast", "seed", "start")
+PER_RUN = {"emissions_g", "delay_h", "pauses", "savings_pct"}
+PER_CELL = {"energy_kwh", "embodied_g"}
 EXPERIMENT = """\
 [grids]
 store = "store.h5"
@@ -119,7 +120,7 @@ def main():
                   p.returncode == 0 and a.read() == b.read(), p.stderr)
 
         with xr.open_dataset(cube, engine="h5netcdf") as ds:
-            for dim in ["workload", "region", "policy", "start"]:
+            for dim in ["workload", "region", "policy", "forecast", "seed", "start"]:
                 check(f"dimension {dim}", dim in ds.dims and dim in ds.coords, list(ds.dims))
             check("workload labels", [str(x) for x in ds["workload"].values] == WORKLOADS and
                   all(isinstance(x, str) for x in ds["workload"].values),
@@ -139,15 +140,53 @@ def main():
                     check(f"variable {name}", False, f"absent; variables: {list(ds.variables)}")
                     continue
                 v = ds[name]
-                # baseline_g does not depend on the policy: any of the cell's dimensions, in
-                # order, with start; the result of a run over all four.
-                want_dims = CELL_DIMS if name in PER_RUN else \
-                    tuple(d for d in CELL_DIMS if d in v.dims)
-                check(f"variable {name} over {want_dims}",
-                      v.dims == want_dims and "start" in v.dims, v.dims)
+                # A run's results over every dimension; energy and embodied per cell (the same
+                # at every start); baseline_g per workload, region and start.
+                want_dims = CELL_DIMS if name in PER_RUN else CELL_DIMS[:-1] \
+                    if name in PER_CELL else ("workload", "region", "start")
+                check(f"variable {name} over {want_dims}", v.dims == want_dims, v.dims)
                 check(f"variable {name} has units", isinstance(v.attrs.get("units"), str) and
                       v.attrs["units"] != "", v.attrs)
-            check("global attributes", ds.attrs.get("format") == "shiftsim-cube", ds.attrs)
+            check("global attributes", ds.attrs.get("format") == "shiftsim-cube" and
+                  ds.attrs.get("format_version") == 2, ds.attrs)
+            # One forecast (the oracle) and one seed: dimensions of length one all the same.
+            check("forecast dimension: perfect only", list(ds["forecast"].values) == ["perfect"],
+                  list(ds["forecast"].values))
+            check("seed dimension: one seed", list(ds["seed"].values) == ["1"],
+                  list(ds["seed"].values))
+            # Counts are integers in xarray (no float64 for NaN).
+            for name in ("pauses", "valid_starts"):
+                check(f"{name} is int32 in xarray", str(ds[name].dtype) == "int32", ds[name].dtype)
+            # The policy's coordinates: select by kind, sort by window.
+            check("policy_kind, window, window_hours, window_fraction are coordinates",
+                  all(c in ds.coords for c in ("policy_kind", "window", "window_hours",
+                                               "window_fraction")), list(ds.coords))
+            check("policy_kind values", list(ds["policy_kind"].values) ==
+                  ["baseline", "flexible-start", "pause-resume"], list(ds["policy_kind"].values))
+            check("window values", list(ds["window"].values) == ["", "6h", "24h"],
+                  list(ds["window"].values))
+            hours = ds["window_hours"].values
+            check("window_hours: NaN for the baseline, then 6 and 24",
+                  hours[0] != hours[0] and list(hours[1:]) == [6.0, 24.0], hours)
+            fraction = ds["window_fraction"].values
+            check("window_fraction: NaN for windows given as a time",
+                  all(x != x for x in fraction), fraction)
+            pr = ds["savings_pct_mean"].where(ds.policy_kind == "pause-resume", drop=True)
+            check("where(policy_kind == 'pause-resume') keeps pause-resume/24h",
+                  list(pr["policy"].values) == ["pause-resume/24h"], list(pr["policy"].values))
+            by = ds.sortby("window_hours")
+            check("sortby window_hours (NaN last)", list(by["policy"].values) ==
+                  ["flexible-start/6h", "pause-resume/24h", "baseline"],
+                  list(by["policy"].values))
+            # The region's coordinates: zone, signal, basis, time zone.
+            check("zone", list(ds["zone"].values) == ["US-NW-BPAT", "FR"] or
+                  all(isinstance(z, str) and z for z in ds["zone"].values),
+                  list(ds["zone"].values))
+            check("signal is surrogate (SYNTHETIC data)",
+                  list(ds["signal"].values) == ["surrogate", "surrogate"],
+                  list(ds["signal"].values))
+            check("timezone", list(ds["timezone"].values) ==
+                  ["America/Los_Angeles", "Europe/Paris"], list(ds["timezone"].values))
 
             store_args = ["--grids", store, "--step", "1h"]
             for workload, region, policy, when in CELLS:
@@ -158,11 +197,13 @@ def main():
                 q = subprocess.run([exe, "simulate", *store_args, "--region", region,
                                     "--workload", workload, "--start", when,
                                     *POLICIES[policy], "--json"], capture_output=True, text=True)
+                cell.update(forecast="perfect", seed="1")
                 emissions = float(ds["emissions_g"].sel(cell).values)
-                pauses = float(ds["pauses"].sel(cell).values)
+                pauses = int(ds["pauses"].sel(cell).values)
                 if q.returncode == 2:
-                    check(name + ": missing in the cube (NaN), as simulate cannot finish it",
-                          emissions != emissions and pauses != pauses, (emissions, pauses))
+                    check(name + ": missing in the cube (NaN, pauses -1), as simulate cannot "
+                          "finish it", emissions != emissions and pauses == -1,
+                          (emissions, pauses))
                     continue
                 if q.returncode != 0:
                     check(name, False, q.stderr)
@@ -171,6 +212,7 @@ def main():
                 check(name + ": emissions_g", abs(emissions - want["emissions_g"]) <=
                       1e-9 * abs(want["emissions_g"]), (emissions, want["emissions_g"]))
                 check(name + ": pauses", pauses == want["pauses"], (pauses, want["pauses"]))
+                del cell["start"]
                 energy = float(ds["energy_kwh"].sel(cell).values)
                 check(name + ": energy_kwh", abs(energy - want["energy_kwh"]) <=
                       1e-9 * abs(want["energy_kwh"]), (energy, want["energy_kwh"]))

@@ -117,10 +117,11 @@ def main():
             workloads = [x.decode() for x in f["workload"][:]]
             starts = [int(s) for s in f["start"][:]]
             dims = f["emissions_g"].attrs["DIMENSION_LIST"]
-            em = f["emissions_g"][:]
+            shape = f["emissions_g"].shape
+            em = f["emissions_g"][:, :, :, :, 0, :]  # the one seed
         check(forecasts == MODELS, f"the cube's forecasts are the experiment's six ({forecasts})")
-        check(em.shape == (len(workloads), 1, len(policies), len(MODELS), len(starts)),
-              f"emissions_g is workload x region x policy x forecast x start {em.shape}")
+        check(shape == (len(workloads), 1, len(policies), len(MODELS), 1, len(starts)),
+              f"emissions_g is workload x region x policy x forecast x seed x start {shape}")
 
         # The archive's error in 2020, as grids/forecast_error.hpp defines it.
         t2020, t2021 = 1577836800, 1609459200

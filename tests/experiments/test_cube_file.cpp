@@ -2,6 +2,7 @@
 // errors, and the layout as xarray (engine="h5netcdf") sees it.
 #include <unistd.h>
 
+#include <algorithm>
 #include <bit>
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "experiments/cube_file.hpp"
+#include "grids/hdf5/file.hpp"
 #include "grids/store.hpp"
 #include "sim/core/errors.hpp"
 #include "tests/support/fixtures.hpp"
@@ -66,7 +68,14 @@ Cube sample() {
   Variable q =
       variable("emissions_g_quantiles", {"workload", "quantile"}, DType::f64, {{"units", "g"}});
   for (int i = 0; i < 3 * 5; ++i) q.f64.push_back(i * 0.5);
-  c.vars = {e, p, q};
+  // Auxiliary coordinates: a label and a number per policy.
+  Variable kind = variable("policy_kind", {"policy"}, DType::text, {{"long_name", "kind"}});
+  kind.text = {"baseline", "pause-resume (é)"};
+  kind.coordinate = true;
+  Variable hours = variable("window_hours", {"policy"}, DType::f64, {{"units", "h"}});
+  hours.f64 = {kNaN, 24};
+  hours.coordinate = true;
+  c.vars = {kind, hours, e, p, q};
   c.attrs = {{"shiftsim_version", "0.1.0"},
              {"command_line", "shiftsim run quick.toml"},
              {"experiment", "[grids]\nstore = \"grids.h5\"  # CO₂ intensity\nyears = [2020]\n"},
@@ -98,6 +107,8 @@ void require_same(const Cube& a, const Cube& b) {
     CHECK(x.dims == y.dims);
     CHECK(x.type == y.type);
     CHECK(x.attrs == y.attrs);
+    CHECK(x.coordinate == y.coordinate);
+    CHECK(x.text == y.text);
     CHECK(x.i32 == y.i32);
     REQUIRE(x.f64.size() == y.f64.size());
     for (std::size_t k = 0; k < x.f64.size(); ++k)
@@ -372,6 +383,29 @@ TEST_CASE("reading something that is not a cube is a clear error", "[experiments
   CHECK_THROWS_WITH(read_cube(dir.file("cut.h5")), Catch::Contains(dir.file("cut.h5")));
 }
 
+TEST_CASE("a cube of another format version is refused saying what to do", "[experiments][cube]") {
+  test::TempDir dir;
+  // The attributes an older (or newer) shiftsim's cube starts with.
+  auto cube_of_version = [&](const std::string& name, std::int64_t version) {
+    hdf5::File f = hdf5::File::create(dir.file(name), {});
+    hdf5::Group root = f.root();
+    root.put_string("format", "shiftsim-cube");
+    root.put_int64("format_version", version);
+    root.put_string("shiftsim_version", "0.0.9");
+    f.save(dir.file(name));
+    return dir.file(name);
+  };
+  const auto old = cube_of_version("v1.h5", 1);
+  CHECK_THROWS_WITH(read_cube(old), Catch::Contains(old) && Catch::Contains("format version 1") &&
+                                        Catch::Contains("older shiftsim") &&
+                                        Catch::Contains("reads version 2") &&
+                                        Catch::Contains("shiftsim run EXPERIMENT.toml --force") &&
+                                        Catch::Contains("shiftsim 0.0.9, which wrote it"));
+  const auto future = cube_of_version("v9.h5", 9);
+  CHECK_THROWS_WITH(read_cube(future), Catch::Contains("format version 9") &&
+                                           Catch::Contains("Read it with shiftsim 0.0.9"));
+}
+
 TEST_CASE("xarray opens a cube with engine h5netcdf", "[experiments][cube]") {
   const auto python = python_with_xarray();
   if (!python) {
@@ -417,25 +451,34 @@ TEST_CASE("xarray opens a cube with engine h5netcdf", "[experiments][cube]") {
       CHECK(v["values"] == nlohmann::json(std::get<Times>(d.coords).values));
     }
   }
-  CHECK(j["coords"].size() == c.dims.size());
-  // Variables: dims in order, attributes, missing values decoded.
+  // The auxiliary coordinates are coordinates (xarray read the `coordinates` attributes).
+  CHECK(j["coords"].size() == c.dims.size() + 2);
+  const auto listed = j["coords"].get<std::vector<std::string>>();
+  CHECK(std::count(listed.begin(), listed.end(), "policy_kind") == 1);
+  CHECK(std::count(listed.begin(), listed.end(), "window_hours") == 1);
+  // Variables: dims in order, attributes, missing float64 decoded as NaN, int32 kept int32 (no
+  // _FillValue: its missing value -1 stays -1), text as str.
   for (const auto& var : c.vars) {
     INFO("variable " << var.name);
     const auto& v = j["vars"][var.name];
     CHECK(v["dims"] == nlohmann::json(var.dims));
     CHECK(v["attrs"] == nlohmann::json(var.attrs));
-    CHECK(v["dtype"] == "float64");  // i32 too: xarray turns it to float for the NaNs
+    if (var.type == DType::text) {
+      CHECK(v["dtype"] == "object");
+      CHECK(v["values"] == nlohmann::json(var.text));
+      continue;
+    }
+    CHECK(v["dtype"] == (var.type == DType::f64 ? "float64" : "int32"));
     const std::size_t n = var.type == DType::f64 ? var.f64.size() : var.i32.size();
     REQUIRE(v["values"].size() == n);
     for (std::size_t k = 0; k < n; ++k) {
-      const bool missing =
-          var.type == DType::f64 ? std::isnan(var.f64[k]) : var.i32[k] == kMissingI32;
-      if (missing) {
+      if (var.type == DType::f64 && std::isnan(var.f64[k])) {
         CHECK(v["values"][k].is_null());
       } else {
         CHECK(v["values"][k] == (var.type == DType::f64 ? var.f64[k] : var.i32[k]));
       }
     }
+    if (var.coordinate) continue;  // contiguous
     CHECK(v["zlib"] == true);
     CHECK(v["complevel"] == 4);
     CHECK(v["shuffle"] == true);
@@ -447,6 +490,6 @@ TEST_CASE("xarray opens a cube with engine h5netcdf", "[experiments][cube]") {
   const auto& attrs = c.attrs;
   for (const auto& [k, val] : attrs) CHECK(j["attrs"][k] == val);
   CHECK(j["attrs"]["format"] == "shiftsim-cube");
-  CHECK(j["attrs"]["format_version"] == 1);
+  CHECK(j["attrs"]["format_version"] == 2);
   CHECK(j["attrs"].size() == attrs.size() + 2);
 }

@@ -17,10 +17,10 @@ Cube small_cube() {
   c.dims.push_back({"a", Labels{{"x", "y"}}, {}});
   c.dims.push_back({"b", Numbers{{1, 2, 3}}, {}});
   c.dims.push_back({"c", Times{{0, 60, 120, 180}}, {}});
-  Variable v{"v", {"a", "b", "c"}, DType::f64, {}, {}, {}, {}, false};
+  Variable v{"v", {"a", "b", "c"}, DType::f64, {}, {}, {}, {}, false, false, {}};
   for (int i = 0; i < 24; ++i) v.f64.push_back(i);
   c.vars.push_back(v);
-  Variable n{"n", {"c", "a"}, DType::i32, {}, {}, {}, {}, false};
+  Variable n{"n", {"c", "a"}, DType::i32, {}, {}, {}, {}, false, false, {}};
   for (int i = 0; i < 8; ++i) n.i32.push_back(i == 3 ? kMissingI32 : 10 * i);
   c.vars.push_back(n);
   c.check();

@@ -87,6 +87,19 @@ TEST_CASE("shards merged give the bytes of a single run; missing and doubled par
   auto foreign = parts;
   foreign[2] = {"foreign", run_experiment(other, store, o).cube};
   CHECK_THROWS_WITH(merge_parts(foreign), Catch::Contains("not parts of the same experiment"));
+  // Parts that differ only in an auxiliary coordinate's values (a region's zone, a window) are
+  // not of the same experiment either.
+  for (const char* coordinate : {"zone", "window_hours"}) {
+    INFO(coordinate);
+    auto changed = parts;
+    auto& v = changed[1].cube.var(coordinate);
+    REQUIRE(v.coordinate);
+    if (v.type == DType::text)
+      v.text.back() += "x";
+    else
+      v.f64[1] += 1;  // flexible-start/6h: 6 h
+    CHECK_THROWS_WITH(merge_parts(changed), Catch::Contains("not parts of the same experiment"));
+  }
   // Resuming from a partial cube of another experiment is refused too.
   RunOptions r;
   r.resume = &foreign[2].cube;

@@ -89,13 +89,73 @@ TEST_CASE("every cell of the cube equals a single simulation", "[experiments][ru
     CHECK(c.var("pauses").i32[cell * t + i] == res.record.pauses);
     CHECK(c.var("delay_h").f64[cell * t + i] ==
           Approx(static_cast<double>(res.delay().count()) / 3600).margin(1e-9));
-    CHECK(c.var("energy_kwh").f64[cell * t + i] == Approx(res.record.energy.value).epsilon(1e-9));
+    // Energy and embodied emissions are per cell (the job's, uninterrupted); each pause's
+    // checkpoint adds its energy and holds the hardware its time (the policy's coordinates).
+    const double pauses = res.record.pauses;
+    CHECK(res.record.energy.value ==
+          Approx(c.var("energy_kwh").f64[cell] + pauses * c.var("checkpoint_energy_kwh").f64[p])
+              .epsilon(1e-9));
+    const double hours = static_cast<double>(work.facility_profile().duration().count()) / 3600;
+    CHECK(res.embodied.value == Approx(c.var("embodied_g").f64[cell] *
+                                       (1 + pauses * c.var("checkpoint_time_h").f64[p] / hours))
+                                    .epsilon(1e-9));
   }
   CHECK(ok > 200);
   // The last start's flexible-start window (6 h + the job) passes the end of the data: missing.
   const std::size_t fs_cell = 1 * 2 * 2;  // workload 0, region 0, policy 1, forecast 0, seed 0
   CHECK(std::isnan(c.var("emissions_g").f64[fs_cell * t + t - 1]));
   CHECK(std::isnan(c.var("savings_pct").f64[fs_cell * t + t - 1]));
+}
+
+// Energy and embodied emissions are stored per cell; a run's own, from the engine, are the cell's
+// plus what its pauses' checkpoints add, for a job with embodied emissions and every policy.
+TEST_CASE("per-cell energy and embodied emissions give each start's with its pauses",
+          "[experiments][runner]") {
+  test::TempDir dir;
+  const auto file = dir.write("held.toml",
+                              "base = \"bert-finetune\"\n[embodied]\ntotal_kg = 1500\n"
+                              "lifespan_years = 4\nshare = 0.5\n");
+  const auto store = small_store();
+  auto e = small_experiment();
+  e.workloads = {file};
+  e.forecasts = {"perfect"};
+  e.seeds = {1};
+  const Cube c = run_experiment(e, store, RunOptions{}).cube;
+  const auto& starts = std::get<Times>(c.dim("start").coords).values;
+  const std::size_t t = starts.size();
+  const auto work = workloads::load_workload(file);
+  const double hours = static_cast<double>(work.facility_profile().duration().count()) / 3600;
+  std::size_t paused = 0, checked = 0;
+  for (std::size_t reg = 0; reg < 2; ++reg) {
+    const auto actual =
+        grids::read_at_step(*store.find({e.regions[reg], Signal::average, Basis::direct}), e.step);
+    for (std::size_t p = 0; p < e.policies.size(); ++p) {
+      const std::size_t cell = reg * e.policies.size() + p;
+      REQUIRE(c.var("embodied_g").f64[cell] > 0);
+      for (std::size_t i = 0; i < t; i += 13) {
+        const auto res = sim::simulate(sim::RunRequest{&actual,
+                                                       {},
+                                                       work.name,
+                                                       work.facility_profile(),
+                                                       work.embodied,
+                                                       TimePoint{Seconds{starts[i]}},
+                                                       e.policies[p].policy});
+        if (res.outcome != sim::Outcome::ok) continue;
+        INFO(e.policies[p].label << " start " << i << " pauses " << res.record.pauses);
+        const double pauses = res.record.pauses;
+        CHECK(res.record.energy.value ==
+              Approx(c.var("energy_kwh").f64[cell] + pauses * c.var("checkpoint_energy_kwh").f64[p])
+                  .epsilon(1e-9));
+        CHECK(res.embodied.value == Approx(c.var("embodied_g").f64[cell] *
+                                           (1 + pauses * c.var("checkpoint_time_h").f64[p] / hours))
+                                        .epsilon(1e-9));
+        ++checked;
+        paused += c.var("checkpoint_time_h").f64[p] > 0 && pauses > 0 ? 1 : 0;
+      }
+    }
+  }
+  CHECK(checked > 100);
+  CHECK(paused >= 3);  // the checkpoints' share is tested, not only the uninterrupted runs
 }
 
 // The summaries, recomputed directly: the mean in start order and quantiles from a full sort
@@ -176,11 +236,16 @@ TEST_CASE("a run's plan gives the sizes of the cube and the journal it makes",
     CHECK(plan.cells_to_run == (sharded ? (r.cells - 1 + 2) / 3 : r.cells));
     REQUIRE(r.cube.dim("day").size() == 365);
     std::uint64_t bytes = 0, kept = 0;
+    auto size = [](const Variable& v) {
+      std::uint64_t n = v.f64.size() * sizeof(double) + v.i32.size() * 4;
+      for (const auto& x : v.text) n += x.size();
+      return n;
+    };
     for (const auto& v : h.cube.vars)
-      if (v.name != kCellDone) bytes += v.f64.size() * sizeof(double) + v.i32.size() * 4;
+      if (v.name != kCellDone) bytes += size(v);
     // A run with a journal holds only what is not external.
     for (const auto& v : r.cube.vars)
-      if (v.name != kCellDone) kept += v.f64.size() * sizeof(double) + v.i32.size() * 4;
+      if (v.name != kCellDone) kept += size(v);
     CHECK(plan.cube_bytes == bytes);
     CHECK(plan.held_bytes == kept);
     CHECK(plan.cell_bytes == cell_bytes(h.cube, cell_shares(h.cube)));
