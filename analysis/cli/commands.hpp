@@ -15,6 +15,7 @@ void add_simulate_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_cluster_command(CLI::App& app);
+void add_slurm_command(CLI::App& app);
 
 // --seed: a whole number from 0 to 2^64 - 1; ConfigError otherwise (simulate, cluster).
 std::uint64_t parse_seed(const std::string& text);

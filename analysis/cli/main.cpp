@@ -36,6 +36,7 @@ int run(int argc, char** argv) {
   shiftsim::cli::add_run_command(app);
   shiftsim::cli::add_report_command(app);
   shiftsim::cli::add_cluster_command(app);
+  shiftsim::cli::add_slurm_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

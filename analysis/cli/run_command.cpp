@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -136,7 +138,41 @@ struct Shard {
   std::size_t index = 0, count = 1;
 };
 
+Shard parse_shard(const std::string& text);
+
+// --shard auto: this task's share of a Slurm job array, from the variables sbatch sets in every
+// task (the index counted from the array's first task and by its step, so --array=1-16 and
+// --array=0-30:2 give shares 0..15 as --array=0-15 does).
+Shard shard_from_slurm() {
+  auto number = [](const char* name) -> std::optional<long long> {
+    const char* v = std::getenv(name);
+    if (v == nullptr || *v == '\0') return std::nullopt;
+    char* end = nullptr;
+    errno = 0;
+    const long long x = std::strtoll(v, &end, 10);
+    if (errno != 0 || *end != '\0' || x < 0)
+      throw ConfigError(fmt::format("--shard auto: {}=\"{}\" is not a task number", name, v));
+    return x;
+  };
+  const auto id = number("SLURM_ARRAY_TASK_ID");
+  const auto count = number("SLURM_ARRAY_TASK_COUNT");
+  if (!id || !count)
+    throw ConfigError(
+        "--shard auto: not inside a Slurm job array (SLURM_ARRAY_TASK_ID and "
+        "SLURM_ARRAY_TASK_COUNT are not set); submit with sbatch --array=0-N (see 'shiftsim "
+        "slurm'), or give the share as --shard I/N");
+  const long long first = number("SLURM_ARRAY_TASK_MIN").value_or(0);
+  const long long step = std::max(1LL, number("SLURM_ARRAY_TASK_STEP").value_or(1));
+  if (*id < first || (*id - first) % step != 0 || (*id - first) / step >= *count)
+    throw ConfigError(fmt::format(
+        "--shard auto: task {} is not one of the array's {} tasks from {} by {}; an array with "
+        "gaps (--array=1,5,9) cannot be shared out evenly: give --array=A-B[:S], or --shard I/N",
+        *id, *count, first, step));
+  return parse_shard(fmt::format("{}/{}", (*id - first) / step, *count));
+}
+
 Shard parse_shard(const std::string& text) {
+  if (text == "auto") return shard_from_slurm();
   Shard s;
   const auto slash = text.find('/');
   // Digits only: stoul would accept signs and spaces, and wrap "-1" to a huge count.
@@ -390,7 +426,9 @@ void add_run_command(CLI::App& app) {
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--shard", a->shard,
                   "I/N: compute share I (0..N-1) of the cells into a part file "
-                  "(<output>.partI-of-N unless --out); single-job sweeps only");
+                  "(<output>.partI-of-N unless --out); auto: this task's share of a Slurm "
+                  "job array (SLURM_ARRAY_TASK_ID of SLURM_ARRAY_TASK_COUNT); single-job "
+                  "sweeps only");
   cmd->add_flag("--resume", a->resume,
                 "finish an interrupted run from its .journal (or an older .partial) file "
                 "(single-job sweeps only)");

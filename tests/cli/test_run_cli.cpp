@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
@@ -202,6 +203,96 @@ TEST_CASE("shiftsim run --shard: parts merge into the single-run bytes; 0/1 is a
     CHECK_THAT(r.err, Catch::Contains("--shard"));
     CHECK_FALSE(fs::exists(s.file("b.h5")));
   }
+}
+
+namespace {
+
+// Sets a Slurm array's variables for the shiftsim processes this test starts, and clears them.
+struct SlurmArray {
+  explicit SlurmArray(std::initializer_list<std::pair<const char*, const char*>> vars) {
+    for (const auto& [k, v] : vars) {
+      ::setenv(k, v, 1);
+      names.push_back(k);
+    }
+  }
+  ~SlurmArray() {
+    for (const auto* k : names) ::unsetenv(k);
+  }
+  std::vector<const char*> names;
+};
+
+}  // namespace
+
+TEST_CASE("shiftsim run --shard auto takes the share from a Slurm job array", "[cli][run]") {
+  Sweep s;
+  REQUIRE(test::run_shiftsim({"run", s.toml, "--out", s.file("ref.h5"), "--quiet"}).exit_code == 0);
+  // --array=1-2 (tasks 1 and 2, from 1): shares 0 and 1 of 2, named as --shard 0/2 and 1/2 name.
+  for (const char* id : {"1", "2"}) {
+    SlurmArray array{{"SLURM_ARRAY_TASK_ID", id},
+                     {"SLURM_ARRAY_TASK_COUNT", "2"},
+                     {"SLURM_ARRAY_TASK_MIN", "1"},
+                     {"SLURM_ARRAY_TASK_MAX", "2"}};
+    const auto r =
+        test::run_shiftsim({"run", s.toml, "--shard", "auto", "--quiet"}, s.dir.path().string());
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+  }
+  const auto merged = test::run_shiftsim(
+      {"merge", s.file("out.h5.part0-of-2"), s.file("out.h5.part1-of-2"), "--out", s.file("m.h5")});
+  REQUIRE(merged.exit_code == 0);
+  CHECK(test::read_bytes(s.file("m.h5")) == test::read_bytes(s.file("ref.h5")));
+
+  // Outside an array, and an array with gaps or a task beyond it: refused, saying what to do.
+  const auto outside =
+      test::run_shiftsim({"run", s.toml, "--shard", "auto", "--out", s.file("o.h5"), "--quiet"});
+  CHECK(outside.exit_code == 1);
+  CHECK_THAT(outside.err,
+             Catch::Contains("not inside a Slurm job array") && Catch::Contains("--shard I/N"));
+  {
+    SlurmArray gaps{{"SLURM_ARRAY_TASK_ID", "5"},
+                    {"SLURM_ARRAY_TASK_COUNT", "3"},
+                    {"SLURM_ARRAY_TASK_MIN", "1"},
+                    {"SLURM_ARRAY_TASK_STEP", "1"}};
+    const auto r =
+        test::run_shiftsim({"run", s.toml, "--shard", "auto", "--out", s.file("g.h5"), "--quiet"});
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.err, Catch::Contains("task 5 is not one of the array's 3 tasks"));
+  }
+  {
+    SlurmArray junk{{"SLURM_ARRAY_TASK_ID", "x1"}, {"SLURM_ARRAY_TASK_COUNT", "3"}};
+    const auto r =
+        test::run_shiftsim({"run", s.toml, "--shard", "auto", "--out", s.file("j.h5"), "--quiet"});
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.err, Catch::Contains("SLURM_ARRAY_TASK_ID=\"x1\" is not a task number"));
+  }
+  CHECK_FALSE(fs::exists(s.file("o.h5")));
+  CHECK_FALSE(fs::exists(s.file("g.h5")));
+}
+
+TEST_CASE("shiftsim slurm writes a submission script: the array, then the merge after it",
+          "[cli][run]") {
+  Sweep s;
+  const auto printed = test::run_shiftsim({"slurm", s.toml, "--tasks", "4", "--cpus-per-task", "3",
+                                           "--partition", "short", "--time", "0:30:00"});
+  REQUIRE(printed.exit_code == 0);
+  const auto& t = printed.out;
+  CHECK_THAT(t, Catch::StartsWith("#!/bin/bash\n"));
+  CHECK_THAT(t, Catch::Contains("--array=0-3 --cpus-per-task=3 --partition='short' "
+                                "--time='0:30:00'"));
+  CHECK_THAT(t, Catch::Contains("--shard auto --threads 3 --quiet"));
+  CHECK_THAT(t, Catch::Contains("--dependency=afterok:"));
+  CHECK_THAT(t, Catch::Contains(".part*-of-4"));
+  // Written to a file: executable, never over an existing one without --force.
+  REQUIRE(test::run_shiftsim({"slurm", s.toml, "--tasks", "2", "--out", s.file("submit.sh")})
+              .exit_code == 0);
+  CHECK((fs::status(s.file("submit.sh")).permissions() & fs::perms::owner_exec) != fs::perms::none);
+  const auto again =
+      test::run_shiftsim({"slurm", s.toml, "--tasks", "2", "--out", s.file("submit.sh")});
+  CHECK(again.exit_code == 1);
+  CHECK_THAT(again.err, Catch::Contains("--force"));
+  const auto zero = test::run_shiftsim({"slurm", s.toml, "--tasks", "0"});
+  CHECK(zero.exit_code == 1);
+  CHECK_THAT(zero.err, Catch::Contains("--tasks 0"));
 }
 
 TEST_CASE("shiftsim run: an --out that cannot be a cube is refused before any work", "[cli][run]") {
