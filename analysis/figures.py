@@ -1,12 +1,20 @@
 #!/usr/bin/env python3
-"""Figs. 1-4 of Dodge et al. 2022 from a shiftsim result cube, as PNG and SVG.
+"""Figs. 1-4 of Dodge et al. 2022 from a shiftsim result cube, as PNG and SVG (or PDF).
 
     python3 analysis/figures.py CUBE.h5 --out DIR      # writes DIR/figures/fig*.png and .svg
+    python3 analysis/figures.py CUBE.h5 --out DIR --format png,svg,pdf --dpi 300 \
+        --regions "West US,France,Norway"              # a subset of the cube's regions
 
 Fig. 1  BERT pretraining: emissions per region and month (mean over the month's starts);
 Fig. 2  emissions per workload over regions and start times, log scale (min, quartiles, mean, max);
 Fig. 3  flexible-start savings per region, DenseNet 201 and the 6B transformer, windows 6-24 h;
-Fig. 4  pause-resume savings per region, the same jobs, windows 25-100 %.
+Fig. 4  pause-resume savings per region, the same jobs, windows 25-100 %;
+windows  (not in the paper) savings against the window, flexible start and pause-resume side by
+        side per workload, mean over regions, with the spread over starts (the quartiles of each
+        region's savings, averaged over regions).
+
+Workloads are labelled as the paper prints them (workloads/data/catalog.toml). Regions are told
+apart by colour (Okabe-Ito, colour-blind safe), line style and marker together.
 
 Reads the cube with h5py only (the layout is experiments/cube_file.hpp: named datasets, labels as
 UTF-8 strings). Every figure's caption line states the data (the cube's data_warning when it is
@@ -16,6 +24,12 @@ deterministic (no dates in SVG or PNG metadata). Exit 1 with a message on a bad 
 import argparse
 import os
 import sys
+import textwrap
+
+try:
+    import tomllib  # Python 3.11 (Debian bookworm's)
+except ImportError:  # an older Python: catalog names instead of the paper's labels
+    tomllib = None
 
 import h5py
 import numpy as np
@@ -26,6 +40,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 matplotlib.rcParams["svg.hashsalt"] = "shiftsim"  # stable ids in SVG output
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+# Okabe & Ito (2008): eight colours that colour-blind readers tell apart; with two line styles
+# and eight markers they keep the 16 regions of Fig. 1 apart.
+OKABE_ITO = ["#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00",
+             "#CC79A7"]
+MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
@@ -52,8 +72,33 @@ def imported_kinds(f, regions):
     return "; ".join(kinds) if kinds else "imported grid series"
 
 
+def paper_labels():
+    """Catalog name -> the label the paper prints ("bert-finetune" -> "BERT finetune")."""
+    if tomllib is None:
+        return {}
+    try:
+        with open(os.path.join(HERE, "..", "workloads", "data", "catalog.toml"), "rb") as f:
+            return {j["name"]: j["label"] for j in tomllib.load(f).get("job", [])}
+    except (OSError, tomllib.TOMLDecodeError, KeyError):
+        return {}
+
+
+def style(k):
+    """Colour, line style and marker of the k-th line: distinct for the first 64."""
+    return dict(color=OKABE_ITO[k % 8], linestyle=["-", "--", ":", "-."][(k // 8) % 4],
+                marker=MARKERS[(k + k // 8) % 8])
+
+
+def caption(fig, text, width_in):
+    """The data line under a figure, wrapped to its width (7 pt: about 20 characters an inch);
+    returns the share of the figure's height it takes, for tight_layout."""
+    lines = textwrap.wrap(text, width=int(width_in * 19))
+    fig.text(0.01, 0.005, "\n".join(lines), fontsize=7, va="bottom")
+    return min(0.3, (len(lines) * 9 + 6) / (fig.get_figheight() * 72))
+
+
 class Cube:
-    def __init__(self, path):
+    def __init__(self, path, only_regions=None):
         self.f = h5py.File(path, "r")
         for need in ("workload", "region", "policy", "start", "baseline_g", "savings_pct_mean"):
             if need not in self.f:
@@ -74,11 +119,33 @@ class Cube:
                 index = choices.index("perfect") if "perfect" in choices else 0
                 values = np.take(values, index, axis=axis)
         self.savings = values  # workload, region, policy
+        q = self.f["savings_pct_quantiles"] if "savings_pct_quantiles" in self.f else None
+        self.quartiles = None  # workload, region, policy, quantile
+        if q is not None:
+            qd = [q.dims[i][0].name.lstrip("/") for i in range(len(q.shape))]
+            qv = q[:]
+            for axis in reversed(range(len(qd))):
+                if qd[axis] in ("forecast", "seed"):
+                    choices = labels(self.f, qd[axis])
+                    index = choices.index("perfect") if "perfect" in choices else 0
+                    qv = np.take(qv, index, axis=axis)
+            self.quartiles = qv
+        self.labels = paper_labels()
+        self.keep = list(range(len(self.regions)))
+        if only_regions:
+            missing = [r for r in only_regions if r not in self.regions]
+            if missing:
+                raise SystemExit(f"figures.py: --regions: {', '.join(missing)} not in the cube; "
+                                 f"it has {', '.join(self.regions)}")
+            self.keep = [self.regions.index(r) for r in only_regions]
         warning = attr(self.f, "data_warning")
         years = sorted({str(y) for y in self.starts.astype("datetime64[Y]")})
         data = warning if warning else imported_kinds(self.f, self.regions)
         self.caption = ("Data: " + data +
                         f"; starts in {', '.join(years)}. Not the paper's WattTime marginal data.")
+
+    def label(self, name):
+        return self.labels.get(name, name)
 
     def workload(self, name):
         return self.workloads.index(name) if name in self.workloads else None
@@ -87,10 +154,17 @@ class Cube:
         return self.policies.index(label) if label in self.policies else None
 
 
+FORMATS = ("png", "svg", "pdf")
+OPTIONS = {"formats": ("png", "svg"), "dpi": 120}
+
+
 def save(fig, out, stem):
     os.makedirs(out, exist_ok=True)
-    fig.savefig(os.path.join(out, stem + ".png"), dpi=120, metadata={"Software": None})
-    fig.savefig(os.path.join(out, stem + ".svg"), metadata={"Date": None, "Creator": None})
+    # No dates or versions in the files: the same cube gives the same bytes.
+    meta = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None},
+            "pdf": {"CreationDate": None, "Creator": None, "Producer": None}}
+    for fmt in OPTIONS["formats"]:
+        fig.savefig(os.path.join(out, f"{stem}.{fmt}"), dpi=OPTIONS["dpi"], metadata=meta[fmt])
     plt.close(fig)
 
 
@@ -99,18 +173,18 @@ def fig1(c, out):
     if w is None:
         return False
     months = c.starts.astype("datetime64[M]").astype(int) % 12
-    fig, ax = plt.subplots(figsize=(9, 5.5))
-    for r, region in enumerate(c.regions):
+    fig, ax = plt.subplots(figsize=(10, 6))
+    for k, r in enumerate(c.keep):
         b = c.baseline[w, r, :] / 1000.0
         means = [np.nanmean(b[months == m]) if np.any(~np.isnan(b[months == m])) else np.nan
                  for m in range(12)]
-        ax.plot(range(12), means, marker="o", markersize=3, label=region)
+        ax.plot(range(12), means, markersize=4, linewidth=1.2, label=c.regions[r], **style(k))
     ax.set_xticks(range(12), MONTHS)
     ax.set_ylabel("kg CO2eq per run")
     ax.set_title("Fig. 1: BERT pretraining, emissions per region and month")
-    ax.legend(fontsize=7, ncol=2, loc="upper left", bbox_to_anchor=(1.01, 1))
-    fig.text(0.01, 0.01, c.caption, fontsize=7)
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    ax.legend(fontsize=7, ncol=1, loc="upper left", bbox_to_anchor=(1.01, 1))
+    bottom = caption(fig, c.caption, 10)
+    fig.tight_layout(rect=(0, bottom, 1, 1))
     save(fig, out, "fig1_monthly")
     return True
 
@@ -119,21 +193,21 @@ def fig2(c, out):
     fig, ax = plt.subplots(figsize=(9, 5))
     stats = []
     for w, name in enumerate(c.workloads):
-        x = c.baseline[w].ravel()
+        x = c.baseline[w][c.keep].ravel()
         x = x[~np.isnan(x)]
         if x.size == 0:
             continue
         q = np.quantile(x, [0, 0.25, 0.5, 0.75, 1])
-        stats.append({"label": name, "whislo": q[0], "q1": q[1], "med": q[2], "q3": q[3],
+        stats.append({"label": c.label(name), "whislo": q[0], "q1": q[1], "med": q[2], "q3": q[3],
                       "whishi": q[4], "mean": float(np.mean(x)), "fliers": []})
     ax.bxp(stats, showmeans=True)
     ax.set_yscale("log")
     ax.set_ylabel("g CO2eq per run (log scale)")
     ax.set_title("Fig. 2: emissions per workload over regions and start times")
     ax.tick_params(axis="x", labelrotation=45)
-    fig.text(0.01, 0.01, c.caption + " Whiskers: min and max; box: quartiles; triangle: mean.",
-             fontsize=7)
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    bottom = caption(fig, c.caption + " Whiskers: min and max; box: quartiles; triangle: mean.",
+                     9)
+    fig.tight_layout(rect=(0, bottom, 1, 1))
     save(fig, out, "fig2_workloads")
     return True
 
@@ -145,20 +219,79 @@ def savings_bars(c, out, stem, title, prefix, windows):
     if not jobs or not pols:
         return False
     fig, axes = plt.subplots(len(jobs), 1, figsize=(10, 4 * len(jobs)), squeeze=False)
-    x = np.arange(len(c.regions))
+    x = np.arange(len(c.keep))
     width = 0.8 / len(pols)
     for a, job in zip(axes[:, 0], jobs):
         w = c.workload(job)
         for k, (wd, p) in enumerate(pols):
-            a.bar(x + k * width - 0.4 + width / 2, c.savings[w, :, p], width, label=wd)
-        a.set_xticks(x, c.regions, rotation=45, ha="right", fontsize=8)
+            a.bar(x + k * width - 0.4 + width / 2, c.savings[w, c.keep, p], width, label=wd,
+                  color=OKABE_ITO[(k + 1) % 8])
+        a.set_xticks(x, [c.regions[r] for r in c.keep], rotation=45, ha="right", fontsize=8)
         a.set_ylabel("emissions decrease (%)")
-        a.set_title(f"{job}")
+        a.set_title(c.label(job))
         a.legend(fontsize=8)
     fig.suptitle(title)
-    fig.text(0.01, 0.005, c.caption + " Mean over the starts in each region.", fontsize=7)
-    fig.tight_layout(rect=(0, 0.02, 1, 1))
+    bottom = caption(fig, c.caption + " Mean over the starts in each region.", 10)
+    fig.tight_layout(rect=(0, bottom, 1, 1))
     save(fig, out, stem)
+    return True
+
+
+def window_hours(label):
+    """'flexible-start/6h' -> 6.0; None for a window given as a share ('25%') or none."""
+    w = label.rsplit("/", 1)[-1]
+    units = {"h": 1.0, "d": 24.0, "min": 1 / 60}
+    for u, f in units.items():
+        if w.endswith(u) and w[:-len(u)].replace(".", "", 1).isdigit():
+            return float(w[:-len(u)]) * f
+    return None
+
+
+def windows_figure(c, out):
+    """Savings against the window, flexible start beside pause-resume, per workload: the mean
+    over regions of each region's mean over starts, and a band from the mean of the regions'
+    first to the mean of their third quartiles over starts (how much starts differ)."""
+    kinds = [("flexible-start", "Flexible start"), ("pause-resume", "Pause and resume")]
+    groups = {}  # kind -> (by share?, [(x, policy index)]): windows in hours, else in % if not
+    for k, _ in kinds:
+        ours = [(p, lab.rsplit("/", 1)[-1]) for p, lab in enumerate(c.policies)
+                if lab.startswith(k + "/")]
+        hours = sorted((window_hours(lab), p) for p, lab in ours if window_hours(lab) is not None)
+        shares = sorted((float(w[:-1]), p) for p, w in ours
+                        if w.endswith("%") and w[:-1].replace(".", "", 1).isdigit())
+        if len(hours) >= 2:
+            groups[k] = (False, hours)
+        elif len(shares) >= 2:
+            groups[k] = (True, shares)
+    if not groups:
+        return False
+    fig, axes = plt.subplots(1, 2, figsize=(12, 5), sharey=True)
+    for a, (k, name) in zip(axes, kinds):
+        if k not in groups:
+            a.set_visible(False)
+            continue
+        by_share, pts = groups[k]
+        xs = [x for x, _ in pts]
+        for n, wname in enumerate(c.workloads):
+            w = c.workload(wname)
+            mean = [np.nanmean(c.savings[w, c.keep, p]) for _, p in pts]
+            line = a.plot(xs, mean, linewidth=1.2, markersize=4, label=c.label(wname),
+                          **style(n))[0]
+            if c.quartiles is not None:
+                q1 = [np.nanmean(c.quartiles[w, c.keep, p, 1]) for _, p in pts]
+                q3 = [np.nanmean(c.quartiles[w, c.keep, p, 3]) for _, p in pts]
+                a.fill_between(xs, q1, q3, color=line.get_color(), alpha=0.12, linewidth=0)
+        a.set_xlabel("window (% of the job's duration)" if by_share else "window (hours)")
+        a.set_xticks(xs)
+        a.set_title(name)
+        a.grid(alpha=0.3)
+    axes[0].set_ylabel("emissions decrease (%)")
+    axes[-1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
+    fig.suptitle("Savings against the window, per workload (mean over regions; band: quartiles "
+                 "over starts)")
+    bottom = caption(fig, c.caption, 12)
+    fig.tight_layout(rect=(0, bottom, 1, 1))
+    save(fig, out, "windows_savings")
     return True
 
 
@@ -166,9 +299,21 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("cube")
     ap.add_argument("--out", required=True, help="report folder; figures go to OUT/figures")
+    ap.add_argument("--format", default="png,svg",
+                    help="comma-separated: png, svg, pdf (default png,svg)")
+    ap.add_argument("--dpi", type=int, default=120, help="resolution of PNG (default 120)")
+    ap.add_argument("--regions", help="comma-separated region labels to draw (default: all)")
     a = ap.parse_args()
+    formats = tuple(f.strip() for f in a.format.split(",") if f.strip())
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        ap.error(f"--format {a.format}: give some of {', '.join(FORMATS)}")
+    if not 20 <= a.dpi <= 1200:
+        ap.error(f"--dpi {a.dpi}: give 20 to 1200")
+    OPTIONS.update(formats=formats, dpi=a.dpi)
+    regions = [r.strip() for r in a.regions.split(",")] if a.regions else None
     try:
-        c = Cube(a.cube)
+        c = Cube(a.cube, regions)
     except OSError as e:
         raise SystemExit(f"figures.py: {a.cube}: cannot read it as HDF5 ({e})")
     out = os.path.join(a.out, "figures")
@@ -184,6 +329,8 @@ def main():
     if savings_bars(c, out, "fig4_pause_resume", "Fig. 4: pause-resume savings per region",
                     "pause-resume", ["25%", "50%", "75%", "100%"]):
         made.append("fig4_pause_resume")
+    if windows_figure(c, out):
+        made.append("windows_savings")
     print(f"{out}: {', '.join(made) if made else 'no figure (the cube lacks their workloads)'}")
 
 

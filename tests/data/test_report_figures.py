@@ -129,6 +129,15 @@ def main():
         run([sys.executable, FIGURES, "cube.h5", "--out", "rep"], d)
         same = all(open(p, "rb").read() == b for p, b in first.items())
         check(same and len(first) == 8, "figures made twice are the same bytes")
+        # PDF at another resolution, and a region the cube lacks refused by name.
+        run([sys.executable, FIGURES, "cube.h5", "--out", "pdf", "--format", "pdf", "--dpi", "200"],
+            d)
+        pdf = os.path.join(d, "pdf", "figures", "fig2_workloads.pdf")
+        check(os.path.exists(pdf) and open(pdf, "rb").read(5) == b"%PDF-",
+              "--format pdf writes PDF figures")
+        bad = run([sys.executable, FIGURES, "cube.h5", "--out", "pdf", "--regions", "Atlantis"], d,
+                  expect=1)
+        check("Atlantis not in the cube" in bad.stderr, "--regions names a region the cube lacks")
         for link in re.findall(r"\]\(([^)]+)\)", md):
             check(os.path.exists(os.path.join(rep, link)), f"report.md links to {link}, which exists")
 
