@@ -206,6 +206,7 @@ Instant LogClock::to_utc(const SubsecondWall& w, const Where& where, std::string
   // that are a little out of order.
   constexpr double kTolerance = 60;
   const auto r = clock_.to_utc(w.wall);
+  ++local_;
   if (r.resolution == WallClock::Resolution::nonexistent)
     fail(where,
          fmt::format("local time '{}' does not exist in {} (clocks jump forward)", trim(text),
@@ -234,7 +235,14 @@ double median(std::vector<double>& v) {
 }
 
 std::optional<std::string> LogClock::note() const {
-  if (is_utc() && ambiguous_ == 0) return std::nullopt;
+  if (local_ == 0) return std::nullopt;
+  // Said even for UTC: a log without offsets (CodeCarbon's, nvidia-smi's) does not say its zone,
+  // and a wrong guess shifts the job against the grid's hours.
+  if (is_utc())
+    return fmt::format(
+        "timestamps: {} without an offset, read as UTC (give the timezone if the logger's clock "
+        "was local)",
+        local_);
   return fmt::format(
       "timestamps: local time in {}{}", zone(),
       ambiguous_ ? fmt::format(", {} in a repeated hour put in order", ambiguous_) : "");

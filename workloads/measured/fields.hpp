@@ -106,13 +106,16 @@ class LogClock {
   std::size_t ambiguous() const { return ambiguous_; }
   const std::string& zone() const { return clock_.name(); }
   bool is_utc() const { return clock_.is_utc(); }
-  // "timestamps: local time in ZONE[, N in a repeated hour put in order]", or nothing for UTC.
+  // "timestamps: local time in ZONE[, N in a repeated hour put in order]", for UTC "timestamps:
+  // N without an offset, read as UTC (...)", nothing when no timestamp came here (all had
+  // offsets).
   std::optional<std::string> note() const;
 
  private:
   WallClock clock_;
   std::optional<double> latest_;
   std::size_t ambiguous_ = 0;
+  std::size_t local_ = 0;  // timestamps without an offset, read in clock_'s zone
 };
 
 // The median of `v` (reordered); 0 for an empty vector.
