@@ -300,7 +300,7 @@ void add_cluster_command(CLI::App& app) {
   cmd->add_option("--jobs-csv", a->jobs_csv, "write one row per job here");
   cmd->add_option("--utilisation-csv", a->utilisation_csv,
                   "write each site's utilisation per step here");
-  cmd->add_flag("--force", a->force, "replace existing CSV outputs");
+  cmd->add_flag("-f,--force", a->force, "replace existing CSV outputs");
   cmd->add_flag("--json", a->json,
                 "print JSON (the same bytes for the same inputs: no timings unless --timings)");
   cmd->add_flag("--timings", a->timings,

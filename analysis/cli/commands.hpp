@@ -10,6 +10,8 @@
 namespace shiftsim::cli {
 
 void add_grids_commands(CLI::App& app);
+// `grids export` (grids_export_command.cpp), added by add_grids_commands.
+void add_grids_export(CLI::App& grids_app);
 void add_workloads_commands(CLI::App& app);
 void add_simulate_command(CLI::App& app);
 void add_run_command(CLI::App& app);

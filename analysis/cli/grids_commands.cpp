@@ -78,7 +78,7 @@ void add_import(CLI::App& grids_app) {
     formats += fmt::format("\n  {}: {}", r.name, r.description);
   cmd->add_option("files", a->files, "CSV files; several files of one zone join into one series")
       ->required();
-  cmd->add_option("--into", a->into, "grid store (HDF5); created if missing")->required();
+  cmd->add_option("--grids,--into", a->into, "grid store (HDF5); created if missing")->required();
   cmd->add_option("--format", a->o.format, "auto (detect) or one of:" + formats)
       ->capture_default_str();
   cmd->add_option("--zone", a->o.zone, "zone id (needed where the file does not say)");
@@ -155,7 +155,7 @@ void add_import_forecasts(CLI::App& grids_app) {
   auto a = std::make_shared<Args>();
   cmd->add_option("file", a->file, "CSV (or .csv.gz), one row per issue time and target")
       ->required();
-  cmd->add_option("--into", a->into, "grid store (HDF5) holding the series")->required();
+  cmd->add_option("--grids,--into", a->into, "grid store (HDF5) holding the series")->required();
   cmd->add_option("--series", a->series,
                   "the series forecast, ZONE/SIGNAL/BASIS as `grids list` prints it")
       ->required();
@@ -350,7 +350,7 @@ void add_regions(CLI::App& grids_app) {
       "regions", "The 16 cloud regions of the paper, and which a store covers");
   auto store_path = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
-  cmd->add_option("--store", *store_path, "grid store whose coverage to show");
+  cmd->add_option("--grids,--store", *store_path, "grid store whose coverage to show");
   cmd->add_flag("--json", *json, "print JSON");
   cmd->callback([store_path, json] {
     std::optional<GridStore> store;
@@ -406,7 +406,7 @@ void add_synth(CLI::App& grids_app) {
   cmd->add_option("--years", a->years, "consecutive calendar years")->capture_default_str();
   cmd->add_option("--step", a->step, "step, dividing a day")->capture_default_str();
   cmd->add_option("--seed", a->seed, "random seed")->capture_default_str();
-  cmd->add_option("--into", a->into, "grid store (HDF5); created if missing")->required();
+  cmd->add_option("--grids,--into", a->into, "grid store (HDF5); created if missing")->required();
   cmd->callback([a] {
     grids::SynthOptions o{a->years, parse_duration(a->step, "--step"), a->seed};
     auto series = a->calibrated ? grids::synthesize_calibrated(o) : grids::synthesize(o);
@@ -540,6 +540,7 @@ void add_grids_commands(CLI::App& app) {
   add_synth(*grids_app);
   add_derive_shape(*grids_app);
   add_calibrate(*grids_app);
+  add_grids_export(*grids_app);
 }
 
 }  // namespace shiftsim::cli

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -28,8 +29,22 @@ namespace fs = std::filesystem;
 
 struct Args {
   std::string cube, out, formats = "md,csv,tex", grids;
-  bool force = false;
+  bool force = false, json = false;
 };
+
+// --json: what was written, instead of the headline table.
+template <class R>
+void print_written(const Args& a, const fs::path& out, const R& r, const std::string& headline) {
+  if (!a.json) {
+    fmt::print("{}", analysis::to_markdown(r.table(headline)));
+    fmt::print("{}: {} tables ({})\n", out.string(), r.tables.size(), a.formats);
+    return;
+  }
+  nlohmann::json j{{"cube", a.cube}, {"out", out.string()}, {"formats", a.formats}};
+  j["tables"] = nlohmann::json::array();
+  for (const auto& t : r.tables) j["tables"].push_back(t.id);
+  fmt::print("{}\n", j.dump(2));
+}
 
 void write_text(const fs::path& path, const std::string& text) {
   AtomicOutput out(path);
@@ -147,8 +162,7 @@ void report(const Args& a) {
     }
     const auto r = analysis::make_cluster_report(cube);
     write_report(out, r, cluster_markdown(r, a.cube), latex(r, true), wants);
-    fmt::print("{}", analysis::to_markdown(r.table("cluster_totals")));
-    fmt::print("{}: {} tables ({})\n", out.string(), r.tables.size(), a.formats);
+    print_written(a, out, r, "cluster_totals");
     return;
   }
   if (!a.grids.empty()) {
@@ -159,8 +173,7 @@ void report(const Args& a) {
   const auto r = analysis::make_report(cube);
 
   write_report(out, r, markdown(r, a.cube), latex(r, false), wants);
-  fmt::print("{}", analysis::to_markdown(r.table("headline")));
-  fmt::print("{}: {} tables ({})\n", out.string(), r.tables.size(), a.formats);
+  print_written(a, out, r, "headline");
 }
 
 }  // namespace
@@ -172,12 +185,15 @@ void add_report_command(CLI::App& app) {
                                  "CSV, LaTeX)");
   auto a = std::make_shared<Args>();
   cmd->add_option("cube", a->cube, "result cube (shiftsim run)")->required();
-  cmd->add_option("--out", a->out, "output folder (default: <cube>_report beside the cube)");
+  cmd->add_option("-o,--out", a->out, "output folder (default: <cube>_report beside the cube)");
   cmd->add_option("--format", a->formats, "comma-separated: md, csv, tex (default: all)");
   cmd->add_option("--grids", a->grids,
                   "not needed: the cube holds what Table 3 needs (kept so that old command "
                   "lines run)");
-  cmd->add_flag("--force", a->force, "replace an existing report");
+  cmd->add_flag("-f,--force", a->force, "replace an existing report");
+  cmd->add_flag("--json", a->json,
+                "print what was written (folder, formats, table ids) as JSON instead of the "
+                "headline table");
   cmd->callback([a] { report(*a); });
 }
 

@@ -7,10 +7,12 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,7 +51,7 @@ extern "C" void on_signal(int) { g_stop.store(true); }
 struct Args {
   std::string experiment, out, shard, max_size;
   int threads = 0;
-  bool force = false, quiet = false, resume = false, dry_run = false;
+  bool force = false, quiet = false, resume = false, dry_run = false, json = false;
 };
 
 // The largest run (its memory: the cube held whole, and its inputs) started without --max-size:
@@ -257,15 +259,16 @@ int interrupted_while_writing(const fs::path& target) {
 // A cluster experiment (cluster_experiment.hpp): its scenarios in parallel, into one cube. No
 // shards and no resume: those split and continue long single-job sweeps.
 int run_cluster(const Args& a, const std::string& text) {
-  if (!a.shard.empty() || a.resume || a.dry_run || !a.max_size.empty()) {
+  if (!a.shard.empty() || a.resume || a.dry_run || !a.max_size.empty() || a.json) {
     throw ConfigError(fmt::format(
         "{}: {} applies to single-job sweeps; a cluster experiment runs whole (run it without "
-        "--shard, --resume, --dry-run and --max-size)",
+        "--shard, --resume, --dry-run, --max-size and --json)",
         a.experiment,
-        a.resume          ? "--resume"
-        : a.dry_run       ? "--dry-run"
-        : a.shard.empty() ? "--max-size"
-                          : "--shard"));
+        a.resume           ? "--resume"
+        : a.dry_run        ? "--dry-run"
+        : a.json           ? "--json"
+        : !a.shard.empty() ? "--shard"
+                           : "--max-size"));
   }
   const fs::path file(a.experiment);
   const ex::ClusterExperiment e =
@@ -369,6 +372,8 @@ int run(const Args& a) {
     }
   }
 
+  using Clock = std::chrono::steady_clock;
+  const auto started = Clock::now();
   Progress progress(Progress::detect(a.quiet));
   ex::RunOptions o;
   o.threads = a.threads;
@@ -403,7 +408,18 @@ int run(const Args& a) {
   ex::write_result(r, target, a.force);
   fs::remove(partial);
   fs::remove(journal);
-  if (!a.quiet) {
+  if (a.json) {
+    // What was written, for scripts and batch systems; seconds vary from run to run.
+    const nlohmann::json j{
+        {"cube", target.string()},
+        {"cells", r.cells},
+        {"cells_done", r.cells_done},
+        {"starts", r.cube.dim("start").size()},
+        {"shard", sharded ? nlohmann::json(fmt::format("{}/{}", shard.index, shard.count))
+                          : nlohmann::json(nullptr)},
+        {"seconds", std::chrono::duration<double>(Clock::now() - started).count()}};
+    fmt::print("{}\n", j.dump(2));
+  } else if (!a.quiet) {
     fmt::print("{}: {} of {} cells x {} starts{}\n", target.string(), r.cells_done, r.cells,
                r.cube.dim("start").size(),
                sharded ? "; merge the parts with 'shiftsim merge'" : "");
@@ -421,8 +437,8 @@ void add_run_command(CLI::App& app) {
                                  "experiments/README.md)");
   auto a = std::make_shared<Args>();
   cmd->add_option("experiment", a->experiment, "experiment file (TOML)")->required();
-  cmd->add_option("--out", a->out, "result cube (default: the file's [output] path)");
-  cmd->add_option("--threads", a->threads, "worker threads (default: all cores)")
+  cmd->add_option("-o,--out", a->out, "result cube (default: the file's [output] path)");
+  cmd->add_option("-j,--threads", a->threads, "worker threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--shard", a->shard,
                   "I/N: compute share I (0..N-1) of the cells into a part file "
@@ -432,8 +448,11 @@ void add_run_command(CLI::App& app) {
   cmd->add_flag("--resume", a->resume,
                 "finish an interrupted run from its .journal (or an older .partial) file "
                 "(single-job sweeps only)");
-  cmd->add_flag("--force", a->force, "replace an existing cube");
-  cmd->add_flag("--quiet", a->quiet, "no progress on stderr");
+  cmd->add_flag("-f,--force", a->force, "replace an existing cube");
+  cmd->add_flag("-q,--quiet", a->quiet, "no progress on stderr");
+  cmd->add_flag("--json", a->json,
+                "print what was written (cube, cells, starts, shard, seconds) as JSON "
+                "(single-job sweeps)");
   cmd->add_flag("--dry-run", a->dry_run,
                 "say what the run would make and need (cells, starts, cube, journal, memory, "
                 "free disk) and whether it fits, without running it (single-job sweeps)");
@@ -452,15 +471,16 @@ void add_run_command(CLI::App& app) {
   struct MergeArgs {
     std::vector<std::string> parts;
     std::string out;
-    bool force = false;
+    bool force = false, json = false;
   };
   auto m = std::make_shared<MergeArgs>();
   auto* merge = app.add_subcommand("merge",
                                    "Merge the part files of a sharded run into one cube "
                                    "(the same bytes as a single run)");
   merge->add_option("parts", m->parts, "part files (shiftsim run --shard I/N)")->required();
-  merge->add_option("--out", m->out, "result cube")->required();
-  merge->add_flag("--force", m->force, "replace an existing cube");
+  merge->add_option("-o,--out", m->out, "result cube")->required();
+  merge->add_flag("-f,--force", m->force, "replace an existing cube");
+  merge->add_flag("--json", m->json, "print what was written (cube, parts, cells) as JSON");
   merge->callback([m] {
     std::vector<NamedPath> inputs;
     for (const auto& p : m->parts) inputs.push_back({p, "a part being merged"});
@@ -476,7 +496,13 @@ void add_run_command(CLI::App& app) {
                                 out.parent_path().string(), ec.message()));
     }
     ex::write_cube(cube, out, m->force);
-    fmt::print("{}: merged {} parts\n", m->out, parts.size());
+    if (m->json) {
+      const nlohmann::json j{
+          {"cube", m->out}, {"parts", m->parts}, {"cells", cube.var("valid_starts").i32.size()}};
+      fmt::print("{}\n", j.dump(2));
+    } else {
+      fmt::print("{}: merged {} parts\n", m->out, parts.size());
+    }
   });
 }
 

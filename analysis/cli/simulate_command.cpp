@@ -30,7 +30,7 @@ using sim::PolicyKind;
 
 // The exit code of a run that completed but has no result (a window past the data): not an
 // error in the input, but not a number either, so a script can tell.
-constexpr int kNoResultExit = 2;
+constexpr int kNoResultExit = 4;  // main.cpp: 2 is a usage error
 
 struct Args {
   std::string store, region, workload, start, policy = "baseline", window, forecast = "perfect";
@@ -271,7 +271,7 @@ void add_simulate_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "simulate",
       "Simulate one job from one requested start under a policy; print the result "
-      "and the schedule (exit 2 when the job cannot finish within the data)");
+      "and the schedule (exit 4 when the job cannot finish within the data)");
   auto a = std::make_shared<Args>();
   cmd->add_option("--grids", a->store, "grid store (HDF5)")->required();
   cmd->add_option("--region", a->region, "region (paper label, cloud name) or zone id");

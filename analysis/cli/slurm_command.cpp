@@ -136,8 +136,8 @@ void add_slurm_command(CLI::App& app) {
   cmd->add_option("--time", a->time, "each job's time limit, as sbatch takes it (1:00:00)");
   cmd->add_option("--shiftsim", a->shiftsim,
                   "the shiftsim the jobs run (default: this one, by its absolute path)");
-  cmd->add_option("--out", a->out, "write the script here (default: print it)");
-  cmd->add_flag("--force", a->force, "replace an existing script");
+  cmd->add_option("-o,--out", a->out, "write the script here (default: print it)");
+  cmd->add_flag("-f,--force", a->force, "replace an existing script");
   cmd->callback([a] { run(*a); });
 }
 

@@ -2,14 +2,17 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <fstream>
 #include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "analysis/cli/commands.hpp"
+#include "sim/core/atomic_file.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/core/output_path.hpp"
 #include "sim/core/read_file.hpp"
@@ -163,9 +166,35 @@ void add_profile(CLI::App& parent) {
     std::string time_column, power_column, energy_column, unit, run_id, component = "total";
     std::vector<int> gpus;
     std::string delimiter = ",";
-    std::string out;
+    std::string out, as_workload;
     bool force = false;
     bool json = false;
+  };
+  // A workload file that reads the log with these options: the log's path relative to the
+  // file's folder (as workload files resolve it), only the options that differ from the defaults.
+  const auto workload_for_log = [](const Args& a, const MeasuredOptions& o) {
+    namespace fs = std::filesystem;
+    const fs::path log = fs::absolute(a.file).lexically_normal();
+    const fs::path dir = fs::absolute(a.as_workload).parent_path();
+    auto quote = [](const std::string& x) { return ordered_json(x).dump(); };
+    std::string t = fmt::format(
+        "# A measured log as a job (shiftsim workloads profile ... --as-workload):\n#   {}\n"
+        "# Its duration and energy are the log's. Add gpu, gpus, [overheads] and [embodied]\n"
+        "# as workloads/README.md shows.\nname = {}\n\n[profile]\nfile = {}\nformat = {}\n",
+        a.file, quote(fs::path(a.as_workload).stem().string()),
+        quote(log.lexically_relative(dir).string()), quote(std::string(to_string(o.format))));
+    if (o.timezone != "UTC") t += "timezone = " + quote(o.timezone) + "\n";
+    if (!a.step.empty()) t += "step = " + quote(a.step) + "\n";
+    for (const auto& [key, value] :
+         {std::pair{"time_column", o.time_column}, std::pair{"power_column", o.power_column},
+          std::pair{"energy_column", o.energy_column}, std::pair{"unit", o.unit},
+          std::pair{"run_id", o.run_id}})
+      if (!value.empty()) t += fmt::format("{} = {}\n", key, quote(value));
+    if (o.format == MeasuredFormat::codecarbon && o.component != "total")
+      t += "component = " + quote(o.component) + "\n";
+    if (o.delimiter != ',') t += "delimiter = " + quote(std::string(1, o.delimiter)) + "\n";
+    if (!o.gpus.empty()) t += fmt::format("gpus = [{}]\n", fmt::join(o.gpus, ", "));
+    return t;
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("file", a->file, "the measured log")->required();
@@ -179,12 +208,18 @@ void add_profile(CLI::App& parent) {
   cmd->add_option("--unit", a->unit, "unit of the power or energy column (W, kW, Wh, kWh, J, ...)");
   cmd->add_option("--run-id", a->run_id, "codecarbon: the run to read when the file has several");
   cmd->add_option("--component", a->component, "codecarbon: total | gpu | cpu | ram");
-  cmd->add_option("--gpus", a->gpus, "nvidia-smi: the GPU indices to sum (default: all)");
+  cmd->add_option("--gpu-indices,--gpus", a->gpus,
+                  "nvidia-smi: the GPU indices to sum, e.g. 0,2 (default: all; --gpus is the "
+                  "old spelling)");
   cmd->add_option("--delimiter", a->delimiter, "field separator, one character (default ,)");
-  cmd->add_option("--out", a->out, "write the profile as CSV (cumulative kWh per interval edge)");
-  cmd->add_flag("--force", a->force, "overwrite --out if it exists");
+  cmd->add_option("-o,--out", a->out,
+                  "write the profile as CSV (cumulative kWh per interval edge)");
+  cmd->add_option("--as-workload", a->as_workload,
+                  "also write a workload file (TOML) that reads this log with these options, "
+                  "for --workload in simulate, run and cluster");
+  cmd->add_flag("-f,--force", a->force, "overwrite --out or --as-workload if it exists");
   cmd->add_flag("--json", a->json, "print JSON");
-  cmd->callback([a] {
+  cmd->callback([a, workload_for_log] {
     const std::string text = read_file(a->file);
     MeasuredOptions o;
     if (!a->format.empty()) {
@@ -214,8 +249,29 @@ void add_profile(CLI::App& parent) {
       check_output_path(out, {&log, 1}, a->force);
       check_output_folder(out);
     }
+    std::string job;  // the workload file's text, checked by reading it as one before it is written
+    if (!a->as_workload.empty()) {
+      const NamedPath file{a->as_workload, "--as-workload"};
+      const std::vector<NamedPath> inputs{{a->file, "the measured log"}};
+      const std::vector<NamedPath> others{{a->out, "--out"}};
+      check_output_path(file, inputs, a->force,
+                        a->out.empty() ? std::span<const NamedPath>{} : std::span(others));
+      check_output_folder(file);
+      job = workload_for_log(*a, o);
+    }
     const auto m = read_measured_profile(text, a->file, o);
     if (!a->out.empty()) write_profile_csv(m.profile, m.start, a->out);
+    if (!job.empty()) {
+      (void)parse_workload_file(job, a->as_workload,
+                                std::filesystem::path(a->as_workload).parent_path());
+      AtomicOutput out(a->as_workload);
+      {
+        std::ofstream f(out.temp_path(), std::ios::binary);
+        f << job;
+        if (!f.flush()) throw IoError(fmt::format("{}: cannot write", a->as_workload));
+      }
+      out.commit();
+    }
     if (a->json) {
       ordered_json j{{"file", a->file},
                      {"format", to_string(o.format)},
@@ -241,6 +297,8 @@ void add_profile(CLI::App& parent) {
                m.profile.peak_power().value);
     for (const auto& n : m.notes) fmt::print("  {}\n", n);
     if (!a->out.empty()) fmt::print("  written to {}\n", a->out);
+    if (!job.empty())
+      fmt::print("  workload file {}: use it as --workload {}\n", a->as_workload, a->as_workload);
   });
 }
 

@@ -281,7 +281,7 @@ TEST_CASE("cli simulate: no result within the data exits 2 and says why", "[cli]
                                  "--region", "France", "--start", "2022-12-31T20:00:00Z",
                                  "--policy", "pause-resume", "--window", "100%", "--json"});
     INFO(r.err);
-    CHECK(r.exit_code == 2);
+    CHECK(r.exit_code == 4);
     const auto j = json::parse(r.out);
     CHECK(j["outcome"] == "beyond-data");
     CHECK_THAT(j["explanation"].get<std::string>(), Catch::Contains("import more data"));
@@ -289,14 +289,14 @@ TEST_CASE("cli simulate: no result within the data exits 2 and says why", "[cli]
     const auto text = run_shiftsim({"simulate", "--grids", s.store, "--workload", "bert-finetune",
                                     "--region", "France", "--start", "2022-12-31T20:00:00Z",
                                     "--policy", "pause-resume", "--window", "100%"});
-    CHECK(text.exit_code == 2);
+    CHECK(text.exit_code == 4);
     CHECK_THAT(text.out, Catch::Contains("beyond-data"));
   }
   SECTION("a requested start before the history") {
     const auto r =
         run_shiftsim({"simulate", "--grids", s.store, "--workload", "bert-finetune", "--region",
                       "France", "--start", "2021-06-01T00:00:00Z", "--json"});
-    CHECK(r.exit_code == 2);
+    CHECK(r.exit_code == 4);
     CHECK(json::parse(r.out)["outcome"] == "before-data");
   }
 }

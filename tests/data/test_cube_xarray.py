@@ -59,7 +59,7 @@ windows = ["24h"]
 path = "cube.h5"
 """
 # (workload, region, policy, start): cells checked against `shiftsim simulate`; the last one
-# cannot finish within the data (missing in the cube, exit 2 from simulate).
+# cannot finish within the data (missing in the cube, exit 4 from simulate).
 CELLS = [("bert-finetune", "France", "baseline", "2020-01-01T00:00:00Z"),
          ("bert-finetune", "West US", "pause-resume/24h", "2020-03-01T06:00:00Z"),
          ("vit-tiny", "France", "flexible-start/6h", "2020-07-15T12:00:00Z"),
@@ -200,7 +200,7 @@ def main():
                 cell.update(forecast="perfect", seed="1")
                 emissions = float(ds["emissions_g"].sel(cell).values)
                 pauses = int(ds["pauses"].sel(cell).values)
-                if q.returncode == 2:
+                if q.returncode == 4:
                     check(name + ": missing in the cube (NaN, pauses -1), as simulate cannot "
                           "finish it", emissions != emissions and pauses == -1,
                           (emissions, pauses))

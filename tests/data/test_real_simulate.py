@@ -100,7 +100,7 @@ def main():
                                     policy, *window, "--json"], capture_output=True, text=True)
                 name = f"{policy} from {start}"
                 if want is None:
-                    check(name + ": beyond the data", p.returncode == 2 and
+                    check(name + ": beyond the data", p.returncode == 4 and
                           json.loads(p.stdout)["outcome"] == "beyond-data", p.stdout + p.stderr)
                     continue
                 if p.returncode != 0:
