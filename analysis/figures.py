@@ -4,11 +4,15 @@
     python3 analysis/figures.py CUBE.h5 --out DIR      # writes DIR/figures/fig*.png and .svg
     python3 analysis/figures.py CUBE.h5 --out DIR --format png,svg,pdf --dpi 300 \
         --regions "West US,France,Norway"              # a subset of the cube's regions
+    python3 analysis/figures.py --decision RUN.json --out DIR   # one decision explained
 
 Fig. 1  BERT pretraining: emissions per region and month (mean over the month's starts);
 Fig. 2  emissions per workload over regions and start times, log scale (min, quartiles, mean, max);
 Fig. 3  flexible-start savings per region, DenseNet 201 and the 6B transformer, windows 6-24 h;
 Fig. 4  pause-resume savings per region, the same jobs, windows 25-100 %;
+decision (not in the paper) one run of `shiftsim simulate --json` explained: the intensity from
+        the requested start to the deadline, what the policy planned on, the window, the
+        baseline run and the run slices it chose, and what it saved.
 windows  (not in the paper) savings against the window, flexible start and pause-resume side by
         side per workload, mean over regions, with the spread over starts (the quartiles of each
         region's savings, averaged over regions).
@@ -295,9 +299,68 @@ def windows_figure(c, out):
     return True
 
 
+def decision_figure(path, out):
+    """One decision of `shiftsim simulate --json` (with its 'intensity'), as `cats` draws its
+    plan: the actual intensity over the window, the plan the policy decided on, the baseline run
+    from the requested start, and the slices it ran."""
+    import json
+    from datetime import datetime, timezone
+
+    try:
+        with open(path, encoding="utf-8") as f:
+            d = json.load(f)
+    except (OSError, ValueError) as e:
+        raise SystemExit(f"figures.py: --decision {path}: not the JSON of 'shiftsim simulate "
+                         f"--json' ({e})")
+    if "intensity" not in d or d.get("outcome") != "ok":
+        raise SystemExit(f"figures.py: --decision {path}: needs a run that finished (outcome ok) "
+                         "written by 'shiftsim simulate --json' of this version (with "
+                         "'intensity')")
+
+    def t(iso):
+        return datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+
+    t0 = t(d["requested_start"])
+    hours = lambda iso: (t(iso) - t0).total_seconds() / 3600  # noqa: E731
+    i = d["intensity"]
+    x0, step = hours(i["from"]), i["step_s"] / 3600
+    xs = [x0 + k * step for k in range(len(i["actual"]) + 1)]
+    fig, ax = plt.subplots(figsize=(10, 4.8))
+    ax.axvspan(0, hours(d["deadline"]), color="#dddddd", alpha=0.5, lw=0,
+               label=f"window: until the deadline ({d['deadline']})")
+    ax.stairs(i["actual"], xs, baseline=None, color=OKABE_ITO[5], lw=1.4,
+              label="actual intensity")
+    if i.get("planned"):
+        ax.stairs(i["planned"], xs, baseline=None, color=OKABE_ITO[6], lw=1.2, linestyle="--",
+                  label=f"what the policy planned on ({d['forecast']})")
+    top = max(i["actual"] + (i.get("planned") or []))
+    ax.set_ylim(0, top * 1.25)
+    ax.axvspan(0, d["duration_h"], ymin=0.9, ymax=0.95, color=OKABE_ITO[1],
+               label="baseline run (from the requested start)")
+    for k, (a, b) in enumerate(d["schedule"]):
+        ax.axvspan(hours(a), hours(b), ymin=0.82, ymax=0.87, color=OKABE_ITO[3],
+                   label="runs chosen" if k == 0 else None)
+    saved = (100 * (1 - d["emissions_g"] / d["baseline_g"])
+             if d.get("baseline_g") else float("nan"))
+    ax.set_title(f"{d['job']} in {d['region']}: {d['policy_description']}\n"
+                 f"{d['emissions_g']:.4g} g against {d.get('baseline_g', float('nan')):.4g} g "
+                 f"started at once ({saved:.1f}% saved), {d['pauses']} pauses, "
+                 f"delay {d['delay_h']:.2f} h", fontsize=10)
+    ax.set_xlabel(f"hours from the requested start ({d['requested_start']})")
+    ax.set_ylabel("g CO2eq/kWh")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
+    note = f"Data: {d['series']} from {d['source']}"
+    if d.get("synthetic") and "SYNTHETIC" not in note:
+        note += " (SYNTHETIC)"
+    bottom = caption(fig, note + f"; step {d['step']}.", 10)
+    fig.tight_layout(rect=(0, bottom, 1, 1))
+    save(fig, out, "decision")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("cube")
+    ap.add_argument("cube", nargs="?", help="result cube (shiftsim run)")
+    ap.add_argument("--decision", help="instead: draw one run of 'shiftsim simulate --json'")
     ap.add_argument("--out", required=True, help="report folder; figures go to OUT/figures")
     ap.add_argument("--format", default="png,svg",
                     help="comma-separated: png, svg, pdf (default png,svg)")
@@ -312,6 +375,12 @@ def main():
         ap.error(f"--dpi {a.dpi}: give 20 to 1200")
     OPTIONS.update(formats=formats, dpi=a.dpi)
     regions = [r.strip() for r in a.regions.split(",")] if a.regions else None
+    if a.decision:
+        decision_figure(a.decision, os.path.join(a.out, "figures"))
+        print(f"{os.path.join(a.out, 'figures')}: decision")
+        return 0
+    if not a.cube:
+        ap.error("give a result cube, or --decision RUN.json")
     try:
         c = Cube(a.cube, regions)
     except OSError as e:

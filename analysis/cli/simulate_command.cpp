@@ -1,6 +1,7 @@
 // shiftsim simulate: one job, one requested start, one policy; prints the result and schedule.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -231,6 +232,27 @@ int run_simulate(const Args& a) {
     j["duration_h"] = static_cast<double>(result.duration.count()) / kSecondsPerHour;
     j.update(result_json(result));
     if (base.outcome == Outcome::ok) j["baseline_g"] = base.record.operational.value;
+    // The intensity the decision was made over, from the requested start to the deadline: the
+    // actual series and, for a forecast planned in advance, what the policy saw (null when it
+    // saw the actual one, or issued forecasts step by step): what figures.py --decision draws.
+    {
+      const auto& s = chosen.actual;
+      const auto at = [&](TimePoint t) {
+        const auto i = (t - s.start) / step;
+        return static_cast<std::size_t>(
+            std::clamp<std::int64_t>(i, 0, static_cast<std::int64_t>(s.values.size())));
+      };
+      const std::size_t from = at(requested), to = at(result.deadline + step - Seconds{1});
+      ordered_json in{
+          {"from", iso(s.start + step * static_cast<std::int64_t>(from))},
+          {"step_s", step.count()},
+          {"actual", std::vector<double>(s.values.begin() + from, s.values.begin() + to)}};
+      in["planned"] = chosen.plan.empty()
+                          ? ordered_json(nullptr)
+                          : ordered_json(std::vector<double>(chosen.plan.begin() + from,
+                                                             chosen.plan.begin() + to));
+      j["intensity"] = in;
+    }
     if (regions.size() > 1) {
       j["candidates"] = ordered_json::array();
       for (std::size_t i = 0; i < regions.size(); ++i) {
