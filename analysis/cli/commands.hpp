@@ -19,7 +19,7 @@ void add_report_command(CLI::App& app);
 void add_cluster_command(CLI::App& app);
 void add_slurm_command(CLI::App& app);
 
-// --seed: a whole number from 0 to 2^64 - 1; ConfigError otherwise (simulate, cluster).
+// --seed: a whole number from 0 to 2^64 - 1; ConfigError otherwise (every command's --seed).
 std::uint64_t parse_seed(const std::string& text);
 // --checkpoint-energy KWH given --checkpoint-time: sim::check_checkpoint_energy's checks, as a
 // ConfigError naming the option (simulate, cluster).

@@ -396,7 +396,7 @@ void add_synth(CLI::App& grids_app) {
   struct Args {
     std::vector<int> years{2020};
     std::string step = "5min", into;
-    std::uint64_t seed = 1;
+    std::string seed = "1";  // parse_seed: one meaning and one message for --seed everywhere
     bool calibrated = false;
   };
   auto a = std::make_shared<Args>();
@@ -408,7 +408,7 @@ void add_synth(CLI::App& grids_app) {
   cmd->add_option("--seed", a->seed, "random seed")->capture_default_str();
   cmd->add_option("--grids,--into", a->into, "grid store (HDF5); created if missing")->required();
   cmd->callback([a] {
-    grids::SynthOptions o{a->years, parse_duration(a->step, "--step"), a->seed};
+    grids::SynthOptions o{a->years, parse_duration(a->step, "--step"), parse_seed(a->seed)};
     auto series = a->calibrated ? grids::synthesize_calibrated(o) : grids::synthesize(o);
     check_output_path({a->into, "--into"}, {}, /*force=*/true);
     GridStore store = GridStore::load_or_empty(a->into);
@@ -469,6 +469,7 @@ void add_calibrate(CLI::App& grids_app) {
       "(grids/data/surrogate_calibrated.csv)");
   struct Args {
     experiments::CalibrationSetup setup;
+    std::string seed = "1";
     std::vector<std::string> regions;
     bool report = false;
     std::vector<double> predict;
@@ -478,7 +479,7 @@ void add_calibrate(CLI::App& grids_app) {
                   "no fit: print the Fig. 3-4 values of the given figures (amp_scale sigma_day "
                   "sigma_hour phi_hour clean_level phi_clean) for each --region")
       ->expected(6);
-  cmd->add_option("--seed", a->setup.seed, "the surrogate's seed")->capture_default_str();
+  cmd->add_option("--seed", a->seed, "the surrogate's seed")->capture_default_str();
   cmd->add_option("--year", a->setup.year, "the year fitted")->capture_default_str();
   cmd->add_option("--evaluations", a->setup.max_evaluations, "model evaluations per region")
       ->capture_default_str()
@@ -487,6 +488,7 @@ void add_calibrate(CLI::App& grids_app) {
   cmd->add_flag("--report", a->report,
                 "also print each region's fitted values beside the paper's (to stderr)");
   cmd->callback([a] {
+    a->setup.seed = parse_seed(a->seed);
     std::vector<experiments::RegionFit> fits;
     if (!a->predict.empty()) {
       if (a->regions.empty())
