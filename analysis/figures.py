@@ -289,8 +289,9 @@ def windows_figure(c, out):
         a.set_xticks(xs)
         a.set_title(name)
         a.grid(alpha=0.3)
-    axes[0].set_ylabel("emissions decrease (%)")
-    axes[-1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
+    shown = [a for a in axes if a.get_visible()]
+    shown[0].set_ylabel("emissions decrease (%)")
+    shown[-1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
     fig.suptitle("Savings against the window, per workload (mean over regions; band: quartiles "
                  "over starts)")
     bottom = caption(fig, c.caption, 12)

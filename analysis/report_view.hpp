@@ -97,8 +97,9 @@ class View {
       const auto& f = labels("forecast");
       const auto it = std::find(f.begin(), f.end(), "perfect");
       fi = it == f.end() ? 0 : static_cast<std::size_t>(it - f.begin());
-      // Said when it is a choice (every sweep cube has the dimension, often of length one).
-      if (f.size() > 1) reading = fmt::format("forecast '{}'", f[fi]);
+      // Said unless the tables read the oracle of a cube that has only it (every sweep cube has
+      // the dimension, often of length one): noisy-forecast savings must not read as oracle's.
+      if (f.size() > 1 || f[fi] != "perfect") reading = fmt::format("forecast '{}'", f[fi]);
     }
     if (std::find(dims.begin(), dims.end(), "seed") != dims.end() && labels("seed").size() > 1) {
       reading += fmt::format("{}seed {}", reading.empty() ? "" : ", ", labels("seed")[0]);

@@ -56,6 +56,18 @@ void Cube::check() const {
                             "not fit its dimensions");
     }
   }
+  // A coordinate is known on disk by the variables naming it (cube_file.hpp): one no variable
+  // spans would come back from the file as a data variable.
+  for (const auto& c : vars) {
+    if (!c.coordinate) continue;
+    const bool spanned = std::any_of(vars.begin(), vars.end(), [&](const Variable& v) {
+      return !v.coordinate && std::all_of(c.dims.begin(), c.dims.end(), [&](const auto& d) {
+        return std::find(v.dims.begin(), v.dims.end(), d) != v.dims.end();
+      });
+    });
+    if (!spanned)
+      throw InternalError("cube: coordinate " + c.name + " is over dimensions no variable has");
+  }
 }
 
 }  // namespace shiftsim::experiments

@@ -316,6 +316,9 @@ int run(const Args& a) {
   if (ex::is_cluster_experiment(text, a.experiment)) return run_cluster(a, text);
   const ex::Experiment e =
       ex::parse_experiment(text, a.experiment, fs::path(a.experiment).parent_path());
+  if (a.json && a.dry_run)
+    throw ConfigError(
+        "--json with --dry-run: a dry run prints its plan as text only; drop one of them");
   const bool sharded = !a.shard.empty();
   const Shard shard = sharded ? parse_shard(a.shard) : Shard{};
   fs::path target = a.out.empty() ? e.output : fs::path(a.out);

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analysis/cli/commands.hpp"
@@ -72,18 +73,18 @@ std::string script(const Args& a, const experiments::Experiment& e) {
   line("EXPERIMENT=" + quoted(experiment));
   line("CUBE=" + quoted(cube));
   line("mkdir -p \"$(dirname \"$CUBE\")\"");
+  // sbatch runs a --wrap command with /bin/sh: POSIX single quotes, not bash's printf %q. The
+  // tasks replace their part of an earlier submission (--force), as the merge replaces the cube.
+  const std::string task_cmd = quoted(exe) + " run " + quoted(experiment) +
+                               " --shard auto --threads " + cpus + " --quiet --force";
+  const std::string merge_cmd = quoted(exe) + " merge --out " + quoted(cube) + " --force " +
+                                quoted(cube) + ".part*-of-" + tasks;
   line("array=$(sbatch --parsable --job-name=" + quoted("shiftsim-" + name) + " --array=0-" +
        std::to_string(a.tasks - 1) + " --cpus-per-task=" + cpus + options + " \\");
-  line("  --output=\"$CUBE.task%a.log\" \\");
-  line("  --wrap \"$(printf '%q ' \"$S\" run \"$EXPERIMENT\" --shard auto --threads " + cpus +
-       " --quiet)\")");
+  line("  --output=\"$CUBE.task%a.log\" --wrap " + quoted(task_cmd) + ")");
   line("merge=$(sbatch --parsable --job-name=" + quoted("shiftsim-" + name + "-merge") +
        " --dependency=afterok:\"${array%%;*}\" --cpus-per-task=1" + options + " \\");
-  line("  --output=\"$CUBE.merge.log\" \\");
-  line(
-      "  --wrap \"$(printf '%q ' \"$S\" merge --out \"$CUBE\" --force) $(printf '%q' "
-      "\"$CUBE\").part*-of-" +
-      tasks + "\")");
+  line("  --output=\"$CUBE.merge.log\" --wrap " + quoted(merge_cmd) + ")");
   line("echo \"submitted: array $array (" + tasks +
        " tasks), merge $merge (after the array) -> $CUBE\"");
   return s;
@@ -99,6 +100,15 @@ void run(const Args& a) {
         a.experiment, a.experiment));
   const auto e =
       experiments::parse_experiment(text, a.experiment, fs::path(a.experiment).parent_path());
+  // A newline would end the script's comment lines; Slurm reads % in --output as a pattern.
+  for (const auto& [what, path] : {std::pair{"the experiment file", fs::absolute(a.experiment)},
+                                   std::pair{"the cube", fs::absolute(e.output)}}) {
+    const std::string p = path.string();
+    if (p.find_first_of("\n\r%") != std::string::npos)
+      throw ConfigError(fmt::format(
+          "{} {}: a path with a newline or '%' cannot go into a Slurm script; move or rename it",
+          what, p));
+  }
   const std::string body = script(a, e);
   if (a.out.empty()) {
     fmt::print("{}", body);

@@ -175,7 +175,7 @@ void add_profile(CLI::App& parent) {
   const auto workload_for_log = [](const Args& a, const MeasuredOptions& o) {
     namespace fs = std::filesystem;
     const fs::path log = fs::absolute(a.file).lexically_normal();
-    const fs::path dir = fs::absolute(a.as_workload).parent_path();
+    const fs::path dir = fs::absolute(a.as_workload).lexically_normal().parent_path();
     auto quote = [](const std::string& x) { return ordered_json(x).dump(); };
     std::string t = fmt::format(
         "# A measured log as a job (shiftsim workloads profile ... --as-workload):\n#   {}\n"
@@ -190,8 +190,9 @@ void add_profile(CLI::App& parent) {
           std::pair{"energy_column", o.energy_column}, std::pair{"unit", o.unit},
           std::pair{"run_id", o.run_id}})
       if (!value.empty()) t += fmt::format("{} = {}\n", key, quote(value));
-    if (o.format == MeasuredFormat::codecarbon && o.component != "total")
-      t += "component = " + quote(o.component) + "\n";
+    // Always for CodeCarbon: a workload file's default component (gpu) is not this command's
+    // (total), and the file must read what was reported.
+    if (o.format == MeasuredFormat::codecarbon) t += "component = " + quote(o.component) + "\n";
     if (o.delimiter != ',') t += "delimiter = " + quote(std::string(1, o.delimiter)) + "\n";
     if (!o.gpus.empty()) t += fmt::format("gpus = [{}]\n", fmt::join(o.gpus, ", "));
     return t;
@@ -260,10 +261,12 @@ void add_profile(CLI::App& parent) {
       job = workload_for_log(*a, o);
     }
     const auto m = read_measured_profile(text, a->file, o);
-    if (!a->out.empty()) write_profile_csv(m.profile, m.start, a->out);
-    if (!job.empty()) {
+    // The workload file is checked (read as one) before anything is written.
+    if (!job.empty())
       (void)parse_workload_file(job, a->as_workload,
                                 std::filesystem::path(a->as_workload).parent_path());
+    if (!a->out.empty()) write_profile_csv(m.profile, m.start, a->out);
+    if (!job.empty()) {
       AtomicOutput out(a->as_workload);
       {
         std::ofstream f(out.temp_path(), std::ios::binary);

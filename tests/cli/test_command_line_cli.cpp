@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "experiments/cube_file.hpp"
 #include "tests/support/cli.hpp"
@@ -181,4 +182,46 @@ TEST_CASE("shiftsim grids export: a series as CSV or netCDF, SYNTHETIC said in b
   CHECK_THAT(none.err, Catch::Contains("no series for 'Mars'"));
   CHECK(run_shiftsim({"grids", "export", store, "France", "--format", "xls", "-o", dir.file("x")})
             .exit_code == 1);
+}
+
+TEST_CASE("shiftsim workloads profile --as-workload: a CodeCarbon job reads what was reported",
+          "[cli][command-line]") {
+  test::TempDir dir;
+  // Two rows of one run, cumulative: 0.2 kWh in all, 0.15 kWh of it the GPU's.
+  const std::string head =
+      "timestamp,project_name,run_id,duration,emissions,cpu_energy,gpu_energy,ram_energy,"
+      "energy_consumed\n";
+  const auto log = dir.write("emissions.csv", head +
+                                                  "2022-03-01T12:30:00,p,r1,1800,0.01,0.02,0.075,"
+                                                  "0.005,0.1\n"
+                                                  "2022-03-01T13:00:00,p,r1,3600,0.02,0.04,0.15,"
+                                                  "0.01,0.2\n");
+  for (const char* component : {"", "gpu"}) {
+    INFO("component " << component);
+    std::vector<std::string> args{
+        "workloads", "profile",       log,
+        "--json",    "--as-workload", dir.file(std::string("job") + component + ".toml")};
+    if (*component != '\0') args.insert(args.end(), {"--component", component});
+    const auto p = run_shiftsim(args);
+    INFO(p.err);
+    REQUIRE(p.exit_code == 0);
+    const double reported = json::parse(p.out)["energy_kwh"].get<double>();
+    CHECK(reported == Approx(*component == '\0' ? 0.2 : 0.15).epsilon(1e-9));
+    const auto shown = run_shiftsim(
+        {"workloads", "show", dir.file(std::string("job") + component + ".toml"), "--json"});
+    REQUIRE(shown.exit_code == 0);
+    CHECK(json::parse(shown.out)["energy_kwh"].get<double>() == Approx(reported).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("shiftsim slurm refuses a path Slurm or the script would misread",
+          "[cli][command-line]") {
+  test::TempDir dir;
+  test::small_store().save(dir.file("grids.h5"));
+  std::string toml = kSweep;
+  toml.replace(toml.find("out.h5"), 6, "out%1.h5");
+  const auto file = dir.write("sweep.toml", toml);
+  const auto r = run_shiftsim({"slurm", file, "--tasks", "2"});
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Catch::Contains("cannot go into a Slurm script"));
 }

@@ -348,6 +348,19 @@ TEST_CASE("a cube the layout cannot hold is a logic error", "[experiments][cube]
   SECTION("a netCDF reserved attribute") { c.var("pauses").attrs["_FillValue"] = "0"; }
   SECTION("a dimension-scale attribute") { c.dims.front().attrs["CLASS"] = "x"; }
   SECTION("the format attribute") { c.attrs["format"] = "x"; }
+  SECTION("a coordinate over a dimension no variable has (it would read back as data)") {
+    Variable q;
+    q.name = "quantile_label";
+    q.dims = {"quantile"};
+    q.type = DType::text;
+    q.text = {"min", "q1", "median", "q3", "max"};
+    q.coordinate = true;
+    c.vars.erase(
+        std::remove_if(c.vars.begin(), c.vars.end(),
+                       [](const Variable& v) { return v.name == "emissions_g_quantiles"; }),
+        c.vars.end());
+    c.vars.push_back(q);
+  }
   CHECK_THROWS_AS(write_cube(c, dir.file("c.h5"), false), InternalError);
   CHECK(!std::filesystem::exists(dir.file("c.h5")));
   CHECK(no_temp_files(dir.path()));
