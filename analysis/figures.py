@@ -113,27 +113,10 @@ class Cube:
         self.policies = labels(self.f, "policy")
         self.starts = self.f["start"][:].astype("datetime64[s]")
         self.baseline = self.f["baseline_g"][:]  # workload, region, start
-        s = self.f["savings_pct_mean"]
-        dims = [s.dims[i][0].name.lstrip("/") for i in range(len(s.shape))]
-        values = s[:]
-        # Read at forecast "perfect" (else the first) and the first seed, as the report does.
-        for axis in reversed(range(len(dims))):
-            if dims[axis] in ("forecast", "seed"):
-                choices = labels(self.f, dims[axis])
-                index = choices.index("perfect") if "perfect" in choices else 0
-                values = np.take(values, index, axis=axis)
-        self.savings = values  # workload, region, policy
-        q = self.f["savings_pct_quantiles"] if "savings_pct_quantiles" in self.f else None
-        self.quartiles = None  # workload, region, policy, quantile
-        if q is not None:
-            qd = [q.dims[i][0].name.lstrip("/") for i in range(len(q.shape))]
-            qv = q[:]
-            for axis in reversed(range(len(qd))):
-                if qd[axis] in ("forecast", "seed"):
-                    choices = labels(self.f, qd[axis])
-                    index = choices.index("perfect") if "perfect" in choices else 0
-                    qv = np.take(qv, index, axis=axis)
-            self.quartiles = qv
+        self.savings = self.at_reading("savings_pct_mean")  # workload, region, policy
+        # workload, region, policy, quantile
+        self.quartiles = (self.at_reading("savings_pct_quantiles")
+                          if "savings_pct_quantiles" in self.f else None)
         self.labels = paper_labels()
         self.keep = list(range(len(self.regions)))
         if only_regions:
@@ -147,6 +130,19 @@ class Cube:
         data = warning if warning else imported_kinds(self.f, self.regions)
         self.caption = ("Data: " + data +
                         f"; starts in {', '.join(years)}. Not the paper's WattTime marginal data.")
+
+    def at_reading(self, name):
+        """A variable's values read at forecast "perfect" (else the first) and the first seed,
+        as the report reads them: those dimensions dropped."""
+        v = self.f[name]
+        dims = [v.dims[i][0].name.lstrip("/") for i in range(len(v.shape))]
+        values = v[:]
+        for axis in reversed(range(len(dims))):
+            if dims[axis] in ("forecast", "seed"):
+                choices = labels(self.f, dims[axis])
+                index = choices.index("perfect") if "perfect" in choices else 0
+                values = np.take(values, index, axis=axis)
+        return values
 
     def label(self, name):
         return self.labels.get(name, name)

@@ -2,13 +2,26 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <fstream>
 #include <limits>
 
 #include "analysis/cli/commands.hpp"
+#include "sim/core/atomic_file.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/pause_costs.hpp"
 
 namespace shiftsim::cli {
+
+void write_text_file(const std::filesystem::path& path, const std::string& text) {
+  AtomicOutput out(path);
+  {
+    std::ofstream f(out.temp_path(), std::ios::binary);
+    f << text;
+    f.flush();
+    if (!f) throw IoError(fmt::format("{}: cannot write", path.string()));
+  }
+  out.commit();
+}
 
 std::uint64_t parse_seed(const std::string& text) {
   std::uint64_t v = 0;

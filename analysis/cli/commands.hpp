@@ -2,6 +2,7 @@
 // Each command group registers its subcommands on the root CLI11 app; argument forms they share.
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 
 #include "sim/core/time.hpp"
@@ -18,6 +19,10 @@ void add_run_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_cluster_command(CLI::App& app);
 void add_slurm_command(CLI::App& app);
+
+// Writes `text` to `path` all or nothing (sim/core/atomic_file.hpp): the report's files, a
+// Slurm script, a workload file. IoError naming the path when the write fails.
+void write_text_file(const std::filesystem::path& path, const std::string& text);
 
 // --seed: a whole number from 0 to 2^64 - 1; ConfigError otherwise (every command's --seed).
 std::uint64_t parse_seed(const std::string& text);

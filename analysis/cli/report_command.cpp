@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -17,7 +16,6 @@
 #include "analysis/cluster_report.hpp"
 #include "analysis/report.hpp"
 #include "experiments/cube_file.hpp"
-#include "sim/core/atomic_file.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/core/output_path.hpp"
 
@@ -44,17 +42,6 @@ void print_written(const Args& a, const fs::path& out, const R& r, const std::st
   j["tables"] = nlohmann::json::array();
   for (const auto& t : r.tables) j["tables"].push_back(t.id);
   fmt::print("{}\n", j.dump(2));
-}
-
-void write_text(const fs::path& path, const std::string& text) {
-  AtomicOutput out(path);
-  {
-    std::ofstream f(out.temp_path(), std::ios::binary);
-    f << text;
-    f.flush();
-    if (!f) throw IoError(fmt::format("{}: cannot write", path.string()));
-  }
-  out.commit();
 }
 
 // report.md: reads on its own; figures (analysis/figures.py) sit in figures/ beside it.
@@ -105,11 +92,11 @@ void write_report(const fs::path& out, const analysis::Report& r, const std::str
                     "you can write",
                     out.string(), e.code().message()));
   }
-  if (wants("md")) write_text(out / "report.md", md);
-  if (wants("tex")) write_text(out / "report.tex", tex);
+  if (wants("md")) write_text_file(out / "report.md", md);
+  if (wants("tex")) write_text_file(out / "report.tex", tex);
   if (wants("csv")) {
     for (const auto& t : r.tables)
-      write_text(out / "tables" / (t.id + ".csv"), analysis::to_csv(t));
+      write_text_file(out / "tables" / (t.id + ".csv"), analysis::to_csv(t));
   }
 }
 

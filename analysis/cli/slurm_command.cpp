@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <utility>
@@ -14,7 +13,6 @@
 #include "analysis/cli/commands.hpp"
 #include "experiments/cluster_experiment.hpp"
 #include "experiments/experiment.hpp"
-#include "sim/core/atomic_file.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/core/output_path.hpp"
 #include "sim/core/read_file.hpp"
@@ -116,15 +114,8 @@ void run(const Args& a) {
   }
   const std::vector<NamedPath> inputs{{a.experiment, "the experiment file"}};
   check_output_path({a.out, "--out"}, inputs, a.force);
-  AtomicOutput out(a.out);
-  {
-    std::ofstream f(out.temp_path(), std::ios::binary);
-    f << body;
-    if (!f.flush()) throw IoError(fmt::format("--out {}: could not write the script", a.out));
-  }
-  fs::permissions(out.temp_path(), fs::perms::owner_exec | fs::perms::group_exec,
-                  fs::perm_options::add);
-  out.commit();
+  write_text_file(a.out, body);
+  fs::permissions(a.out, fs::perms::owner_exec | fs::perms::group_exec, fs::perm_options::add);
   fmt::print(stderr, "shiftsim slurm: wrote {}; submit it with: bash {}\n", a.out, a.out);
 }
 

@@ -2,7 +2,6 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <fstream>
 #include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -12,7 +11,6 @@
 #include <vector>
 
 #include "analysis/cli/commands.hpp"
-#include "sim/core/atomic_file.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/core/output_path.hpp"
 #include "sim/core/read_file.hpp"
@@ -266,15 +264,7 @@ void add_profile(CLI::App& parent) {
       (void)parse_workload_file(job, a->as_workload,
                                 std::filesystem::path(a->as_workload).parent_path());
     if (!a->out.empty()) write_profile_csv(m.profile, m.start, a->out);
-    if (!job.empty()) {
-      AtomicOutput out(a->as_workload);
-      {
-        std::ofstream f(out.temp_path(), std::ios::binary);
-        f << job;
-        if (!f.flush()) throw IoError(fmt::format("{}: cannot write", a->as_workload));
-      }
-      out.commit();
-    }
+    if (!job.empty()) write_text_file(a->as_workload, job);
     if (a->json) {
       ordered_json j{{"file", a->file},
                      {"format", to_string(o.format)},
